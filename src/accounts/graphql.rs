@@ -1,0 +1,259 @@
+//! Accounts in the API: `me`, registration, sign-in, token refresh and revocation, password change.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use crate::{
+    accounts::{model, service::Session},
+    graphql::{
+        ContextExt,
+        errors::{user_error_type, user_errors},
+        ids,
+    },
+};
+
+/// What a user may do.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "Role")]
+pub enum RoleGql {
+    /// A shopper: their own carts, orders and account.
+    Customer,
+    /// Shop staff: the whole catalog, orders and stock.
+    Staff,
+    /// Everything staff can do, plus shop settings and staff management.
+    Admin,
+}
+
+impl From<model::Role> for RoleGql {
+    fn from(r: model::Role) -> Self {
+        match r {
+            model::Role::Customer => RoleGql::Customer,
+            model::Role::Staff => RoleGql::Staff,
+            model::Role::Admin => RoleGql::Admin,
+        }
+    }
+}
+
+/// A user account: a customer, a staff member or an admin.
+#[derive(SimpleObject, Clone)]
+pub struct User {
+    /// Global ID of the user.
+    pub id: ID,
+    /// The sign-in e-mail address, normalised to lower case.
+    pub email: String,
+    /// What the user may do.
+    pub role: RoleGql,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<model::User> for User {
+    fn from(u: model::User) -> Self {
+        Self {
+            id: ids::encode(u.id),
+            email: u.email.as_str().to_owned(),
+            role: u.role.into(),
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// A signed-in session: send `accessToken` as `Authorization: Bearer <token>`; before it expires,
+/// exchange `refreshToken` with `tokenRefresh` for a new pair.
+#[derive(SimpleObject, Clone)]
+pub struct AuthTokens {
+    /// A JWT valid for at most 15 minutes.
+    pub access_token: String,
+    /// When `accessToken` stops being accepted.
+    pub access_token_expires_at: DateTime<Utc>,
+    /// An opaque, single-use token; each `tokenRefresh` returns a new one. Keep it secret.
+    pub refresh_token: String,
+    /// When `refreshToken` expires if unused.
+    pub refresh_token_expires_at: DateTime<Utc>,
+}
+
+impl From<&Session> for AuthTokens {
+    fn from(s: &Session) -> Self {
+        Self {
+            access_token: s.access.token.clone(),
+            access_token_expires_at: s.access.expires_at,
+            refresh_token: s.refresh_token.clone(),
+            refresh_token_expires_at: s.refresh_expires_at,
+        }
+    }
+}
+
+user_error_type! {
+    /// A problem with the input of an account mutation.
+    AccountUserError,
+    /// Why an account mutation was refused.
+    AccountErrorCode {
+        /// The e-mail address is not valid.
+        InvalidEmail,
+        /// The password has fewer than 10 characters.
+        PasswordTooShort,
+        /// The password has more than 256 characters.
+        PasswordTooLong,
+        /// The password is common or easy to guess.
+        PasswordTooCommon,
+        /// An account with this e-mail address exists.
+        EmailTaken,
+        /// The e-mail address or password is incorrect (deliberately not saying which).
+        InvalidCredentials,
+        /// Too many sign-in attempts for this account or from this address; wait a minute.
+        TooManyAttempts,
+        /// The refresh token is unknown, expired, revoked or already used.
+        InvalidRefreshToken,
+    }
+}
+
+/// Input of `accountRegister`.
+#[derive(InputObject)]
+pub struct AccountRegisterInput {
+    /// The sign-in e-mail address.
+    pub email: String,
+    /// At least 10 characters, and not a common password.
+    pub password: String,
+}
+
+/// Result of `accountRegister`.
+#[derive(SimpleObject)]
+pub struct AccountRegisterPayload {
+    /// The new account; null when `userErrors` is not empty.
+    pub user: Option<User>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<AccountUserError>,
+}
+
+/// Input of `tokenCreate`.
+#[derive(InputObject)]
+pub struct TokenCreateInput {
+    /// The sign-in e-mail address.
+    pub email: String,
+    /// The account password.
+    pub password: String,
+}
+
+/// Result of `tokenCreate`, `tokenRefresh` and `passwordChange`.
+#[derive(SimpleObject)]
+pub struct SessionPayload {
+    /// The new tokens; null when `userErrors` is not empty.
+    pub tokens: Option<AuthTokens>,
+    /// The signed-in user; null when `userErrors` is not empty.
+    pub user: Option<User>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<AccountUserError>,
+}
+
+impl SessionPayload {
+    fn from_result(r: Result<Session, crate::accounts::AccountError>) -> async_graphql::Result<Self> {
+        Ok(match r {
+            Ok(s) => Self { tokens: Some((&s).into()), user: Some(s.user.into()), user_errors: vec![] },
+            Err(e) => Self { tokens: None, user: None, user_errors: user_errors(e)? },
+        })
+    }
+}
+
+/// Input of `tokenRefresh` and `tokenRevoke`.
+#[derive(InputObject)]
+pub struct RefreshTokenInput {
+    /// The refresh token from `tokenCreate` or the last `tokenRefresh`.
+    pub refresh_token: String,
+}
+
+/// Result of `tokenRevoke`.
+#[derive(SimpleObject)]
+pub struct TokenRevokePayload {
+    /// True when every refresh token of the account has been revoked.
+    pub revoked: bool,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<AccountUserError>,
+}
+
+/// Input of `passwordChange`.
+#[derive(InputObject)]
+pub struct PasswordChangeInput {
+    /// The password in use now.
+    pub current_password: String,
+    /// The new password: at least 10 characters, and not a common password.
+    pub new_password: String,
+}
+
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The signed-in user; null when the request carries no access token.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        match ctx.state().accounts.me(ctx.rcx()).await {
+            Ok(u) => Ok(u.map(Into::into)),
+            Err(e) => Err(crate::graphql::errors::internal(&e)),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Creates a customer account. Sign in afterwards with `tokenCreate`.
+    async fn account_register(
+        &self,
+        ctx: &Context<'_>,
+        input: AccountRegisterInput,
+    ) -> async_graphql::Result<AccountRegisterPayload> {
+        Ok(match ctx.state().accounts.register(ctx.rcx(), &input.email, &input.password).await {
+            Ok(u) => AccountRegisterPayload { user: Some(u.into()), user_errors: vec![] },
+            Err(e) => AccountRegisterPayload { user: None, user_errors: user_errors(e)? },
+        })
+    }
+
+    /// Signs in with e-mail and password. Unknown e-mail and wrong password give the same
+    /// `INVALID_CREDENTIALS`; repeated attempts are throttled per account and per IP.
+    async fn token_create(&self, ctx: &Context<'_>, input: TokenCreateInput) -> async_graphql::Result<SessionPayload> {
+        SessionPayload::from_result(ctx.state().accounts.login(ctx.rcx(), &input.email, &input.password).await)
+    }
+
+    /// Exchanges a refresh token for a new access and refresh token. Each refresh token works
+    /// once; presenting a used one signs the whole session family out.
+    async fn token_refresh(
+        &self,
+        ctx: &Context<'_>,
+        input: RefreshTokenInput,
+    ) -> async_graphql::Result<SessionPayload> {
+        SessionPayload::from_result(ctx.state().accounts.refresh(ctx.rcx(), &input.refresh_token).await)
+    }
+
+    /// Signs out: revokes every refresh token of the account the token belongs to. Access
+    /// tokens already issued stay valid until they expire (at most 15 minutes).
+    async fn token_revoke(
+        &self,
+        ctx: &Context<'_>,
+        input: RefreshTokenInput,
+    ) -> async_graphql::Result<TokenRevokePayload> {
+        Ok(match ctx.state().accounts.revoke(ctx.rcx(), &input.refresh_token).await {
+            Ok(()) => TokenRevokePayload { revoked: true, user_errors: vec![] },
+            Err(e) => TokenRevokePayload { revoked: false, user_errors: user_errors(e)? },
+        })
+    }
+
+    /// Changes the signed-in user's password, signs out every other session, and returns new
+    /// tokens for this one.
+    async fn password_change(
+        &self,
+        ctx: &Context<'_>,
+        input: PasswordChangeInput,
+    ) -> async_graphql::Result<SessionPayload> {
+        let result =
+            ctx.state().accounts.change_password(ctx.rcx(), &input.current_password, &input.new_password).await;
+        let mut payload = SessionPayload::from_result(result)?;
+        for e in &mut payload.user_errors {
+            if e.field.as_deref() == Some(&["password".to_owned()][..]) {
+                e.field = Some(vec!["newPassword".into()]);
+            }
+        }
+        Ok(payload)
+    }
+}

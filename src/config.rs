@@ -1,0 +1,256 @@
+//! Typed settings: defaults in code < optional TOML file < environment variables.
+//!
+//! The file is `agora.toml` in the working directory, or the path in `AGORA_CONFIG`.
+//! Environment variables are `AGORA_SECTION__KEY` (for example `AGORA_SERVER__PORT=9000`);
+//! the conventional `DATABASE_URL` is honoured too. Secrets are [`Secret`]s: they never print.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A secret value (database URL, signing key): `Debug` and `Serialize` print `[REDACTED]`.
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("[REDACTED]")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Where the embedded backends keep their files (SQLite database, dev signing key).
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub graphql: GraphqlSettings,
+    pub telemetry: TelemetrySettings,
+    pub seed: SeedSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// Largest accepted request body; larger requests get HTTP 413.
+    pub body_limit_bytes: usize,
+    /// Origins allowed to call the API from a browser; empty means none, `*` means any.
+    pub cors_allowed_origins: Vec<String>,
+    pub request_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `postgres://…` or `sqlite://…`; unset means the SQLite file `<data_dir>/agora.sqlite`.
+    pub url: Option<Secret>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// HMAC key for access tokens; unset means a generated key persisted under `data_dir`.
+    pub jwt_secret: Option<Secret>,
+    pub issuer: String,
+    pub audience: String,
+    /// Access-token lifetime; values above 900 s are capped to 900 s.
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_days: u64,
+    /// Password hashes computed at once (each takes 19 MiB); others wait.
+    pub max_concurrent_hashes: usize,
+    pub login_attempts_per_minute_per_account: u32,
+    pub login_attempts_per_minute_per_ip: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GraphqlSettings {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    /// Most operations accepted in one batched (JSON array) request.
+    pub max_batch: usize,
+    pub introspection: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TelemetrySettings {
+    pub format: LogFormat,
+    /// `tracing` filter directives; `RUST_LOG` overrides.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SeedSettings {
+    /// Seed the demo catalog when the database has no vendors yet.
+    pub demo_on_first_start: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            server: ServerSettings::default(),
+            database: DatabaseSettings::default(),
+            auth: AuthSettings::default(),
+            graphql: GraphqlSettings::default(),
+            telemetry: TelemetrySettings::default(),
+            seed: SeedSettings::default(),
+        }
+    }
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            body_limit_bytes: 1024 * 1024,
+            cors_allowed_origins: Vec::new(),
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, max_connections: 10 }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            issuer: "agora".into(),
+            audience: "agora-storefront".into(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            max_concurrent_hashes: 4,
+            login_attempts_per_minute_per_account: 10,
+            login_attempts_per_minute_per_ip: 30,
+        }
+    }
+}
+
+impl Default for GraphqlSettings {
+    fn default() -> Self {
+        Self { max_depth: 12, max_complexity: 5000, max_batch: 10, introspection: true }
+    }
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        Self { format: LogFormat::Pretty, filter: "info,agora=debug,sqlx=warn".into() }
+    }
+}
+
+impl Default for SeedSettings {
+    fn default() -> Self {
+        Self { demo_on_first_start: true }
+    }
+}
+
+impl Settings {
+    /// Loads defaults < `agora.toml` (or `$AGORA_CONFIG`) < environment.
+    pub fn load() -> anyhow::Result<Self> {
+        let file = std::env::var("AGORA_CONFIG").unwrap_or_else(|_| "agora.toml".into());
+        let settings: Settings = Figment::new()
+            .merge(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Env::prefixed("AGORA_").ignore(&["CONFIG"]).split("__"))
+            .extract()?;
+        Ok(settings.normalised())
+    }
+
+    /// Settings for tests: port 0, a throw-away data dir, no demo seed, cheap logs.
+    pub fn for_tests(data_dir: PathBuf, database_url: String) -> Self {
+        let mut s = Settings { data_dir, ..Settings::default() };
+        s.server.port = 0;
+        s.database.url = Some(Secret::new(database_url));
+        s.database.max_connections = 5;
+        s.auth.jwt_secret = Some(Secret::new(format!("test-key-{}", uuid::Uuid::new_v4())));
+        s.seed.demo_on_first_start = false;
+        s.normalised()
+    }
+
+    fn normalised(mut self) -> Self {
+        self.auth.access_token_ttl_secs = self.auth.access_token_ttl_secs.clamp(1, 900);
+        self.auth.max_concurrent_hashes = self.auth.max_concurrent_hashes.max(1);
+        self.graphql.max_batch = self.graphql.max_batch.max(1);
+        self
+    }
+
+    pub fn bind_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(format!("{}:{}", self.server.host, self.server.port).parse()?)
+    }
+
+    /// The database URL in use: the configured one, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.expose().to_owned(),
+            None => format!("sqlite://{}/agora.sqlite?mode=rwc", self.data_dir.display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let mut s = Settings::default();
+        s.auth.jwt_secret = Some(Secret::new("super-secret"));
+        s.database.url = Some(Secret::new("postgres://u:pw@h/db"));
+        let printed = format!("{s:?} {}", serde_json::to_string(&s).unwrap());
+        assert!(!printed.contains("super-secret") && !printed.contains("pw@h"));
+    }
+
+    #[test]
+    fn access_token_lifetime_is_capped_at_fifteen_minutes() {
+        let mut s = Settings::default();
+        s.auth.access_token_ttl_secs = 86_400;
+        assert_eq!(s.normalised().auth.access_token_ttl_secs, 900);
+    }
+}

@@ -1,0 +1,67 @@
+//! Schema assembly: merged per-domain roots, limits, per-request data, SDL export.
+
+pub mod errors;
+pub mod guards;
+pub mod ids;
+pub mod loaders;
+pub mod node;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+
+use crate::{
+    accounts::graphql::{AccountMutation, AccountQuery},
+    app::AppState,
+    //CAT
+    config::GraphqlSettings,
+    context::RequestContext,
+    graphql::{loaders::Loaders, node::NodeQuery},
+    vendors::graphql::{VendorMutation, VendorQuery},
+};
+
+/// The query root: one fragment per domain.
+#[derive(MergedObject, Default)]
+pub struct Query(VendorQuery, AccountQuery, NodeQuery);
+
+/// The mutation root: one fragment per domain.
+#[derive(MergedObject, Default)]
+pub struct Mutation(VendorMutation, AccountMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema; `state: None` is enough for SDL export.
+pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity);
+    if !settings.introspection {
+        builder = builder.disable_introspection();
+    }
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL of the public API, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None, &GraphqlSettings::default()).sdl()
+}
+
+/// Typed access to what every resolver needs.
+pub trait ContextExt {
+    fn state(&self) -> &AppState;
+    fn rcx(&self) -> &RequestContext;
+    fn loaders(&self) -> &Loaders;
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> &AppState {
+        self.data_unchecked::<AppState>()
+    }
+    fn rcx(&self) -> &RequestContext {
+        self.data_unchecked::<RequestContext>()
+    }
+    fn loaders(&self) -> &Loaders {
+        self.data_unchecked::<Loaders>()
+    }
+}

@@ -1,0 +1,53 @@
+//! Relay `Node`: `node(id:)` and `nodes(ids:)` resolve any object by its global ID.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use crate::{
+    error::RequestError,
+    graphql::{errors::request_error, ids},
+    shared::ids::{TypedId, VendorId},
+    vendors::graphql::Vendor,
+};
+
+/// An object with a globally unique, opaque ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "&ID", desc = "The global ID of the object."))]
+pub enum Node {
+    Vendor(Vendor),
+}
+
+/// Most IDs accepted by one `nodes` call.
+const MAX_NODES: usize = 100;
+
+async fn resolve(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
+    let Some((ty, uuid)) = ids::decode_any(id) else {
+        return Err(request_error(RequestError::BadUserInput, format!("`{}` is not a valid ID", id.as_str())));
+    };
+    Ok(match ty.as_str() {
+        VendorId::TYPE_NAME => crate::vendors::graphql::node(ctx, VendorId::from_uuid(uuid)).await?.map(Node::Vendor),
+        _ => None,
+    })
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID; null when it does not exist or is not visible to you.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        resolve(ctx, &id).await
+    }
+
+    /// Several objects by global ID, in the order asked (at most 100); null where missing.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(request_error(RequestError::BadUserInput, format!("at most {MAX_NODES} ids")));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            out.push(resolve(ctx, id).await?);
+        }
+        Ok(out)
+    }
+}

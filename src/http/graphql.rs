@@ -1,0 +1,276 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP spec), around `schema.execute`:
+//! - POST needs `Content-Type: application/json` (else 415, which also closes the CSRF hole of
+//!   "simple" cross-site requests, as Apollo's `csrfPrevention` does); a malformed body is 400;
+//!   a JSON array is a batch of at most `graphql.max_batch` operations.
+//! - GET runs queries only: a mutation on GET is 405.
+//! - The response type follows `Accept`: `application/graphql-response+json` (then a request that
+//!   fails before execution is 400) or `application/json` (always 200).
+//! - A GET with an `Upgrade: websocket` header speaks `graphql-transport-ws` / `graphql-ws`.
+
+use std::net::SocketAddr;
+
+use async_graphql::{
+    BatchRequest, BatchResponse, Request, Response as GqlResponse,
+    http::ALL_WEBSOCKET_PROTOCOLS,
+    parser::types::{DocumentOperations, OperationType},
+};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::{
+    body::Bytes,
+    extract::{ConnectInfo, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::{HttpState, auth};
+use crate::{context::RequestContext, graphql::loaders::Loaders};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl MediaType {
+    fn as_str(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponseJson => GRAPHQL_RESPONSE_JSON,
+            MediaType::Json => JSON,
+        }
+    }
+}
+
+/// Picks the response media type from `Accept`, in the client's order of preference.
+/// No `Accept` header means `application/json` (what pre-spec clients expect).
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let mut ranked: Vec<(f32, usize, MediaType)> = Vec::new();
+    for (i, item) in accept.split(',').enumerate() {
+        let mut parts = item.split(';').map(str::trim);
+        let ty = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let q = parts.find_map(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
+        let media = match ty.as_str() {
+            GRAPHQL_RESPONSE_JSON | "*/*" | "application/*" => MediaType::GraphqlResponseJson,
+            JSON => MediaType::Json,
+            _ => continue,
+        };
+        if q > 0.0 {
+            ranked.push((q, i, media));
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.first().map(|r| r.2)
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media.as_str()))], body.to_string()).into_response()
+}
+
+fn not_acceptable() -> Response {
+    error_response(
+        StatusCode::NOT_ACCEPTABLE,
+        "NOT_ACCEPTABLE",
+        "Accept application/graphql-response+json or application/json",
+        MediaType::Json,
+    )
+}
+
+/// A request that failed before execution (parse, validation, limits) has no data and only
+/// path-less errors.
+fn failed_before_execution(resp: &GqlResponse) -> bool {
+    resp.data == async_graphql::Value::Null && !resp.errors.is_empty() && resp.errors.iter().all(|e| e.path.is_empty())
+}
+
+fn respond(batch: BatchResponse, media: MediaType) -> Response {
+    let status = match (&batch, media) {
+        (BatchResponse::Single(r), MediaType::GraphqlResponseJson) if failed_before_execution(r) => {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    match serde_json::to_vec(&batch) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media.as_str()))], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "serialising a GraphQL response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The request context, or `None` when a presented access token is invalid (answered 401).
+fn context(s: &HttpState, headers: &HeaderMap, addr: SocketAddr) -> Option<RequestContext> {
+    auth::request_context(&s.app.accounts, headers, Some(addr.ip())).ok()
+}
+
+fn invalid_token(media: MediaType) -> Response {
+    error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "The access token is invalid or expired", media)
+}
+
+fn with_request_data(req: Request, rcx: &RequestContext, loaders: &Loaders) -> Request {
+    req.data(rcx.clone()).data(loaders.clone())
+}
+
+pub async fn post(
+    State(s): State<HttpState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence != JSON {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "POST requests must have Content-Type: application/json",
+            media,
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "The body is not a valid GraphQL request (JSON)",
+                media,
+            );
+        }
+    };
+    let max = s.app.settings.graphql.max_batch;
+    if let BatchRequest::Batch(list) = &batch
+        && (list.is_empty() || list.len() > max)
+    {
+        let msg = format!("A batch must hold between 1 and {max} operations");
+        return error_response(StatusCode::BAD_REQUEST, "BATCH_LIMIT", &msg, media);
+    }
+    let Some(rcx) = context(&s, &headers, addr) else { return invalid_token(media) };
+    let loaders = Loaders::new(&s.app);
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(with_request_data(r, &rcx, &loaders)),
+        BatchRequest::Batch(v) => {
+            BatchRequest::Batch(v.into_iter().map(|r| with_request_data(r, &rcx, &loaders)).collect())
+        }
+    };
+    respond(s.schema.execute_batch(batch).await, media)
+}
+
+/// Whether the operation a GET would run is a mutation (or subscription): those need POST/WS.
+fn is_mutation(req: &Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&req.query) else { return false };
+    let ty = match &doc.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => match &req.operation_name {
+            Some(name) => ops.get(name.as_str()).map(|op| op.node.ty),
+            None => None,
+        },
+    };
+    matches!(ty, Some(OperationType::Mutation | OperationType::Subscription))
+}
+
+pub async fn get(
+    State(s): State<HttpState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    uri: Uri,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    protocol: Result<GraphQLProtocol, StatusCode>,
+) -> Response {
+    if let Ok(ws) = ws {
+        return match protocol {
+            Ok(protocol) => websocket(s, &headers, addr, ws, protocol),
+            Err(_) => (StatusCode::BAD_REQUEST, "Sec-WebSocket-Protocol must be graphql-transport-ws or graphql-ws")
+                .into_response(),
+        };
+    }
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let req = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
+        Ok(r) => r,
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "Pass `query` (and optionally `variables`, `operationName`) in the query string",
+                media,
+            );
+        }
+    };
+    if is_mutation(&req) {
+        let mut resp = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "Mutations must be sent with POST",
+            media,
+        );
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    let Some(rcx) = context(&s, &headers, addr) else { return invalid_token(media) };
+    let loaders = Loaders::new(&s.app);
+    let req = with_request_data(req, &rcx, &loaders);
+    respond(BatchResponse::Single(s.schema.execute(req).await), media)
+}
+
+fn websocket(
+    s: HttpState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    ws: WebSocketUpgrade,
+    protocol: GraphQLProtocol,
+) -> Response {
+    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        let app = s.app.clone();
+        GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
+            .on_connection_init(move |payload: serde_json::Value| async move {
+                let authorization =
+                    payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
+                let viewer = auth::viewer_from_authorization(&app.accounts, authorization)
+                    .map_err(|_| async_graphql::Error::new("The access token is invalid or expired"))?;
+                let mut data = async_graphql::Data::default();
+                data.insert(RequestContext { viewer, request_id, client_ip: Some(addr.ip()) });
+                data.insert(Loaders::new(&app));
+                Ok(data)
+            })
+            .serve()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn accept_header_picks_the_response_media_type() {
+        assert!(matches!(negotiate(&HeaderMap::new()), Some(MediaType::Json)));
+        assert!(matches!(negotiate(&accept("application/json")), Some(MediaType::Json)));
+        assert!(matches!(
+            negotiate(&accept("application/graphql-response+json")),
+            Some(MediaType::GraphqlResponseJson)
+        ));
+        assert!(matches!(
+            negotiate(&accept("application/graphql-response+json, application/json;q=0.9")),
+            Some(MediaType::GraphqlResponseJson)
+        ));
+        assert!(matches!(
+            negotiate(&accept("application/json, application/graphql-response+json;q=0.5")),
+            Some(MediaType::Json)
+        ));
+        assert!(matches!(negotiate(&accept("*/*")), Some(MediaType::GraphqlResponseJson)));
+        assert!(negotiate(&accept("text/html")).is_none());
+    }
+}

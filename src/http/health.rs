@@ -1,0 +1,18 @@
+use axum::{Json, extract::State, http::StatusCode};
+use serde_json::{Value, json};
+
+use super::HttpState;
+
+/// The process is up.
+pub async fn live() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The process can serve: the database answers.
+pub async fn ready(State(s): State<HttpState>) -> (StatusCode, Json<Value>) {
+    if crate::infra::db::ping(&s.app.db).await {
+        (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok" })))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
+    }
+}

@@ -1,0 +1,56 @@
+//! The HTTP surface: `/graphql` (POST, GET, WebSocket), `/health/*`, and the cross-cutting
+//! layers (request ids, tracing, CORS, body limit).
+
+mod auth;
+mod graphql;
+mod health;
+
+use axum::{Router, extract::DefaultBodyLimit, http::HeaderValue, routing::get};
+use tower_http::{
+    cors::{AllowOrigin, Any, CorsLayer},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{app::AppState, config::ServerSettings, graphql::AppSchema};
+
+#[derive(Clone)]
+pub(crate) struct HttpState {
+    pub app: AppState,
+    pub schema: AppSchema,
+}
+
+pub fn router(state: AppState, schema: AppSchema) -> Router {
+    let server = state.settings.server.clone();
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .with_state(HttpState { app: state, schema })
+        .layer(DefaultBodyLimit::max(server.body_limit_bytes))
+        .layer(cors(&server))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %request_id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+fn cors(server: &ServerSettings) -> CorsLayer {
+    let origins = &server.cors_allowed_origins;
+    let layer = CorsLayer::new()
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([
+            axum::http::header::CONTENT_TYPE,
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::ACCEPT,
+        ])
+        .expose_headers([axum::http::HeaderName::from_static("x-request-id")]);
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(Any)
+    } else {
+        let list: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        layer.allow_origin(AllowOrigin::list(list))
+    }
+}

@@ -1,0 +1,3 @@
+//! Adapters behind the domains' ports. For now: the database connection.
+
+pub mod db;

@@ -1,0 +1,28 @@
+//! Agora: a GraphQL headless-commerce backend. A guided tour, in reading order:
+
+/// Users, roles, passwords and tokens.
+pub mod accounts;
+/// Composition root: builds [`app::AppState`] and the HTTP server. Start reading here.
+pub mod app;
+/// Typed settings: defaults < optional file < `AGORA_SECTION__KEY` environment variables.
+pub mod config;
+/// Who is calling: the first argument of every service call.
+pub mod context;
+/// The error model: user errors vs request errors vs internal errors.
+pub mod error;
+/// Schema assembly, global IDs, error mapping, guards, dataloaders, `Node`.
+pub mod graphql;
+/// The HTTP surface: GraphQL over HTTP and WebSocket, health checks, middleware.
+pub mod http;
+/// Adapters to the outside world: the database connection for now.
+pub mod infra;
+/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.
+pub mod shared;
+/// Logging setup: pretty in development, JSON in production.
+pub mod telemetry;
+/// Sellers; every product belongs to one.
+pub mod vendors;
+//CATDOC
+//CAT pub mod catalog;
+/// The demo catalog seeded on first start.
+pub mod seed;

@@ -1,0 +1,6 @@
+//! The kernel every domain uses: typed IDs, money, pagination, slugs.
+
+pub mod ids;
+pub mod money;
+pub mod pagination;
+pub mod text;

@@ -1,0 +1,65 @@
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::vendor;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    SqlErr,
+};
+
+use crate::{
+    shared::{
+        ids::{TypedId, VendorId},
+        text::Slug,
+    },
+    vendors::{
+        error::VendorError,
+        model::{NewVendor, Vendor, VendorStatus},
+    },
+};
+
+fn to_model(m: vendor::Model) -> Result<Vendor, DbErr> {
+    Ok(Vendor {
+        id: VendorId(m.id),
+        name: m.name,
+        slug: Slug::parse(&m.slug).map_err(|_| DbErr::Type("stored vendor slug is invalid".into()))?,
+        status: VendorStatus::parse(&m.status)
+            .ok_or_else(|| DbErr::Type(format!("unknown vendor status {}", m.status)))?,
+        created_at: m.created_at,
+    })
+}
+
+pub async fn insert(db: &impl ConnectionTrait, new: &NewVendor, now: DateTime<Utc>) -> Result<Vendor, VendorError> {
+    let row = vendor::ActiveModel {
+        id: Set(VendorId::new().uuid()),
+        name: Set(new.name.clone()),
+        slug: Set(new.slug.as_str().to_owned()),
+        status: Set(VendorStatus::Active.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => VendorError::SlugTaken,
+        _ => VendorError::Db(e),
+    })?;
+    Ok(to_model(row)?)
+}
+
+pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Vendor>, DbErr> {
+    vendor::Entity::find().filter(vendor::Column::Slug.eq(slug)).one(db).await?.map(to_model).transpose()
+}
+
+/// Batch lookup for the `VendorByIdLoader`.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[VendorId]) -> Result<HashMap<VendorId, Vendor>, DbErr> {
+    let rows = vendor::Entity::find().filter(vendor::Column::Id.is_in(ids.iter().map(|i| i.uuid()))).all(db).await?;
+    rows.into_iter().map(|r| to_model(r).map(|v| (v.id, v))).collect()
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Vendor>, DbErr> {
+    vendor::Entity::find().order_by_asc(vendor::Column::Name).all(db).await?.into_iter().map(to_model).collect()
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    vendor::Entity::find().count(db).await
+}

@@ -1,0 +1,164 @@
+//! `TestApp`: the real server on port 0 with a fresh database, and a small GraphQL client.
+
+use std::net::SocketAddr;
+
+use agora::{
+    accounts::model::Role,
+    app::{App, AppState},
+    config::Settings,
+};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A fresh database: a temp SQLite file, or a new PostgreSQL database on `TEST_DATABASE_URL`.
+async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if base.starts_with("postgres") => {
+            use sea_orm::ConnectionTrait;
+            let name = format!("agora_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = sea_orm::Database::connect(&base).await.expect("connect to TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            admin.close().await.ok();
+            let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL has a database path");
+            format!("{prefix}/{name}")
+        }
+        _ => format!("sqlite://{}/test.sqlite?mode=rwc", dir.display()),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            agora::telemetry::init(&Default::default());
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = fresh_database(dir.path()).await;
+        let mut settings = Settings::for_tests(dir.path().to_path_buf(), url);
+        configure(&mut settings);
+        let state = AppState::connect(settings).await.expect("app state");
+        let app = App::build(state.clone()).await.expect("app");
+        let addr = app.local_addr();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        Self { addr, state, client: reqwest::Client::new(), _data_dir: dir, stop: Some(tx) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// POSTs a GraphQL operation as an anonymous caller.
+    pub async fn gql(&self, query: &str, variables: Value) -> Gql {
+        self.gql_as(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL operation with an optional access token.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.expect("json body");
+        Gql { status, body }
+    }
+
+    /// Registers and signs in a user with the given role; returns the access token.
+    pub async fn user(&self, email: &str, role: Role) -> String {
+        let password = "a long and unusual passphrase";
+        let r =
+            self.gql(crate::ops::ACCOUNT_REGISTER, json!({ "input": { "email": email, "password": password } })).await;
+        r.assert_no_errors();
+        if role != Role::Customer {
+            self.state.accounts.set_role(email, role).await.expect("set role");
+        }
+        let r = self.gql(crate::ops::TOKEN_CREATE, json!({ "input": { "email": email, "password": password } })).await;
+        r.str("tokenCreate.tokens.accessToken")
+    }
+
+    pub async fn staff(&self) -> String {
+        self.user("staff@example.com", Role::Staff).await
+    }
+}
+
+/// A GraphQL response with helpers for assertions.
+#[derive(Debug)]
+pub struct Gql {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Gql {
+    /// The value at a dotted path under `data` (numbers index arrays).
+    pub fn get(&self, path: &str) -> &Value {
+        let mut v = &self.body["data"];
+        for part in path.split('.') {
+            v = match part.parse::<usize>() {
+                Ok(i) => &v[i],
+                Err(_) => &v[part],
+            };
+        }
+        v
+    }
+
+    pub fn str(&self, path: &str) -> String {
+        self.get(path).as_str().unwrap_or_else(|| panic!("{path} is not a string in {}", self.body)).to_owned()
+    }
+
+    pub fn assert_no_errors(&self) {
+        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        for (_, payload) in self.body["data"].as_object().into_iter().flatten() {
+            if let Some(ue) = payload.get("userErrors") {
+                assert_eq!(ue, &json!([]), "unexpected userErrors: {}", self.body);
+            }
+        }
+    }
+
+    /// The codes of `<mutation>.userErrors`.
+    pub fn user_error_codes(&self, mutation: &str) -> Vec<String> {
+        assert!(self.body.get("errors").is_none(), "unexpected top-level errors: {}", self.body);
+        self.body["data"][mutation]["userErrors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no userErrors in {}", self.body))
+            .iter()
+            .map(|e| e["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The `field` path of `<mutation>.userErrors[i]`.
+    pub fn user_error_field(&self, mutation: &str, i: usize) -> Vec<String> {
+        serde_json::from_value(self.body["data"][mutation]["userErrors"][i]["field"].clone()).unwrap_or_default()
+    }
+
+    /// The `extensions.code` of each top-level error.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors in {}", self.body))
+            .iter()
+            .map(|e| e["extensions"]["code"].as_str().unwrap_or("<none>").to_owned())
+            .collect()
+    }
+}

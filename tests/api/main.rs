@@ -1,0 +1,8 @@
+//! The black-box API suite: one binary, real HTTP and WebSocket against `TestApp::spawn()`.
+//! SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod accounts;
+mod helpers;
+mod http;
+mod ops;
+mod schema;
