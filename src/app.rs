@@ -7,12 +7,13 @@ use anyhow::Context as _;
 use rand::RngCore;
 use sea_orm::DatabaseConnection;
 
+use crate::catalog::CatalogService;
 use crate::{
     accounts::AccountService,
-    //CAT
     config::Settings,
     graphql::{AppSchema, build_schema},
     infra::db::{self, SqlStats},
+    shared::money::Currency,
     vendors::VendorService,
 };
 
@@ -23,7 +24,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub sql_stats: Arc<SqlStats>,
     pub accounts: AccountService,
-    //CAT
+    pub catalog: CatalogService,
     pub vendors: VendorService,
 }
 
@@ -35,8 +36,10 @@ impl AppState {
         let key = signing_key(&settings)?;
         let accounts = AccountService::new(db.clone(), &key, &settings.auth);
         let vendors = VendorService::new(db.clone());
-        //CAT
-        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, vendors })
+        let currency = Currency::parse(&settings.shop.currency)
+            .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
+        let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
+        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors })
     }
 }
 

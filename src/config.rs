@@ -55,6 +55,7 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub telemetry: TelemetrySettings,
     pub seed: SeedSettings,
+    pub shop: ShopSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -120,6 +121,19 @@ pub struct TelemetrySettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
+pub struct ShopSettings {
+    /// ISO 4217 code of the currency catalog prices are entered and sold in.
+    pub currency: String,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        Self { currency: "USD".into() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SeedSettings {
     /// Seed the demo catalog when the database has no vendors yet.
     pub demo_on_first_start: bool,
@@ -135,6 +149,7 @@ impl Default for Settings {
             graphql: GraphqlSettings::default(),
             telemetry: TelemetrySettings::default(),
             seed: SeedSettings::default(),
+            shop: ShopSettings::default(),
         }
     }
 }

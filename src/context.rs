@@ -17,16 +17,18 @@ pub struct RequestContext {
     pub viewer: Option<Viewer>,
     pub request_id: String,
     pub client_ip: Option<IpAddr>,
+    /// Internal jobs and CLI commands (seeding): allowed staff operations, no user to record.
+    pub system: bool,
 }
 
 impl RequestContext {
-    /// A context for internal jobs and CLI commands (no viewer, no IP).
+    /// A context for internal jobs and CLI commands: staff rights, no viewer, no IP.
     pub fn system() -> Self {
-        Self { viewer: None, request_id: "system".into(), client_ip: None }
+        Self { viewer: None, request_id: "system".into(), client_ip: None, system: true }
     }
 
     /// Staff and admins see unpublished catalog data.
     pub fn is_staff(&self) -> bool {
-        self.viewer.is_some_and(|v| v.role >= Role::Staff)
+        self.system || self.viewer.is_some_and(|v| v.role >= Role::Staff)
     }
 }

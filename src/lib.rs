@@ -4,6 +4,8 @@
 pub mod accounts;
 /// Composition root: builds [`app::AppState`] and the HTTP server. Start reading here.
 pub mod app;
+/// Categories, products, variants, images, attributes and stock.
+pub mod catalog;
 /// Typed settings: defaults < optional file < `AGORA_SECTION__KEY` environment variables.
 pub mod config;
 /// Who is calling: the first argument of every service call.
@@ -16,13 +18,11 @@ pub mod graphql;
 pub mod http;
 /// Adapters to the outside world: the database connection for now.
 pub mod infra;
+/// The demo catalog seeded on first start.
+pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.
 pub mod shared;
 /// Logging setup: pretty in development, JSON in production.
 pub mod telemetry;
 /// Sellers; every product belongs to one.
 pub mod vendors;
-//CATDOC
-//CAT pub mod catalog;
-/// The demo catalog seeded on first start.
-pub mod seed;

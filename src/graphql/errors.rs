@@ -45,6 +45,26 @@ where
     }
 }
 
+/// A domain error as a top-level error, for queries (which have no `userErrors`): request
+/// errors keep their code, caller-fixable ones become `BAD_USER_INPUT`, the rest is internal.
+pub fn top_level<E: ErrorCode + 'static>(e: E) -> async_graphql::Error {
+    if let Some(kind) = e.request_error() {
+        return request_error(kind, e.to_string());
+    }
+    match e.user_error() {
+        Some(parts) => {
+            let field = parts.field.unwrap_or_default();
+            let code = parts.code;
+            async_graphql::Error::new(e.to_string()).extend_with(move |_, ext| {
+                ext.set("code", RequestError::BadUserInput.code());
+                ext.set("reason", code);
+                ext.set("field", field.clone());
+            })
+        }
+        None => internal(&e),
+    }
+}
+
 /// `FooBar` → `FOO_BAR`, the way async-graphql names enum values.
 pub fn screaming_snake(name: &str) -> String {
     let mut out = String::new();
@@ -72,7 +92,8 @@ macro_rules! user_error_type {
         pub struct $ty {
             /// What went wrong, as a stable machine-readable code.
             pub code: $code,
-            /// The path to the input field at fault, e.g. `["input", "lines", "0", "quantity"]`;
+            /// The path to the input field at fault, relative to the mutation's `input` (e.g.
+            /// `["variants", "0", "price"]`) or naming the argument (`["id"]`);
             /// null when the error is not about one field.
             pub field: Option<Vec<String>>,
             /// A human-readable explanation, in English; may change, do not match on it.

@@ -1,25 +1,50 @@
 //! Per-request dataloaders, one per relationship, each backed by a batch repo function.
-//! Built fresh for every request so nothing is cached across requests.
+//! Built fresh for every request (they carry the viewer, and nothing is cached across requests).
 
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 
-use crate::{app::AppState, vendors::graphql::VendorByIdLoader};
+use crate::{
+    app::AppState,
+    catalog::graphql::loaders::{
+        AllCategoriesLoader, AttributesByProductIdLoader, CategoriesByProductIdLoader, ImagesByProductIdLoader,
+        ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
+    },
+    context::RequestContext,
+    vendors::graphql::VendorByIdLoader,
+};
+
+type Cached<L> = Arc<DataLoader<L, HashMapCache>>;
+
+fn loader<L: Send + Sync + 'static>(l: L) -> Cached<L> {
+    Arc::new(DataLoader::with_cache(l, tokio::spawn, HashMapCache::default()))
+}
 
 #[derive(Clone)]
 pub struct Loaders {
-    pub vendor_by_id: Arc<DataLoader<VendorByIdLoader, HashMapCache>>,
+    pub vendor_by_id: Cached<VendorByIdLoader>,
+    pub product_by_id: Cached<ProductByIdLoader>,
+    pub variant_by_id: Cached<VariantByIdLoader>,
+    pub variants_by_product_id: Cached<VariantsByProductIdLoader>,
+    pub images_by_product_id: Cached<ImagesByProductIdLoader>,
+    pub categories_by_product_id: Cached<CategoriesByProductIdLoader>,
+    pub attributes_by_product_id: Cached<AttributesByProductIdLoader>,
+    pub all_categories: Cached<AllCategoriesLoader>,
 }
 
 impl Loaders {
-    pub fn new(state: &AppState) -> Self {
+    pub fn new(state: &AppState, rcx: &RequestContext) -> Self {
+        let catalog = &state.catalog;
         Self {
-            vendor_by_id: Arc::new(DataLoader::with_cache(
-                VendorByIdLoader(state.vendors.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            )),
+            vendor_by_id: loader(VendorByIdLoader(state.vendors.clone())),
+            product_by_id: loader(ProductByIdLoader(catalog.clone(), rcx.clone())),
+            variant_by_id: loader(VariantByIdLoader(catalog.clone())),
+            variants_by_product_id: loader(VariantsByProductIdLoader(catalog.clone())),
+            images_by_product_id: loader(ImagesByProductIdLoader(catalog.clone())),
+            categories_by_product_id: loader(CategoriesByProductIdLoader(catalog.clone())),
+            attributes_by_product_id: loader(AttributesByProductIdLoader(catalog.clone())),
+            all_categories: loader(AllCategoriesLoader(catalog.clone(), rcx.clone())),
         }
     }
 }

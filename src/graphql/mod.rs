@@ -4,6 +4,7 @@ pub mod errors;
 pub mod guards;
 pub mod ids;
 pub mod loaders;
+pub mod money;
 pub mod node;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -11,7 +12,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use crate::{
     accounts::graphql::{AccountMutation, AccountQuery},
     app::AppState,
-    //CAT
+    catalog::graphql::{CatalogMutation, CatalogQuery},
     config::GraphqlSettings,
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
@@ -20,11 +21,11 @@ use crate::{
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(VendorQuery, AccountQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, AccountQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(VendorMutation, AccountMutation);
+pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -3,9 +3,10 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use crate::{
+    catalog::graphql::{Category, Product, ProductVariant, node as catalog},
     error::RequestError,
     graphql::{errors::request_error, ids},
-    shared::ids::{TypedId, VendorId},
+    shared::ids::{CategoryId, ProductId, TypedId, VariantId, VendorId},
     vendors::graphql::Vendor,
 };
 
@@ -13,6 +14,9 @@ use crate::{
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "&ID", desc = "The global ID of the object."))]
 pub enum Node {
+    Product(Product),
+    ProductVariant(ProductVariant),
+    Category(Category),
     Vendor(Vendor),
 }
 
@@ -25,6 +29,9 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Nod
     };
     Ok(match ty.as_str() {
         VendorId::TYPE_NAME => crate::vendors::graphql::node(ctx, VendorId::from_uuid(uuid)).await?.map(Node::Vendor),
+        ProductId::TYPE_NAME => catalog::product_node(ctx, ProductId::from_uuid(uuid)).await?.map(Node::Product),
+        VariantId::TYPE_NAME => catalog::variant_node(ctx, VariantId::from_uuid(uuid)).await?.map(Node::ProductVariant),
+        CategoryId::TYPE_NAME => catalog::category_node(ctx, CategoryId::from_uuid(uuid)).await?.map(Node::Category),
         _ => None,
     })
 }

@@ -34,5 +34,6 @@ pub fn request_context(
         viewer: viewer_from_authorization(accounts, authorization)?,
         request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
         client_ip,
+        system: false,
     })
 }

@@ -153,7 +153,7 @@ pub async fn post(
         return error_response(StatusCode::BAD_REQUEST, "BATCH_LIMIT", &msg, media);
     }
     let Some(rcx) = context(&s, &headers, addr) else { return invalid_token(media) };
-    let loaders = Loaders::new(&s.app);
+    let loaders = Loaders::new(&s.app, &rcx);
     let batch = match batch {
         BatchRequest::Single(r) => BatchRequest::Single(with_request_data(r, &rcx, &loaders)),
         BatchRequest::Batch(v) => {
@@ -214,7 +214,7 @@ pub async fn get(
         return resp;
     }
     let Some(rcx) = context(&s, &headers, addr) else { return invalid_token(media) };
-    let loaders = Loaders::new(&s.app);
+    let loaders = Loaders::new(&s.app, &rcx);
     let req = with_request_data(req, &rcx, &loaders);
     respond(BatchResponse::Single(s.schema.execute(req).await), media)
 }
@@ -235,9 +235,10 @@ fn websocket(
                     payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
                 let viewer = auth::viewer_from_authorization(&app.accounts, authorization)
                     .map_err(|_| async_graphql::Error::new("The access token is invalid or expired"))?;
+                let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
                 let mut data = async_graphql::Data::default();
-                data.insert(RequestContext { viewer, request_id, client_ip: Some(addr.ip()) });
-                data.insert(Loaders::new(&app));
+                data.insert(Loaders::new(&app, &rcx));
+                data.insert(rcx);
                 Ok(data)
             })
             .serve()

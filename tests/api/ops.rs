@@ -13,6 +13,22 @@ op!(TOKEN_REVOKE, "accounts/TokenRevoke.graphql");
 op!(PASSWORD_CHANGE, "accounts/PasswordChange.graphql");
 op!(ME, "accounts/Me.graphql");
 op!(VENDOR_CREATE, "vendors/VendorCreate.graphql");
+op!(PRODUCTS, "catalog/Products.graphql");
+op!(PRODUCT, "catalog/Product.graphql");
+op!(VARIANT, "catalog/Variant.graphql");
+op!(CATEGORIES, "catalog/Categories.graphql");
+op!(NODE, "catalog/Node.graphql");
+op!(PRODUCT_CREATE, "catalog/ProductCreate.graphql");
+op!(PRODUCT_UPDATE, "catalog/ProductUpdate.graphql");
+op!(PRODUCT_ARCHIVE, "catalog/ProductArchive.graphql");
+op!(PRODUCT_VARIANT_CREATE, "catalog/ProductVariantCreate.graphql");
+op!(PRODUCT_VARIANT_UPDATE, "catalog/ProductVariantUpdate.graphql");
+op!(PRODUCT_VARIANT_ARCHIVE, "catalog/ProductVariantArchive.graphql");
+op!(CATEGORY_CREATE, "catalog/CategoryCreate.graphql");
+op!(CATEGORY_UPDATE, "catalog/CategoryUpdate.graphql");
+op!(CATEGORY_ARCHIVE, "catalog/CategoryArchive.graphql");
+op!(STOCK_ADJUST, "catalog/StockAdjust.graphql");
+op!(STOCK_MOVEMENTS, "catalog/StockMovements.graphql");
 
 /// Every operation file, for the "all operations validate" test.
 pub fn all() -> Vec<(&'static str, &'static str)> {
@@ -24,5 +40,21 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("PasswordChange", PASSWORD_CHANGE),
         ("Me", ME),
         ("VendorCreate", VENDOR_CREATE),
+        ("Products", PRODUCTS),
+        ("Product", PRODUCT),
+        ("Variant", VARIANT),
+        ("Categories", CATEGORIES),
+        ("Node", NODE),
+        ("ProductCreate", PRODUCT_CREATE),
+        ("ProductUpdate", PRODUCT_UPDATE),
+        ("ProductArchive", PRODUCT_ARCHIVE),
+        ("ProductVariantCreate", PRODUCT_VARIANT_CREATE),
+        ("ProductVariantUpdate", PRODUCT_VARIANT_UPDATE),
+        ("ProductVariantArchive", PRODUCT_VARIANT_ARCHIVE),
+        ("CategoryCreate", CATEGORY_CREATE),
+        ("CategoryUpdate", CATEGORY_UPDATE),
+        ("CategoryArchive", CATEGORY_ARCHIVE),
+        ("StockAdjust", STOCK_ADJUST),
+        ("StockMovements", STOCK_MOVEMENTS),
     ]
 }

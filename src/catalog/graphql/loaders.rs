@@ -1,0 +1,109 @@
+//! Per-request catalog loaders: one per relationship, each one batch query.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::dataloader::Loader;
+use sea_orm::DbErr;
+
+use crate::{
+    catalog::{
+        CatalogService,
+        model::{Attribute, Category, Product, ProductImage, Variant},
+    },
+    context::RequestContext,
+    shared::ids::{ProductId, VariantId},
+};
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
+
+/// Every key gets an entry, so "has none" never looks like "not loaded".
+fn complete<K: Copy + Eq + std::hash::Hash, V>(keys: &[K], mut found: HashMap<K, Vec<V>>) -> HashMap<K, Vec<V>> {
+    keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect()
+}
+
+/// Products by id, as visible to the viewer (storefront callers: ACTIVE only).
+pub struct ProductByIdLoader(pub CatalogService, pub RequestContext);
+
+impl Loader<ProductId> for ProductByIdLoader {
+    type Value = Product;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.product_by_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[ProductId]) -> LoadResult<ProductId, Product> {
+        self.0.products_by_ids(&self.1, keys).await.map_err(Arc::new)
+    }
+}
+
+pub struct VariantByIdLoader(pub CatalogService);
+
+impl Loader<VariantId> for VariantByIdLoader {
+    type Value = Variant;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.variant_by_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[VariantId]) -> LoadResult<VariantId, Variant> {
+        self.0.variants_by_ids(keys).await.map_err(Arc::new)
+    }
+}
+
+pub struct VariantsByProductIdLoader(pub CatalogService);
+
+impl Loader<ProductId> for VariantsByProductIdLoader {
+    type Value = Vec<Variant>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.variants_by_product_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[ProductId]) -> LoadResult<ProductId, Vec<Variant>> {
+        Ok(complete(keys, self.0.variants_by_product_ids(keys).await.map_err(Arc::new)?))
+    }
+}
+
+pub struct ImagesByProductIdLoader(pub CatalogService);
+
+impl Loader<ProductId> for ImagesByProductIdLoader {
+    type Value = Vec<ProductImage>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.images_by_product_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[ProductId]) -> LoadResult<ProductId, Vec<ProductImage>> {
+        Ok(complete(keys, self.0.images_by_product_ids(keys).await.map_err(Arc::new)?))
+    }
+}
+
+pub struct CategoriesByProductIdLoader(pub CatalogService);
+
+impl Loader<ProductId> for CategoriesByProductIdLoader {
+    type Value = Vec<Category>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.categories_by_product_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[ProductId]) -> LoadResult<ProductId, Vec<Category>> {
+        Ok(complete(keys, self.0.categories_by_product_ids(keys).await.map_err(Arc::new)?))
+    }
+}
+
+pub struct AttributesByProductIdLoader(pub CatalogService);
+
+impl Loader<ProductId> for AttributesByProductIdLoader {
+    type Value = Vec<Attribute>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.attributes_by_product_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[ProductId]) -> LoadResult<ProductId, Vec<Attribute>> {
+        Ok(complete(keys, self.0.attributes_by_product_ids(keys).await.map_err(Arc::new)?))
+    }
+}
+
+/// The whole category list (it is small), loaded once per request for tree navigation.
+pub struct AllCategoriesLoader(pub CatalogService, pub RequestContext);
+
+impl Loader<()> for AllCategoriesLoader {
+    type Value = Arc<Vec<Category>>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.all_categories", skip_all)]
+    async fn load(&self, _keys: &[()]) -> LoadResult<(), Arc<Vec<Category>>> {
+        let all = self.0.categories(&self.1).await.map_err(Arc::new)?;
+        Ok(HashMap::from([((), Arc::new(all))]))
+    }
+}

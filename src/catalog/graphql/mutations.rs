@@ -1,0 +1,476 @@
+//! Staff catalog mutations. Each parses its input (IDs with their field paths), calls one
+//! service method, and maps the outcome to a payload.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use rust_decimal::Decimal;
+
+use crate::{
+    accounts::model::Role,
+    catalog::{
+        CatalogError,
+        error::path,
+        model::{self, Attribute, AttributeValue, OptionValue},
+        service::{CategoryFields, ProductFields, VariantFields},
+    },
+    graphql::{ContextExt, errors::user_errors, guards::RoleGuard, ids},
+    shared::ids::{CategoryId, ProductId, TypedId, VariantId, VendorId},
+};
+
+use super::{
+    CatalogUserError,
+    types::{AttributeType, Category, Product, ProductStatus, ProductVariant, StockMovement, StockReason},
+};
+
+/// A typed attribute to set on a product.
+#[derive(InputObject, Clone)]
+pub struct AttributeInput {
+    /// Lowercase key: letters, digits and underscores, e.g. `material`.
+    pub key: String,
+    /// The type of `value` (default TEXT).
+    #[graphql(name = "type", default_with = "AttributeType::Text")]
+    pub kind: AttributeType,
+    /// The value; NUMBER takes a decimal (`1.5`), BOOLEAN takes `true` or `false`.
+    pub value: String,
+}
+
+/// An image to show for a product.
+#[derive(InputObject, Clone)]
+pub struct ImageInput {
+    /// Absolute http(s) URL.
+    pub url: String,
+    /// Alternative text for accessibility.
+    pub alt: Option<String>,
+}
+
+/// One option value of a variant.
+#[derive(InputObject, Clone)]
+pub struct SelectedOptionInput {
+    /// The option name, e.g. `Size`.
+    pub name: String,
+    /// The value, e.g. `M`.
+    pub value: String,
+}
+
+/// A new variant.
+#[derive(InputObject, Clone)]
+pub struct ProductVariantCreateInput {
+    /// Unique stock-keeping unit (upper-cased).
+    pub sku: String,
+    /// Display title; defaults to the option values joined by ` / `.
+    pub title: Option<String>,
+    /// Option values, e.g. `[{name: "Size", value: "M"}]`.
+    pub options: Option<Vec<SelectedOptionInput>>,
+    /// Unit price in the shop currency, no more precise than the currency allows.
+    pub price: Decimal,
+    /// Reference price shown struck through.
+    pub compare_at_price: Option<Decimal>,
+    /// Initial stock on hand (default 0); recorded as a RECEIVED stock movement.
+    pub stock_on_hand: Option<i32>,
+    /// Shipping weight in grams.
+    pub weight_grams: Option<i32>,
+    /// Display order; defaults to after the existing variants.
+    pub position: Option<i32>,
+}
+
+/// Changes to a variant; omitted fields stay as they are. Stock changes go through
+/// `stockAdjust`.
+#[derive(InputObject, Clone, Default)]
+pub struct ProductVariantUpdateInput {
+    /// New SKU.
+    pub sku: Option<String>,
+    /// New title.
+    pub title: Option<String>,
+    /// New option values (replace the old ones).
+    pub options: Option<Vec<SelectedOptionInput>>,
+    /// New unit price.
+    pub price: Option<Decimal>,
+    /// New reference price; set `clearCompareAtPrice` to remove it.
+    pub compare_at_price: Option<Decimal>,
+    /// Removes the reference price.
+    #[graphql(default)]
+    pub clear_compare_at_price: bool,
+    /// New weight in grams.
+    pub weight_grams: Option<i32>,
+    /// New display order.
+    pub position: Option<i32>,
+}
+
+/// A new product.
+#[derive(InputObject, Clone)]
+pub struct ProductCreateInput {
+    /// The vendor selling the product.
+    pub vendor_id: ID,
+    /// The product name (1 to 200 characters).
+    pub title: String,
+    /// URL handle; derived from the title when omitted.
+    pub slug: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Initial status (default DRAFT).
+    pub status: Option<ProductStatus>,
+    /// Categories to list the product in.
+    pub category_ids: Option<Vec<ID>>,
+    /// Typed attributes for facets.
+    pub attributes: Option<Vec<AttributeInput>>,
+    /// Images in display order.
+    pub images: Option<Vec<ImageInput>>,
+    /// Variants to create with the product (at most 100).
+    pub variants: Option<Vec<ProductVariantCreateInput>>,
+}
+
+/// Changes to a product; omitted fields stay as they are, given lists replace the old ones.
+#[derive(InputObject, Clone, Default)]
+pub struct ProductUpdateInput {
+    /// New name.
+    pub title: Option<String>,
+    /// New URL handle.
+    pub slug: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New status.
+    pub status: Option<ProductStatus>,
+    /// New category list.
+    pub category_ids: Option<Vec<ID>>,
+    /// New attribute list.
+    pub attributes: Option<Vec<AttributeInput>>,
+    /// New image list.
+    pub images: Option<Vec<ImageInput>>,
+}
+
+/// A new category or changes to one.
+#[derive(InputObject, Clone, Default)]
+pub struct CategoryInput {
+    /// Display name (required on create).
+    pub name: Option<String>,
+    /// URL handle; derived from the name on create when omitted.
+    pub slug: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The parent category; omit for the top level (on update: omit to keep the parent).
+    pub parent_id: Option<ID>,
+    /// Update only: move the category to the top level.
+    #[graphql(default)]
+    pub make_top_level: bool,
+    /// Sort order among siblings.
+    pub position: Option<i32>,
+}
+
+/// A stock change.
+#[derive(InputObject, Clone)]
+pub struct StockAdjustInput {
+    /// The variant whose stock changes.
+    pub variant_id: ID,
+    /// Units to add (positive) or remove (negative); stock never goes below zero.
+    pub delta: i32,
+    /// Why stock changes.
+    pub reason: StockReason,
+    /// Optional note for the history (at most 500 characters).
+    pub note: Option<String>,
+}
+
+/// Result of product mutations.
+#[derive(SimpleObject)]
+pub struct ProductPayload {
+    /// The product after the change; null when `userErrors` is not empty.
+    pub product: Option<Product>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<CatalogUserError>,
+}
+
+/// Result of variant mutations.
+#[derive(SimpleObject)]
+pub struct ProductVariantPayload {
+    /// The variant after the change; null when `userErrors` is not empty.
+    pub variant: Option<ProductVariant>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<CatalogUserError>,
+}
+
+/// Result of category mutations.
+#[derive(SimpleObject)]
+pub struct CategoryPayload {
+    /// The category after the change; null when `userErrors` is not empty.
+    pub category: Option<Category>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<CatalogUserError>,
+}
+
+/// Result of `stockAdjust`.
+#[derive(SimpleObject)]
+pub struct StockAdjustPayload {
+    /// The variant with its new stock; null when `userErrors` is not empty.
+    pub variant: Option<ProductVariant>,
+    /// The recorded movement; null when `userErrors` is not empty.
+    pub stock_movement: Option<StockMovement>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<CatalogUserError>,
+}
+
+fn id_in_input<I: TypedId>(id: &ID, field: &[&str]) -> Result<I, CatalogError> {
+    ids::decode::<I>(id).ok_or_else(|| CatalogError::InvalidId { field: path(field) })
+}
+
+fn attributes(list: Vec<AttributeInput>) -> Result<Vec<Attribute>, CatalogError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let value = match a.kind {
+                AttributeType::Text => Some(AttributeValue::Text(a.value.trim().to_owned())),
+                AttributeType::Number => a.value.trim().parse().ok().map(AttributeValue::Number),
+                AttributeType::Boolean => a.value.trim().parse().ok().map(AttributeValue::Boolean),
+            }
+            .ok_or(CatalogError::Invalid {
+                field: path(["attributes", &i.to_string(), "value"]),
+                message: "the value does not match its type",
+            })?;
+            Ok(Attribute { key: a.key.trim().to_owned(), value })
+        })
+        .collect()
+}
+
+fn category_ids(list: &[ID]) -> Result<Vec<CategoryId>, CatalogError> {
+    list.iter().enumerate().map(|(i, id)| id_in_input(id, &["categoryIds", &i.to_string()])).collect()
+}
+
+fn options(list: Option<Vec<SelectedOptionInput>>) -> Option<Vec<OptionValue>> {
+    list.map(|l| {
+        l.into_iter()
+            .map(|o| OptionValue { name: o.name.trim().to_owned(), value: o.value.trim().to_owned() })
+            .collect()
+    })
+}
+
+fn images(list: Option<Vec<ImageInput>>) -> Option<Vec<(String, Option<String>)>> {
+    list.map(|l| l.into_iter().map(|i| (i.url.trim().to_owned(), i.alt)).collect())
+}
+
+fn new_variant(v: ProductVariantCreateInput) -> VariantFields {
+    VariantFields {
+        sku: Some(v.sku),
+        title: v.title,
+        options: options(v.options),
+        price: Some(v.price),
+        compare_at_price: Some(v.compare_at_price),
+        stock_on_hand: v.stock_on_hand,
+        weight_grams: Some(v.weight_grams),
+        position: v.position,
+    }
+}
+
+fn product_fields(
+    title: Option<String>,
+    slug: Option<String>,
+    description: Option<String>,
+    status: Option<ProductStatus>,
+    cats: Option<Vec<ID>>,
+    attrs: Option<Vec<AttributeInput>>,
+    imgs: Option<Vec<ImageInput>>,
+) -> Result<ProductFields, CatalogError> {
+    Ok(ProductFields {
+        title,
+        slug,
+        description,
+        status: status.map(Into::into),
+        category_ids: cats.as_deref().map(category_ids).transpose()?,
+        attributes: attrs.map(attributes).transpose()?,
+        images: images(imgs),
+    })
+}
+
+fn product_payload(r: Result<model::Product, CatalogError>) -> async_graphql::Result<ProductPayload> {
+    Ok(match r {
+        Ok(p) => ProductPayload { product: Some(p.into()), user_errors: vec![] },
+        Err(e) => ProductPayload { product: None, user_errors: user_errors(e)? },
+    })
+}
+
+fn variant_payload(r: Result<model::Variant, CatalogError>) -> async_graphql::Result<ProductVariantPayload> {
+    Ok(match r {
+        Ok(v) => ProductVariantPayload { variant: Some(v.into()), user_errors: vec![] },
+        Err(e) => ProductVariantPayload { variant: None, user_errors: user_errors(e)? },
+    })
+}
+
+fn category_payload(r: Result<model::Category, CatalogError>) -> async_graphql::Result<CategoryPayload> {
+    Ok(match r {
+        Ok(c) => CategoryPayload { category: Some(c.into()), user_errors: vec![] },
+        Err(e) => CategoryPayload { category: None, user_errors: user_errors(e)? },
+    })
+}
+
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    /// Creates a product with its variants in one step (staff only). Nothing is written when
+    /// any part of the input is refused.
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_create(
+        &self,
+        ctx: &Context<'_>,
+        input: ProductCreateInput,
+    ) -> async_graphql::Result<ProductPayload> {
+        let parsed = (|| {
+            let vendor = id_in_input::<VendorId>(&input.vendor_id, &["vendorId"])?;
+            let fields = product_fields(
+                Some(input.title),
+                input.slug,
+                input.description,
+                input.status,
+                input.category_ids,
+                input.attributes,
+                input.images,
+            )?;
+            Ok((vendor, fields))
+        })();
+        let (vendor, fields) = match parsed {
+            Ok(p) => p,
+            Err(e) => return product_payload(Err(e)),
+        };
+        let variants = input.variants.unwrap_or_default().into_iter().map(new_variant).collect();
+        product_payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
+    }
+
+    /// Updates a product (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_update(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: ProductUpdateInput,
+    ) -> async_graphql::Result<ProductPayload> {
+        let id = ids::arg::<ProductId>(&id)?;
+        let fields = match product_fields(
+            input.title,
+            input.slug,
+            input.description,
+            input.status,
+            input.category_ids,
+            input.attributes,
+            input.images,
+        ) {
+            Ok(f) => f,
+            Err(e) => return product_payload(Err(e)),
+        };
+        product_payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await)
+    }
+
+    /// Archives a product: it leaves the storefront and stays for order history (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductPayload> {
+        let id = ids::arg::<ProductId>(&id)?;
+        product_payload(ctx.state().catalog.archive_product(ctx.rcx(), id).await)
+    }
+
+    /// Adds a variant to a product (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_variant_create(
+        &self,
+        ctx: &Context<'_>,
+        product_id: ID,
+        input: ProductVariantCreateInput,
+    ) -> async_graphql::Result<ProductVariantPayload> {
+        let product_id = ids::arg::<ProductId>(&product_id)?;
+        variant_payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, new_variant(input)).await)
+    }
+
+    /// Updates a variant (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_variant_update(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: ProductVariantUpdateInput,
+    ) -> async_graphql::Result<ProductVariantPayload> {
+        let id = ids::arg::<VariantId>(&id)?;
+        let fields = VariantFields {
+            sku: input.sku,
+            title: input.title,
+            options: options(input.options),
+            price: input.price,
+            compare_at_price: if input.clear_compare_at_price { Some(None) } else { input.compare_at_price.map(Some) },
+            stock_on_hand: None,
+            weight_grams: input.weight_grams.map(Some),
+            position: input.position,
+        };
+        variant_payload(ctx.state().catalog.update_variant(ctx.rcx(), id, fields).await)
+    }
+
+    /// Archives a variant: no longer sold, kept for order history (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_variant_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductVariantPayload> {
+        let id = ids::arg::<VariantId>(&id)?;
+        variant_payload(ctx.state().catalog.archive_variant(ctx.rcx(), id).await)
+    }
+
+    /// Creates a category (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn category_create(&self, ctx: &Context<'_>, input: CategoryInput) -> async_graphql::Result<CategoryPayload> {
+        let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
+            Ok(p) => p,
+            Err(e) => return category_payload(Err(e)),
+        };
+        let fields = CategoryFields {
+            name: input.name,
+            slug: input.slug,
+            description: input.description,
+            parent_id: Some(parent),
+            position: input.position,
+        };
+        category_payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await)
+    }
+
+    /// Updates a category, including moving it in the tree (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn category_update(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: CategoryInput,
+    ) -> async_graphql::Result<CategoryPayload> {
+        let id = ids::arg::<CategoryId>(&id)?;
+        let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
+            Ok(p) => p,
+            Err(e) => return category_payload(Err(e)),
+        };
+        let parent_id = if input.make_top_level { Some(None) } else { parent.map(Some) };
+        let fields = CategoryFields {
+            name: input.name,
+            slug: input.slug,
+            description: input.description,
+            parent_id,
+            position: input.position,
+        };
+        category_payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await)
+    }
+
+    /// Archives a category: hidden from the storefront tree (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn category_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<CategoryPayload> {
+        let id = ids::arg::<CategoryId>(&id)?;
+        category_payload(ctx.state().catalog.archive_category(ctx.rcx(), id).await)
+    }
+
+    /// Changes a variant's stock on hand with a reason; every change is kept as a stock
+    /// movement. Concurrent adjustments never lose an update or go below zero (staff only).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn stock_adjust(
+        &self,
+        ctx: &Context<'_>,
+        input: StockAdjustInput,
+    ) -> async_graphql::Result<StockAdjustPayload> {
+        let result = match id_in_input::<VariantId>(&input.variant_id, &["variantId"]) {
+            Ok(id) => {
+                ctx.state().catalog.adjust_stock(ctx.rcx(), id, input.delta, input.reason.into(), input.note).await
+            }
+            Err(e) => Err(e),
+        };
+        Ok(match result {
+            Ok((v, m)) => {
+                StockAdjustPayload { variant: Some(v.into()), stock_movement: Some(m.into()), user_errors: vec![] }
+            }
+            Err(e) => StockAdjustPayload { variant: None, stock_movement: None, user_errors: user_errors(e)? },
+        })
+    }
+}

@@ -1,0 +1,220 @@
+//! Storefront catalog queries.
+
+use async_graphql::{
+    Context, Enum, ID, InputObject, Object,
+    connection::{Connection, Edge},
+};
+use rust_decimal::Decimal;
+
+use crate::{
+    catalog::{model, service::ProductQuery},
+    context::RequestContext,
+    error::RequestError,
+    graphql::{
+        ContextExt,
+        errors::{internal, request_error, top_level},
+        ids,
+    },
+    shared::{
+        ids::{CategoryId, ProductId, VariantId, VendorId},
+        pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest},
+    },
+};
+
+use super::types::{Category, Product, ProductStatus, ProductVariant};
+
+/// How to order a product list.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum ProductSortKey {
+    /// Most recently created first.
+    #[default]
+    Newest,
+    /// Cheapest first (by lowest variant price).
+    PriceAsc,
+    /// Most expensive first (by lowest variant price).
+    PriceDesc,
+    /// Alphabetically by title.
+    Title,
+}
+
+/// A price range filter, in the shop currency; either bound may be omitted.
+#[derive(InputObject, Clone)]
+pub struct PriceRangeInput {
+    /// Lowest price, inclusive.
+    pub min: Option<Decimal>,
+    /// Highest price, inclusive.
+    pub max: Option<Decimal>,
+}
+
+/// An attribute filter: products whose attribute `key` has one of `values`.
+#[derive(InputObject, Clone)]
+pub struct AttributeFilterInput {
+    /// The attribute key, e.g. `material`.
+    pub key: String,
+    /// Accepted values, in canonical text form (e.g. `linen`, `1.5`, `true`).
+    pub values: Vec<String>,
+}
+
+/// Filters for `products`; all given filters must match.
+#[derive(InputObject, Clone, Default)]
+pub struct ProductFilterInput {
+    /// Products in this category or any category below it.
+    pub category_id: Option<ID>,
+    /// Products of this vendor.
+    pub vendor_id: Option<ID>,
+    /// Products with a variant priced in this range.
+    pub price: Option<PriceRangeInput>,
+    /// Products matching every attribute filter.
+    pub attributes: Option<Vec<AttributeFilterInput>>,
+    /// Only products with at least one variant in stock.
+    pub in_stock: Option<bool>,
+    /// Case-insensitive text contained in the title.
+    pub query: Option<String>,
+    /// Staff only: these statuses (default: all). Storefront callers always get ACTIVE.
+    pub status: Option<Vec<ProductStatus>>,
+}
+
+/// Extra fields on the product connection.
+pub struct ProductConnectionFields {
+    query: ProductQuery,
+    rcx: RequestContext,
+}
+
+#[Object]
+impl ProductConnectionFields {
+    /// How many products match the filter, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        ctx.state().catalog.count_products(&self.rcx, &self.query).await.map_err(top_level)
+    }
+}
+
+fn bad_input(message: &str) -> async_graphql::Error {
+    request_error(RequestError::BadUserInput, message)
+}
+
+fn to_query(filter: ProductFilterInput) -> async_graphql::Result<ProductQuery> {
+    Ok(ProductQuery {
+        category_id: filter.category_id.as_ref().map(ids::arg::<CategoryId>).transpose()?,
+        vendor_id: filter.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
+        min_price: filter.price.as_ref().and_then(|p| p.min),
+        max_price: filter.price.as_ref().and_then(|p| p.max),
+        attributes: filter.attributes.unwrap_or_default().into_iter().map(|a| (a.key, a.values)).collect(),
+        in_stock: filter.in_stock.unwrap_or(false),
+        title_contains: filter.query,
+        statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+    })
+}
+
+#[derive(Default)]
+pub struct CatalogQuery;
+
+type ProductConnection = Connection<String, Product, ProductConnectionFields>;
+
+#[Object]
+impl CatalogQuery {
+    /// Products, filtered and sorted, as a Relay connection (forward pagination). Storefront
+    /// callers see ACTIVE products only.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        filter: Option<ProductFilterInput>,
+        #[graphql(default)] sort_by: ProductSortKey,
+    ) -> async_graphql::Result<ProductConnection> {
+        let size = first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| {
+            u64::try_from(f).map_err(|_| bad_input("`first` must not be negative"))
+        })?;
+        if size > MAX_PAGE_SIZE {
+            return Err(bad_input("`first` must be at most 100"));
+        }
+        let after = match after {
+            Some(a) => Some(Cursor::decode(&a).ok_or_else(|| bad_input("`after` is not a valid cursor"))?),
+            None => None,
+        };
+        let q = to_query(filter.unwrap_or_default())?;
+        let sort = match sort_by {
+            ProductSortKey::Newest => model::ProductSort::Newest,
+            ProductSortKey::PriceAsc => model::ProductSort::PriceAsc,
+            ProductSortKey::PriceDesc => model::ProductSort::PriceDesc,
+            ProductSortKey::Title => model::ProductSort::TitleAsc,
+        };
+        let rcx = ctx.rcx().clone();
+        let has_previous = after.is_some();
+        let page = ctx
+            .state()
+            .catalog
+            .products(&rcx, &q, sort, &PageRequest { first: size, after })
+            .await
+            .map_err(top_level)?;
+        let mut conn = Connection::with_additional_fields(
+            has_previous,
+            page.has_next_page,
+            ProductConnectionFields { query: q, rcx },
+        );
+        conn.edges.extend(page.items.into_iter().map(|(cursor, p)| Edge::new(cursor.encode(), Product::from(p))));
+        Ok(conn)
+    }
+
+    /// A product by global ID or by slug (give exactly one); null when not found or not visible.
+    async fn product(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Product>> {
+        match (id, slug) {
+            (Some(id), None) => {
+                let id = ids::arg::<ProductId>(&id)?;
+                Ok(ctx.loaders().product_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+            }
+            (None, Some(slug)) => Ok(ctx
+                .state()
+                .catalog
+                .product_by_slug(ctx.rcx(), &slug)
+                .await
+                .map_err(|e| internal(&e))?
+                .map(Into::into)),
+            _ => Err(bad_input("give exactly one of `id` and `slug`")),
+        }
+    }
+
+    /// A variant by global ID; null when not found or its product is not visible.
+    async fn variant(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<ProductVariant>> {
+        variant_node(ctx, ids::arg::<VariantId>(&id)?).await
+    }
+
+    /// The category tree: top-level categories, by position; descend with `children`.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        let all = ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default();
+        Ok(all.iter().filter(|c| c.parent_id.is_none()).cloned().map(Into::into).collect())
+    }
+
+    /// A category by slug; null when not found.
+    async fn category(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Category>> {
+        let all = ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default();
+        Ok(all.iter().find(|c| c.slug.as_str() == slug).cloned().map(Into::into))
+    }
+}
+
+/// A product for `node(id:)`.
+pub async fn product_node(ctx: &Context<'_>, id: ProductId) -> async_graphql::Result<Option<Product>> {
+    Ok(ctx.loaders().product_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+}
+
+/// A variant, visible only when its product is (and, for shoppers, not archived).
+pub async fn variant_node(ctx: &Context<'_>, id: VariantId) -> async_graphql::Result<Option<ProductVariant>> {
+    let Some(v) = ctx.loaders().variant_by_id.load_one(id).await.map_err(|e| internal(&*e))? else { return Ok(None) };
+    if v.archived && !ctx.rcx().is_staff() {
+        return Ok(None);
+    }
+    let visible = ctx.loaders().product_by_id.load_one(v.product_id).await.map_err(|e| internal(&*e))?.is_some();
+    Ok(visible.then(|| v.into()))
+}
+
+/// A category for `node(id:)`.
+pub async fn category_node(ctx: &Context<'_>, id: CategoryId) -> async_graphql::Result<Option<Category>> {
+    let all = ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default();
+    Ok(all.iter().find(|c| c.id == id).cloned().map(Into::into))
+}

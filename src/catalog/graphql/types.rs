@@ -1,0 +1,411 @@
+//! Catalog object types. Each wraps a domain model; relationships resolve through loaders.
+
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use crate::{
+    catalog::model,
+    graphql::{
+        ContextExt,
+        errors::{internal, top_level},
+        ids,
+        money::Money,
+    },
+    vendors::graphql::Vendor,
+};
+
+/// Whether a product is visible to shoppers.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ProductStatus {
+    /// Being prepared; visible to staff only.
+    Draft,
+    /// On sale in the storefront.
+    Active,
+    /// Withdrawn from sale; kept for order history; visible to staff only.
+    Archived,
+}
+
+impl From<model::ProductStatus> for ProductStatus {
+    fn from(s: model::ProductStatus) -> Self {
+        match s {
+            model::ProductStatus::Draft => ProductStatus::Draft,
+            model::ProductStatus::Active => ProductStatus::Active,
+            model::ProductStatus::Archived => ProductStatus::Archived,
+        }
+    }
+}
+
+impl From<ProductStatus> for model::ProductStatus {
+    fn from(s: ProductStatus) -> Self {
+        match s {
+            ProductStatus::Draft => model::ProductStatus::Draft,
+            ProductStatus::Active => model::ProductStatus::Active,
+            ProductStatus::Archived => model::ProductStatus::Archived,
+        }
+    }
+}
+
+/// The type of an attribute value.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AttributeType {
+    /// Free text, e.g. `linen`.
+    Text,
+    /// A decimal number, e.g. `1.5`.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// Why stock changed.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StockReason {
+    /// Goods received from a supplier (also the initial stock of a new variant).
+    Received,
+    /// A count corrected after a stocktake.
+    Correction,
+    /// Units damaged and written off.
+    Damaged,
+    /// Units returned by a customer and back in stock.
+    Returned,
+    /// Units lost or stolen.
+    Lost,
+}
+
+impl From<StockReason> for model::StockReason {
+    fn from(r: StockReason) -> Self {
+        match r {
+            StockReason::Received => model::StockReason::Received,
+            StockReason::Correction => model::StockReason::Correction,
+            StockReason::Damaged => model::StockReason::Damaged,
+            StockReason::Returned => model::StockReason::Returned,
+            StockReason::Lost => model::StockReason::Lost,
+        }
+    }
+}
+
+impl From<model::StockReason> for StockReason {
+    fn from(r: model::StockReason) -> Self {
+        match r {
+            model::StockReason::Received => StockReason::Received,
+            model::StockReason::Correction => StockReason::Correction,
+            model::StockReason::Damaged => StockReason::Damaged,
+            model::StockReason::Returned => StockReason::Returned,
+            model::StockReason::Lost => StockReason::Lost,
+        }
+    }
+}
+
+/// A node of the category tree.
+#[derive(Clone)]
+pub struct Category {
+    id: ID,
+    model: Arc<model::Category>,
+}
+
+impl From<model::Category> for Category {
+    fn from(c: model::Category) -> Self {
+        Self { id: ids::encode(c.id), model: Arc::new(c) }
+    }
+}
+
+async fn all_categories(ctx: &Context<'_>) -> async_graphql::Result<Arc<Vec<model::Category>>> {
+    Ok(ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default())
+}
+
+#[Object]
+impl Category {
+    /// Global ID of the category.
+    pub async fn id(&self) -> &ID {
+        &self.id
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.model.name
+    }
+    /// URL-friendly unique handle.
+    async fn slug(&self) -> &str {
+        self.model.slug.as_str()
+    }
+    /// Description (plain text or Markdown, as entered).
+    async fn description(&self) -> &str {
+        &self.model.description
+    }
+    /// Sort order among siblings (ascending).
+    async fn position(&self) -> i32 {
+        self.model.position
+    }
+    /// Archived categories are hidden from the storefront; staff see them.
+    async fn archived(&self) -> bool {
+        self.model.archived
+    }
+    /// The parent category; null at the top level.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Category>> {
+        let Some(parent) = self.model.parent_id else { return Ok(None) };
+        Ok(all_categories(ctx).await?.iter().find(|c| c.id == parent).cloned().map(Into::into))
+    }
+    /// Direct children, by position.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        let id = self.model.id;
+        Ok(all_categories(ctx).await?.iter().filter(|c| c.parent_id == Some(id)).cloned().map(Into::into).collect())
+    }
+    /// The path from the top-level category down to this one (inclusive), for breadcrumbs.
+    async fn breadcrumbs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        Ok(model::breadcrumbs(&all_categories(ctx).await?, self.model.id).into_iter().map(Into::into).collect())
+    }
+}
+
+/// A product image.
+#[derive(SimpleObject, Clone)]
+pub struct ProductImage {
+    /// Global ID of the image.
+    pub id: ID,
+    /// Absolute URL of the image.
+    pub url: String,
+    /// Alternative text for accessibility.
+    pub alt: String,
+    /// Display order (ascending); the first image is the main one.
+    pub position: i32,
+}
+
+impl From<model::ProductImage> for ProductImage {
+    fn from(i: model::ProductImage) -> Self {
+        Self { id: ids::encode(i.id), url: i.url, alt: i.alt, position: i.position }
+    }
+}
+
+/// A typed key/value describing a product, usable as a facet filter.
+#[derive(SimpleObject, Clone)]
+pub struct ProductAttribute {
+    /// The attribute key, e.g. `material`.
+    pub key: String,
+    /// The type of `value`.
+    #[graphql(name = "type")]
+    pub kind: AttributeType,
+    /// The value in canonical text form (numbers normalised, booleans `true`/`false`).
+    pub value: String,
+}
+
+impl From<model::Attribute> for ProductAttribute {
+    fn from(a: model::Attribute) -> Self {
+        let kind = match a.value {
+            model::AttributeValue::Text(_) => AttributeType::Text,
+            model::AttributeValue::Number(_) => AttributeType::Number,
+            model::AttributeValue::Boolean(_) => AttributeType::Boolean,
+        };
+        Self { key: a.key, kind, value: a.value.canonical() }
+    }
+}
+
+/// One option of a variant, e.g. `Size: M`.
+#[derive(SimpleObject, Clone)]
+pub struct SelectedOption {
+    /// The option name, e.g. `Size`.
+    pub name: String,
+    /// The chosen value, e.g. `M`.
+    pub value: String,
+}
+
+/// The lowest and highest price among a product's variants.
+#[derive(SimpleObject, Clone)]
+pub struct PriceRange {
+    /// The lowest variant price.
+    pub min: Money,
+    /// The highest variant price.
+    pub max: Money,
+}
+
+/// A product as sold in the storefront. Buyers purchase one of its variants.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Product {
+    /// Global ID of the product.
+    pub id: ID,
+    /// The product name.
+    pub title: String,
+    /// URL-friendly unique handle.
+    pub slug: String,
+    /// Description (plain text or Markdown, as entered).
+    pub description: String,
+    /// Whether the product is on sale.
+    pub status: ProductStatus,
+    /// When the product was created.
+    pub created_at: DateTime<Utc>,
+    /// When the product last changed.
+    pub updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub model: Arc<model::Product>,
+}
+
+impl From<model::Product> for Product {
+    fn from(p: model::Product) -> Self {
+        Self {
+            id: ids::encode(p.id),
+            title: p.title.clone(),
+            slug: p.slug.to_string(),
+            description: p.description.clone(),
+            status: p.status.into(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            model: Arc::new(p),
+        }
+    }
+}
+
+impl Product {
+    async fn live_variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<model::Variant>> {
+        let all = ctx.loaders().variants_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        let staff = ctx.rcx().is_staff();
+        Ok(all.unwrap_or_default().into_iter().filter(|v| staff || !v.archived).collect())
+    }
+}
+
+#[ComplexObject]
+impl Product {
+    /// The seller of the product.
+    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
+        let v = ctx.loaders().vendor_by_id.load_one(self.model.vendor_id).await.map_err(|e| internal(&*e))?;
+        Ok(v.map(Into::into))
+    }
+
+    /// Purchasable variants, in display order (staff also see archived ones).
+    async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductVariant>> {
+        Ok(self.live_variants(ctx).await?.into_iter().map(Into::into).collect())
+    }
+
+    /// Images in display order.
+    async fn images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductImage>> {
+        let all = ctx.loaders().images_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        Ok(all.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+
+    /// Categories the product is listed in.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        let all = ctx.loaders().categories_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        let staff = ctx.rcx().is_staff();
+        Ok(all.unwrap_or_default().into_iter().filter(|c| staff || !c.archived).map(Into::into).collect())
+    }
+
+    /// Typed attributes, by key.
+    async fn attributes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductAttribute>> {
+        let all = ctx.loaders().attributes_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        Ok(all.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+
+    /// The lowest and highest variant price; null without variants.
+    async fn price_range(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PriceRange>> {
+        let variants = self.live_variants(ctx).await?;
+        let min = variants.iter().map(|v| v.price).min_by_key(|m| m.amount());
+        let max = variants.iter().map(|v| v.price).max_by_key(|m| m.amount());
+        Ok(min.zip(max).map(|(min, max)| PriceRange { min: min.into(), max: max.into() }))
+    }
+
+    /// Whether any variant has stock on hand.
+    async fn in_stock(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.live_variants(ctx).await?.iter().any(|v| v.stock_on_hand > 0 && !v.archived))
+    }
+}
+
+/// A purchasable version of a product (a size, a colour), with its own SKU, price and stock.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ProductVariant {
+    /// Global ID of the variant.
+    pub id: ID,
+    /// Stock-keeping unit, unique in the shop.
+    pub sku: String,
+    /// Display title, e.g. `M / Blue`.
+    pub title: String,
+    /// The option values that make this variant, e.g. `Size: M`, `Colour: Blue`.
+    pub selected_options: Vec<SelectedOption>,
+    /// The price of one unit.
+    pub price: Money,
+    /// A former or reference price shown struck through; null when none.
+    pub compare_at_price: Option<Money>,
+    /// Units on hand in the warehouse.
+    pub stock_on_hand: i32,
+    /// Whether at least one unit is on hand.
+    pub in_stock: bool,
+    /// Shipping weight in grams; null when unknown.
+    pub weight_grams: Option<i32>,
+    /// Display order within the product (ascending).
+    pub position: i32,
+    /// Archived variants are no longer sold; staff see them.
+    pub archived: bool,
+    #[graphql(skip)]
+    pub model: Arc<model::Variant>,
+}
+
+impl From<model::Variant> for ProductVariant {
+    fn from(v: model::Variant) -> Self {
+        Self {
+            id: ids::encode(v.id),
+            sku: v.sku.as_str().to_owned(),
+            title: v.title.clone(),
+            selected_options: v
+                .options
+                .iter()
+                .map(|o| SelectedOption { name: o.name.clone(), value: o.value.clone() })
+                .collect(),
+            price: v.price.into(),
+            compare_at_price: v.compare_at_price.map(Into::into),
+            stock_on_hand: v.stock_on_hand,
+            in_stock: v.stock_on_hand > 0,
+            weight_grams: v.weight_grams,
+            position: v.position,
+            archived: v.archived,
+            model: Arc::new(v),
+        }
+    }
+}
+
+#[ComplexObject]
+impl ProductVariant {
+    /// The product this variant belongs to.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        let p = ctx.loaders().product_by_id.load_one(self.model.product_id).await.map_err(|e| internal(&*e))?;
+        Ok(p.map(Into::into))
+    }
+
+    /// Stock history, newest first (staff only).
+    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::accounts::model::Role::Staff)")]
+    async fn stock_movements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: u64,
+    ) -> async_graphql::Result<Vec<StockMovement>> {
+        let list = ctx.state().catalog.stock_movements(ctx.rcx(), self.model.id, first).await.map_err(top_level)?;
+        Ok(list.into_iter().map(Into::into).collect())
+    }
+}
+
+/// One change of a variant's stock on hand.
+#[derive(SimpleObject, Clone)]
+pub struct StockMovement {
+    /// Global ID of the movement.
+    pub id: ID,
+    /// The change: positive adds stock, negative removes it.
+    pub delta: i32,
+    /// Stock on hand right after this change.
+    pub quantity_after: i32,
+    /// Why stock changed.
+    pub reason: StockReason,
+    /// Free-text note from the person who made the change.
+    pub note: Option<String>,
+    /// When the change was made.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<model::StockMovement> for StockMovement {
+    fn from(m: model::StockMovement) -> Self {
+        Self {
+            id: ids::encode(m.id),
+            delta: m.delta,
+            quantity_after: m.quantity_after,
+            reason: m.reason.into(),
+            note: m.note,
+            created_at: m.created_at,
+        }
+    }
+}
