@@ -10,6 +10,7 @@ use crate::shared::money::{Currency, Money as DomainMoney};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CurrencyCode(pub Currency);
 
+/// An ISO 4217 currency code, such as `USD` or `EUR`.
 #[Scalar(name = "CurrencyCode")]
 impl ScalarType for CurrencyCode {
     fn parse(value: Value) -> InputValueResult<Self> {

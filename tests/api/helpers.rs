@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The database this app uses (a fresh SQLite file or PostgreSQL database).
+    pub database_url: String,
     pub state: AppState,
     pub client: reqwest::Client,
     _data_dir: tempfile::TempDir,
@@ -52,7 +54,7 @@ impl TestApp {
         }
         let dir = tempfile::tempdir().expect("temp dir");
         let url = fresh_database(dir.path()).await;
-        let mut settings = Settings::for_tests(dir.path().to_path_buf(), url);
+        let mut settings = Settings::for_tests(dir.path().to_path_buf(), url.clone());
         configure(&mut settings);
         let state = AppState::connect(settings).await.expect("app state");
         let app = App::build(state.clone()).await.expect("app");
@@ -61,7 +63,17 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
         }));
-        Self { addr, state, client: reqwest::Client::new(), _data_dir: dir, stop: Some(tx) }
+        Self { addr, database_url: url, state, client: reqwest::Client::new(), _data_dir: dir, stop: Some(tx) }
+    }
+
+    /// SQL statements executed so far through the app's connection.
+    pub fn sql_statements(&self) -> u64 {
+        self.state.sql_stats.statements()
+    }
+
+    /// Loads the demo catalog (3 vendors, 8 categories, 60 products, 150 variants).
+    pub async fn seed_demo(&self) {
+        assert!(agora::seed::seed_demo(&self.state).await.expect("seed"), "the database was not empty");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -161,3 +161,44 @@ async fn websocket_on_the_graphql_path_acknowledges_graphql_transport_ws() {
     };
     assert_eq!(ack["type"], "connection_ack");
 }
+
+#[tokio::test]
+async fn internal_errors_are_masked_and_carry_a_code() {
+    // given: a database failure the API cannot anticipate
+    let app = TestApp::spawn().await;
+    use sea_orm::ConnectionTrait;
+    let drop = match app.state.db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => "DROP TABLE vendors CASCADE",
+        _ => "DROP TABLE vendors",
+    };
+    app.state.db.execute_unprepared(drop).await.unwrap();
+
+    // when
+    let r = app.gql(QUERY, json!({})).await;
+
+    // then: a generic message, a code, and nothing about SQL or tables
+    assert_eq!(r.error_codes(), ["INTERNAL_SERVER_ERROR"]);
+    let error = &r.body["errors"][0];
+    assert_eq!(error["message"], "Internal server error");
+    let text = format!("{} {}", error["message"], error["extensions"]).to_lowercase();
+    for leak in ["vendors", "sql", "table", "relation", "database"] {
+        assert!(!text.contains(leak), "the response leaks `{leak}`: {text}");
+    }
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let app = TestApp::spawn_with(|s| s.server.cors_allowed_origins = vec!["https://shop.example".into()]).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,authorization")
+            .send()
+    };
+    let ok = preflight("https://shop.example").await.unwrap();
+    assert_eq!(ok.headers()["access-control-allow-origin"], "https://shop.example");
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}

@@ -2,7 +2,10 @@
 //! SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod accounts;
+mod cli;
 mod helpers;
 mod http;
+mod loaders;
 mod ops;
 mod schema;
+mod seed;

@@ -121,7 +121,7 @@ impl CatalogQuery {
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
         filter: Option<ProductFilterInput>,
-        #[graphql(default)] sort_by: ProductSortKey,
+        #[graphql(desc = "Order of the results (default NEWEST).")] sort_by: Option<ProductSortKey>,
     ) -> async_graphql::Result<ProductConnection> {
         let size = first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| {
             u64::try_from(f).map_err(|_| bad_input("`first` must not be negative"))
@@ -134,7 +134,7 @@ impl CatalogQuery {
             None => None,
         };
         let q = to_query(filter.unwrap_or_default())?;
-        let sort = match sort_by {
+        let sort = match sort_by.unwrap_or_default() {
             ProductSortKey::Newest => model::ProductSort::Newest,
             ProductSortKey::PriceAsc => model::ProductSort::PriceAsc,
             ProductSortKey::PriceDesc => model::ProductSort::PriceDesc,

@@ -97,7 +97,6 @@ impl From<model::StockReason> for StockReason {
     }
 }
 
-/// A node of the category tree.
 #[derive(Clone)]
 pub struct Category {
     id: ID,
@@ -114,6 +113,8 @@ async fn all_categories(ctx: &Context<'_>) -> async_graphql::Result<Arc<Vec<mode
     Ok(ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default())
 }
 
+/// A node of the category tree. Products can be listed in several categories; filtering by a
+/// category includes everything below it.
 #[Object]
 impl Category {
     /// Global ID of the category.

@@ -1,0 +1,132 @@
+//! The `agora` binary as a new user runs it.
+
+use std::{
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+
+use crate::{helpers::TestApp, ops};
+
+const BIN: &str = env!("CARGO_BIN_EXE_agora");
+
+/// A command with none of the caller's Agora/database settings, in `dir`.
+fn agora(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).env_remove("DATABASE_URL").env_remove("TEST_DATABASE_URL").env("RUST_LOG", "warn");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AGORA_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+#[test]
+fn print_schema_prints_the_committed_sdl() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = agora(dir.path()).arg("print-schema").output().unwrap();
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap() == committed, "`agora print-schema` differs from schema.graphql");
+}
+
+#[tokio::test]
+async fn create_admin_creates_an_account_that_signs_in_as_admin() {
+    // given: a running app, and the CLI pointed at its database
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let password = "an admin passphrase that is long";
+
+    // when
+    let status = agora(dir.path())
+        .args(["create-admin", "--email", "Root@Example.com"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("AGORA_SEED__DEMO_ON_FIRST_START", "false")
+        .env("AGORA_ADMIN_PASSWORD", password)
+        .status()
+        .unwrap();
+
+    // then
+    assert!(status.success());
+    let r = app.gql(ops::TOKEN_CREATE, json!({ "input": { "email": "root@example.com", "password": password } })).await;
+    r.assert_no_errors();
+    assert_eq!(r.str("tokenCreate.user.role"), "ADMIN");
+}
+
+#[tokio::test]
+async fn create_admin_refuses_a_weak_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = agora(dir.path())
+        .args(["create-admin", "--email", "root@example.com"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"password123\n").unwrap();
+    assert!(!child.wait().unwrap().success());
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn serve_on_a_fresh_machine_starts_a_seeded_shop_and_stops_gracefully_on_sigterm() {
+    // given: an empty working directory, no configuration at all
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = agora(dir.path())
+        .env("AGORA_SERVER__PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+
+    // when: it is ready
+    let mut ready = false;
+    for _ in 0..300 {
+        if let Ok(r) = client.get(format!("{base}/health/ready")).send().await
+            && r.status() == 200
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the server did not become ready");
+
+    // then: the first query returns the demo catalog, kept in ./data
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": "{ products(first: 1) { totalCount } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["data"]["products"]["totalCount"], 60);
+    assert!(dir.path().join("data/agora.sqlite").exists());
+    assert!(dir.path().join("data/jwt-secret").exists());
+
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let mut exited = None;
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = exited.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("the server did not stop on SIGTERM")
+    });
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
