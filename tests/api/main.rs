@@ -2,6 +2,7 @@
 //! SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod accounts;
+mod architecture;
 mod cli;
 mod helpers;
 mod http;

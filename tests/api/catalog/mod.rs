@@ -1,0 +1,118 @@
+//! Catalog API tests: products, listing (filters, sorting, pagination), variants and stock,
+//! categories, and `node` / role guards. Fixtures go through the API as staff: test apps start
+//! with an empty database.
+
+mod access;
+mod categories;
+mod listing;
+mod products;
+mod variants;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{Gql, TestApp},
+    ops,
+};
+
+/// A well-formed global ID of `type_name` that names nothing.
+fn unknown_id(type_name: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{type_name}:{}", uuid::Uuid::now_v7()))
+}
+
+/// Creates a vendor; returns its ID.
+async fn vendor(app: &TestApp, staff: &str, name: &str) -> String {
+    let r = app.gql_as(Some(staff), ops::VENDOR_CREATE, json!({ "input": { "name": name } })).await;
+    r.assert_no_errors();
+    r.str("vendorCreate.vendor.id")
+}
+
+/// Creates a category (top level when `parent` is `None`); returns its ID.
+async fn category(app: &TestApp, staff: &str, name: &str, parent: Option<&str>) -> String {
+    let r =
+        app.gql_as(Some(staff), ops::CATEGORY_CREATE, json!({ "input": { "name": name, "parentId": parent } })).await;
+    r.assert_no_errors();
+    r.str("categoryCreate.category.id")
+}
+
+/// A variant input with a SKU, a price and stock on hand.
+fn variant(sku: &str, price: &str, stock: i32) -> Value {
+    json!({ "sku": sku, "price": price, "stockOnHand": stock })
+}
+
+/// Creates a product from a full `ProductCreateInput`; returns `productCreate.product`.
+async fn create_product(app: &TestApp, staff: &str, input: Value) -> Value {
+    let r = app.gql_as(Some(staff), ops::PRODUCT_CREATE, json!({ "input": input })).await;
+    r.assert_no_errors();
+    r.get("productCreate.product").clone()
+}
+
+/// Creates an ACTIVE product with these variants; returns `productCreate.product`.
+async fn active_product(app: &TestApp, staff: &str, vendor: &str, title: &str, variants: Value) -> Value {
+    create_product(app, staff, json!({ "vendorId": vendor, "title": title, "status": "ACTIVE", "variants": variants }))
+        .await
+}
+
+/// The `id` of a product or variant JSON object.
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
+}
+
+/// Sets a product's status through `productUpdate`.
+async fn set_status(app: &TestApp, staff: &str, product_id: &str, status: &str) {
+    let r =
+        app.gql_as(Some(staff), ops::PRODUCT_UPDATE, json!({ "id": product_id, "input": { "status": status } })).await;
+    r.assert_no_errors();
+}
+
+/// Runs `products` with these variables, as `token` (anonymous when `None`).
+async fn products(app: &TestApp, token: Option<&str>, variables: Value) -> Gql {
+    let r = app.gql_as(token, ops::PRODUCTS, variables).await;
+    r.assert_no_errors();
+    r
+}
+
+/// Runs `product(id:)` as `token`.
+async fn product_by_id(app: &TestApp, token: Option<&str>, id: &str) -> Gql {
+    let r = app.gql_as(token, ops::PRODUCT, json!({ "id": id })).await;
+    r.assert_no_errors();
+    r
+}
+
+/// The titles of a `products` page, in order.
+fn titles(r: &Gql) -> Vec<String> {
+    r.get("products.edges")
+        .as_array()
+        .unwrap_or_else(|| panic!("no edges in {}", r.body))
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `products.totalCount` of a page.
+fn total_count(r: &Gql) -> u64 {
+    r.get("products.totalCount").as_u64().unwrap_or_else(|| panic!("no totalCount in {}", r.body))
+}
+
+/// The `field` and `code` of every user error of `mutation`, for table-driven assertions.
+fn user_errors(r: &Gql, mutation: &str) -> Vec<(Vec<String>, String)> {
+    let codes = r.user_error_codes(mutation);
+    codes.into_iter().enumerate().map(|(i, c)| (r.user_error_field(mutation, i), c)).collect()
+}
+
+/// A field path from string segments.
+fn field(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|p| (*p).to_owned()).collect()
+}
+
+/// A copy of `v` without any `id` keys, to compare objects with generated IDs.
+fn without_ids(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            Value::Object(map.iter().filter(|(k, _)| k.as_str() != "id").map(|(k, v)| (k.clone(), without_ids(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(without_ids).collect()),
+        other => other.clone(),
+    }
+}
