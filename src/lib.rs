@@ -18,6 +18,8 @@ pub mod graphql;
 pub mod http;
 /// Adapters to the outside world: the database connection for now.
 pub mod infra;
+/// Totals: one pure function from cart, discounts, shipping and tax rates to amounts.
+pub mod pricing;
 /// The demo catalog seeded on first start.
 pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.
