@@ -124,11 +124,13 @@ pub struct TelemetrySettings {
 pub struct ShopSettings {
     /// ISO 4217 code of the currency catalog prices are entered and sold in.
     pub currency: String,
+    /// Whether catalog and shipping prices include tax (EU style) or exclude it (US style).
+    pub prices_include_tax: bool,
 }
 
 impl Default for ShopSettings {
     fn default() -> Self {
-        Self { currency: "USD".into() }
+        Self { currency: "USD".into(), prices_include_tax: false }
     }
 }
 
