@@ -56,6 +56,7 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     pub seed: SeedSettings,
     pub shop: ShopSettings,
+    pub checkout: CheckoutSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,6 +137,33 @@ impl Default for ShopSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
+pub struct CheckoutSettings {
+    /// Most units of one variant in a cart line.
+    pub max_quantity_per_line: u32,
+    /// Most lines in one cart.
+    pub max_lines_per_cart: usize,
+    /// How long a guest's unpaid order holds its stock.
+    pub guest_reservation_secs: u64,
+    /// How long a signed-in customer's unpaid order holds its stock.
+    pub customer_reservation_secs: u64,
+    /// How often the sweeper looks for unpaid orders past their reservation.
+    pub sweeper_interval_secs: u64,
+}
+
+impl Default for CheckoutSettings {
+    fn default() -> Self {
+        Self {
+            max_quantity_per_line: 999,
+            max_lines_per_cart: 250,
+            guest_reservation_secs: 15 * 60,
+            customer_reservation_secs: 30 * 60,
+            sweeper_interval_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SeedSettings {
     /// Seed the demo catalog when the database has no vendors yet.
     pub demo_on_first_start: bool,
@@ -152,6 +180,7 @@ impl Default for Settings {
             telemetry: TelemetrySettings::default(),
             seed: SeedSettings::default(),
             shop: ShopSettings::default(),
+            checkout: CheckoutSettings::default(),
         }
     }
 }

@@ -160,6 +160,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
                 (format!("https://images.agora.example/demo/{slug}-1.jpg"), Some(format!("{title}, front"))),
                 (format!("https://images.agora.example/demo/{slug}-2.jpg"), Some(format!("{title}, detail"))),
             ]),
+            tax_class: None,
         };
         state.catalog.create_product(&rcx, vendors[line.vendor.1], fields, variants).await?;
     }

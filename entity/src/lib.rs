@@ -1,7 +1,14 @@
 //! SeaORM entities: one file per table, no business rules and no GraphQL derives.
 //! The domain modules in `src/` map these rows to their own models in their `repo.rs`.
 
+pub mod cart;
+pub mod cart_line;
 pub mod category;
+pub mod checkout_idempotency;
+pub mod order;
+pub mod order_history;
+pub mod order_line;
+pub mod payment;
 pub mod product;
 pub mod product_attribute;
 pub mod product_category;
@@ -11,3 +18,4 @@ pub mod stock_movement;
 pub mod user;
 pub mod variant;
 pub mod vendor;
+pub mod vendor_order;

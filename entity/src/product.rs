@@ -14,6 +14,7 @@ pub struct Model {
     /// it makes "sort by price" a plain indexed column.
     pub min_price_minor: Option<i64>,
     pub currency: String,
+    pub tax_class: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub compare_at_minor: Option<i64>,
     pub currency: String,
     pub stock_on_hand: i32,
+    /// Units held by unpaid or unfulfilled orders; available = on hand - reserved.
+    pub reserved: i32,
     pub weight_grams: Option<i32>,
     pub position: i32,
     pub archived: bool,

@@ -7,6 +7,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_accounts;
 mod m20261125_000002_create_catalog;
+mod m20261125_000003_add_reservations_and_tax_class;
+mod m20261125_000004_create_carts;
+mod m20261125_000005_create_orders;
 
 pub struct Migrator;
 
@@ -16,6 +19,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_create_accounts::Migration),
             Box::new(m20261125_000002_create_catalog::Migration),
+            Box::new(m20261125_000003_add_reservations_and_tax_class::Migration),
+            Box::new(m20261125_000004_create_carts::Migration),
+            Box::new(m20261125_000005_create_orders::Migration),
         ]
     }
 }

@@ -62,6 +62,8 @@ pub struct Product {
     /// The lowest price among live variants; `None` when it has none.
     pub min_price: Option<Money>,
     pub currency: Currency,
+    /// Which tax rates apply ("standard", "reduced", …).
+    pub tax_class: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -134,9 +136,18 @@ pub struct Variant {
     pub price: Money,
     pub compare_at_price: Option<Money>,
     pub stock_on_hand: i32,
+    /// Units held by unpaid or unfulfilled orders.
+    pub reserved: i32,
     pub weight_grams: Option<i32>,
     pub position: i32,
     pub archived: bool,
+}
+
+impl Variant {
+    /// Units that can still be sold: on hand minus reserved.
+    pub fn available(&self) -> i32 {
+        (self.stock_on_hand - self.reserved).max(0)
+    }
 }
 
 /// Why stock changed.

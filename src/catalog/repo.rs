@@ -59,6 +59,7 @@ fn to_product(m: product::Model) -> Result<Product, DbErr> {
         status: ProductStatus::parse(&m.status).ok_or_else(|| corrupt("product status"))?,
         min_price: m.min_price_minor.map(|p| Money::from_minor(p, cur)),
         currency: cur,
+        tax_class: m.tax_class,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
@@ -75,6 +76,7 @@ fn to_variant(m: variant::Model) -> Result<Variant, DbErr> {
         price: Money::from_minor(m.price_minor, cur),
         compare_at_price: m.compare_at_minor.map(|p| Money::from_minor(p, cur)),
         stock_on_hand: m.stock_on_hand,
+        reserved: m.reserved,
         weight_grams: m.weight_grams,
         position: m.position,
         archived: m.archived,
@@ -243,16 +245,26 @@ fn filter_condition(f: &ProductFilter) -> Condition {
     c
 }
 
+/// What a product without live variants counts as in a price order, so it sorts last both ways.
+fn missing_price(asc: bool) -> i64 {
+    if asc { i64::MAX } else { -1 }
+}
+
 /// Sort key of the price orders: products without live variants sort last.
-fn price_key() -> Expr {
-    Expr::expr(Func::coalesce([Expr::col((product::Entity, product::Column::MinPriceMinor)), Expr::val(i64::MAX)]))
+fn price_key(asc: bool) -> Expr {
+    Expr::expr(Func::coalesce([
+        Expr::col((product::Entity, product::Column::MinPriceMinor)),
+        Expr::val(missing_price(asc)),
+    ]))
 }
 
 fn cursor_of(p: &product::Model, sort: ProductSort) -> Cursor {
     let key = match sort {
         ProductSort::Newest => String::new(),
         ProductSort::TitleAsc => p.title.clone(),
-        ProductSort::PriceAsc | ProductSort::PriceDesc => p.min_price_minor.unwrap_or(i64::MAX).to_string(),
+        ProductSort::PriceAsc | ProductSort::PriceDesc => {
+            p.min_price_minor.unwrap_or(missing_price(sort == ProductSort::PriceAsc)).to_string()
+        }
     };
     Cursor { key, id: p.id }
 }
@@ -287,13 +299,13 @@ pub async fn list_products(
         ProductSort::PriceAsc | ProductSort::PriceDesc => {
             let asc = sort == ProductSort::PriceAsc;
             if let Some(c) = after {
-                let k: i64 = c.key.parse().unwrap_or(i64::MAX);
+                let k: i64 = c.key.parse().unwrap_or(missing_price(asc));
                 let (beyond, tie) =
-                    if asc { (price_key().gt(k), id().gt(c.id)) } else { (price_key().lt(k), id().lt(c.id)) };
-                q = q.filter(Condition::any().add(beyond).add(Condition::all().add(price_key().eq(k)).add(tie)));
+                    if asc { (price_key(asc).gt(k), id().gt(c.id)) } else { (price_key(asc).lt(k), id().lt(c.id)) };
+                q = q.filter(Condition::any().add(beyond).add(Condition::all().add(price_key(asc).eq(k)).add(tie)));
             }
             let order = if asc { Order::Asc } else { Order::Desc };
-            q = q.order_by(price_key(), order.clone()).order_by(product::Column::Id, order);
+            q = q.order_by(price_key(asc), order.clone()).order_by(product::Column::Id, order);
         }
     }
     let mut rows = q.limit(page.first + 1).all(db).await?;
@@ -323,6 +335,7 @@ pub async fn insert_product(db: &impl ConnectionTrait, p: &Product) -> Result<()
         status: Set(p.status.as_str().to_owned()),
         min_price_minor: Set(None),
         currency: Set(p.currency.code().to_owned()),
+        tax_class: Set(p.tax_class.clone()),
         created_at: Set(p.created_at),
         updated_at: Set(p.updated_at),
     }
@@ -339,6 +352,7 @@ pub async fn update_product(db: &impl ConnectionTrait, p: &Product) -> Result<()
         slug: Set(p.slug.as_str().to_owned()),
         description: Set(p.description.clone()),
         status: Set(p.status.as_str().to_owned()),
+        tax_class: Set(p.tax_class.clone()),
         updated_at: Set(p.updated_at),
         ..Default::default()
     }
@@ -495,6 +509,7 @@ fn variant_model(v: &Variant, now: DateTime<Utc>) -> Result<variant::ActiveModel
         compare_at_minor: Set(v.compare_at_price.map(minor).transpose()?),
         currency: Set(v.price.currency().code().to_owned()),
         stock_on_hand: Set(v.stock_on_hand),
+        reserved: Set(0),
         weight_grams: Set(v.weight_grams),
         position: Set(v.position),
         archived: Set(v.archived),
@@ -512,6 +527,7 @@ pub async fn insert_variant(db: &impl ConnectionTrait, v: &Variant, now: DateTim
 pub async fn update_variant(db: &impl ConnectionTrait, v: &Variant, now: DateTime<Utc>) -> Result<(), CatalogError> {
     let mut m = variant_model(v, now)?;
     m.stock_on_hand = sea_orm::ActiveValue::NotSet;
+    m.reserved = sea_orm::ActiveValue::NotSet;
     m.created_at = sea_orm::ActiveValue::NotSet;
     m.product_id = sea_orm::ActiveValue::NotSet;
     m.update(db).await.map_err(on_unique(&["sku"]))?;
@@ -538,12 +554,13 @@ pub async fn refresh_min_price(db: &impl ConnectionTrait, id: ProductId, now: Da
 }
 
 /// Adds `delta` to stock on hand in one guarded statement (no read-then-write): it only applies
-/// when the result stays at or above zero. Returns the new quantity, or `None` when refused.
+/// when the result stays at or above the reserved quantity (so never below zero, and never below
+/// what orders hold). Returns the new quantity, or `None` when refused.
 pub async fn adjust_stock(db: &impl ConnectionTrait, id: VariantId, delta: i32) -> Result<Option<i32>, DbErr> {
     let res = variant::Entity::update_many()
         .col_expr(variant::Column::StockOnHand, Expr::col(variant::Column::StockOnHand).add(delta))
         .filter(variant::Column::Id.eq(id.uuid()))
-        .filter(Expr::col(variant::Column::StockOnHand).add(delta).gte(0))
+        .filter(Expr::col(variant::Column::StockOnHand).add(delta).gte(Expr::col(variant::Column::Reserved)))
         .exec(db)
         .await?;
     if res.rows_affected != 1 {
@@ -589,4 +606,42 @@ pub async fn stock_movements(
         .into_iter()
         .map(to_movement)
         .collect()
+}
+
+/// Holds `quantity` units for an order in one guarded statement: only when that many are
+/// available (on hand - reserved). Returns whether the units were reserved. Concurrent callers
+/// can never reserve more than is on hand: the check and the write are one statement.
+pub async fn reserve(db: &impl ConnectionTrait, id: VariantId, quantity: i32) -> Result<bool, DbErr> {
+    let res = variant::Entity::update_many()
+        .col_expr(variant::Column::Reserved, Expr::col(variant::Column::Reserved).add(quantity))
+        .filter(variant::Column::Id.eq(id.uuid()))
+        .filter(variant::Column::Archived.eq(false))
+        .filter(Expr::col(variant::Column::StockOnHand).sub(Expr::col(variant::Column::Reserved)).gte(quantity))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Gives back reserved units (an order expired or was cancelled), never below zero.
+pub async fn release(db: &impl ConnectionTrait, id: VariantId, quantity: i32) -> Result<(), DbErr> {
+    variant::Entity::update_many()
+        .col_expr(variant::Column::Reserved, Expr::col(variant::Column::Reserved).sub(quantity))
+        .filter(variant::Column::Id.eq(id.uuid()))
+        .filter(variant::Column::Reserved.gte(quantity))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ships reserved units: they leave both the reservation and the shelf.
+pub async fn ship(db: &impl ConnectionTrait, id: VariantId, quantity: i32) -> Result<bool, DbErr> {
+    let res = variant::Entity::update_many()
+        .col_expr(variant::Column::Reserved, Expr::col(variant::Column::Reserved).sub(quantity))
+        .col_expr(variant::Column::StockOnHand, Expr::col(variant::Column::StockOnHand).sub(quantity))
+        .filter(variant::Column::Id.eq(id.uuid()))
+        .filter(variant::Column::Reserved.gte(quantity))
+        .filter(variant::Column::StockOnHand.gte(quantity))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
 }

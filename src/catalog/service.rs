@@ -36,6 +36,8 @@ pub struct ProductFields {
     pub attributes: Option<Vec<Attribute>>,
     /// `(url, alt)` in display order; replaces all images.
     pub images: Option<Vec<(String, Option<String>)>>,
+    /// Which tax rates apply; defaults to "standard".
+    pub tax_class: Option<String>,
 }
 
 /// Editable variant fields; `None` leaves a field as it is. Stock is set only on create; later
@@ -77,6 +79,14 @@ pub struct ProductQuery {
     pub statuses: Vec<ProductStatus>,
 }
 
+/// A variant that can be sold now: not archived, and its product ACTIVE.
+#[derive(Debug, Clone)]
+pub struct Sellable {
+    pub variant: Variant,
+    pub product: Product,
+    pub category_ids: Vec<CategoryId>,
+}
+
 const MAX_TITLE: usize = 200;
 const MAX_DESCRIPTION: usize = 20_000;
 const MAX_VARIANTS_PER_CALL: usize = 100;
@@ -94,6 +104,15 @@ fn price(amount: Decimal, currency: Currency, field: FieldPath) -> Result<Money,
         MoneyError::TooPrecise => CatalogError::PriceTooPrecise { field },
         _ => CatalogError::Invalid { field, message: "the amount is out of range" },
     })
+}
+
+/// Required, trimmed text of at most `max` characters: empty is `Required`, longer is `Invalid`.
+fn text(s: &str, max: usize, field: FieldPath) -> Result<String, CatalogError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(CatalogError::Required { field });
+    }
+    required_text(t, max).ok_or(CatalogError::Invalid { field, message: "this text is too long" })
 }
 
 fn with(prefix: &[String], rest: &[&str]) -> FieldPath {
@@ -127,6 +146,20 @@ fn check_attributes(attrs: &[Attribute]) -> Result<(), CatalogError> {
         }
     }
     Ok(())
+}
+
+fn check_tax_class(class: Option<&String>) -> Result<(), CatalogError> {
+    let ok = class.is_none_or(|c| {
+        (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(CatalogError::Invalid {
+            field: path(["taxClass"]),
+            message: "tax classes are 1 to 32 lowercase letters, digits and underscores",
+        })
+    }
 }
 
 fn check_images(images: &[(String, Option<String>)]) -> Result<Vec<(String, String)>, CatalogError> {
@@ -304,6 +337,61 @@ impl CatalogService {
         Ok(repo::stock_movements(&self.db, id, limit.min(100)).await?)
     }
 
+    /// The sellable variants among `ids` (others are left out), read on `conn` so checkout can
+    /// call it inside its transaction.
+    pub async fn sellable(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        ids: &[VariantId],
+    ) -> Result<HashMap<VariantId, Sellable>, DbErr> {
+        let variants = repo::variants_by_ids(conn, ids).await?;
+        let product_ids: Vec<ProductId> =
+            variants.values().map(|v| v.product_id).collect::<HashSet<_>>().into_iter().collect();
+        let products = repo::products_by_ids(conn, &product_ids).await?;
+        let mut categories = repo::categories_by_product_ids(conn, &product_ids).await?;
+        Ok(variants
+            .into_iter()
+            .filter(|(_, v)| !v.archived)
+            .filter_map(|(id, variant)| {
+                let product = products.get(&variant.product_id).filter(|p| p.status == ProductStatus::Active)?.clone();
+                let category_ids =
+                    categories.get_mut(&product.id).map(|c| c.iter().map(|c| c.id).collect()).unwrap_or_default();
+                Some((id, Sellable { variant, product, category_ids }))
+            })
+            .collect())
+    }
+
+    /// Holds units for an order; `false` when fewer are available. One guarded statement, so
+    /// concurrent checkouts can never hold more than is on hand. Runs on the caller's `conn`.
+    pub async fn reserve_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+    ) -> Result<bool, DbErr> {
+        repo::reserve(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+    }
+
+    /// Gives held units back (order expired or cancelled).
+    pub async fn release_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+    ) -> Result<(), DbErr> {
+        repo::release(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+    }
+
+    /// Ships held units: they leave the shelf and the reservation.
+    pub async fn ship_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+    ) -> Result<bool, DbErr> {
+        repo::ship(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+    }
+
     // ---------- categories ----------
 
     /// Creates a category, at the top level or below `parent_id`.
@@ -313,11 +401,7 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.create_category", skip(self, rcx))]
     pub async fn create_category(&self, rcx: &RequestContext, f: CategoryFields) -> Result<Category, CatalogError> {
         Self::ensure_staff(rcx)?;
-        let name = f
-            .name
-            .as_deref()
-            .and_then(|n| required_text(n, MAX_TITLE))
-            .ok_or(CatalogError::Required { field: path(["name"]) })?;
+        let name = text(f.name.as_deref().unwrap_or_default(), MAX_TITLE, path(["name"]))?;
         let slug = match &f.slug {
             Some(s) => Slug::parse(s),
             None => Slug::from_title(&name),
@@ -364,7 +448,7 @@ impl CatalogService {
         let all = repo::all_categories(&txn).await?;
         let mut c = all.iter().find(|c| c.id == id).cloned().ok_or(CatalogError::NotFound { field: path(["id"]) })?;
         if let Some(name) = &f.name {
-            c.name = required_text(name, MAX_TITLE).ok_or(CatalogError::Required { field: path(["name"]) })?;
+            c.name = text(name, MAX_TITLE, path(["name"]))?;
         }
         if let Some(s) = &f.slug {
             c.slug = Slug::parse(s).map_err(|_| CatalogError::Invalid {
@@ -418,6 +502,12 @@ impl CatalogService {
         ids: &[CategoryId],
     ) -> Result<(), CatalogError> {
         let all: HashSet<CategoryId> = repo::all_categories(txn).await?.into_iter().map(|c| c.id).collect();
+        if let Some(i) = ids.iter().enumerate().position(|(i, id)| ids[..i].contains(id)) {
+            return Err(CatalogError::Invalid {
+                field: path(["categoryIds", &i.to_string()]),
+                message: "this category is listed twice",
+            });
+        }
         match ids.iter().position(|id| !all.contains(id)) {
             Some(i) => Err(CatalogError::NotFound { field: path(["categoryIds", &i.to_string()]) }),
             None => Ok(()),
@@ -438,11 +528,7 @@ impl CatalogService {
         variants: Vec<VariantFields>,
     ) -> Result<Product, CatalogError> {
         Self::ensure_staff(rcx)?;
-        let title = f
-            .title
-            .as_deref()
-            .and_then(|t| required_text(t, MAX_TITLE))
-            .ok_or(CatalogError::Required { field: path(["title"]) })?;
+        let title = text(f.title.as_deref().unwrap_or_default(), MAX_TITLE, path(["title"]))?;
         let slug = match &f.slug {
             Some(s) => Slug::parse(s),
             None => Slug::from_title(&title),
@@ -457,6 +543,7 @@ impl CatalogService {
         }
         let attributes = f.attributes.clone().unwrap_or_default();
         check_attributes(&attributes)?;
+        check_tax_class(f.tax_class.as_ref())?;
         let images = check_images(f.images.as_deref().unwrap_or_default())?;
         if variants.len() > MAX_VARIANTS_PER_CALL {
             return Err(CatalogError::Invalid { field: path(["variants"]), message: "at most 100 variants per call" });
@@ -471,6 +558,7 @@ impl CatalogService {
             status: f.status.unwrap_or(ProductStatus::Draft),
             min_price: None,
             currency: self.currency,
+            tax_class: f.tax_class.clone().unwrap_or_else(|| crate::pricing::DEFAULT_TAX_CLASS.to_owned()),
             created_at: now,
             updated_at: now,
         };
@@ -528,7 +616,7 @@ impl CatalogService {
         let options = v.options.unwrap_or_default();
         check_options(&options, prefix)?;
         let title = match v.title.as_deref() {
-            Some(t) => required_text(t, MAX_TITLE).ok_or(CatalogError::Required { field: with(prefix, &["title"]) })?,
+            Some(t) => text(t, MAX_TITLE, with(prefix, &["title"]))?,
             None if !options.is_empty() => options.iter().map(|o| o.value.trim()).collect::<Vec<_>>().join(" / "),
             None => "Default".to_owned(),
         };
@@ -559,6 +647,7 @@ impl CatalogService {
                 .map(|d| price(d, self.currency, with(prefix, &["compareAtPrice"])))
                 .transpose()?,
             stock_on_hand: stock,
+            reserved: 0,
             weight_grams: weight,
             position: v.position.unwrap_or(i32::try_from(index).unwrap_or(0)),
             archived: false,
@@ -605,6 +694,7 @@ impl CatalogService {
         if let Some(a) = &f.attributes {
             check_attributes(a)?;
         }
+        check_tax_class(f.tax_class.as_ref())?;
         let images = f.images.as_deref().map(check_images).transpose()?;
         let txn = self.db.begin().await?;
         let mut p = repo::products_by_ids(&txn, &[id])
@@ -612,7 +702,7 @@ impl CatalogService {
             .remove(&id)
             .ok_or(CatalogError::NotFound { field: path(["id"]) })?;
         if let Some(t) = &f.title {
-            p.title = required_text(t, MAX_TITLE).ok_or(CatalogError::Required { field: path(["title"]) })?;
+            p.title = text(t, MAX_TITLE, path(["title"]))?;
         }
         if let Some(s) = &f.slug {
             p.slug = Slug::parse(s).map_err(|_| CatalogError::Invalid {
@@ -631,6 +721,9 @@ impl CatalogService {
         }
         if let Some(s) = f.status {
             p.status = s;
+        }
+        if let Some(t) = &f.tax_class {
+            p.tax_class = t.clone();
         }
         p.updated_at = Utc::now();
         if let Some(cats) = &f.category_ids {
@@ -726,7 +819,7 @@ impl CatalogService {
             })?;
         }
         if let Some(t) = &f.title {
-            v.title = required_text(t, MAX_TITLE).ok_or(CatalogError::Required { field: path(["title"]) })?;
+            v.title = text(t, MAX_TITLE, path(["title"]))?;
         }
         if let Some(o) = f.options {
             check_options(&o, &[])?;
@@ -800,6 +893,12 @@ impl CatalogService {
             .await?
             .remove(&id)
             .ok_or(CatalogError::NotFound { field: path(["variantId"]) })?;
+        if i64::from(v.stock_on_hand) + i64::from(delta) > i64::from(i32::MAX) {
+            return Err(CatalogError::Invalid {
+                field: path(["delta"]),
+                message: "stock would exceed the largest storable quantity",
+            });
+        }
         let after = repo::adjust_stock(&txn, id, delta)
             .await?
             .ok_or(CatalogError::InsufficientStock { field: path(["delta"]) })?;

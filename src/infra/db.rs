@@ -38,11 +38,16 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
 /// Connects, creating the data directory for the embedded SQLite default.
 pub async fn connect(settings: &Settings) -> anyhow::Result<(DatabaseConnection, Arc<SqlStats>)> {
     let url = settings.database_url();
-    if url.starts_with("sqlite:") {
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite && settings.database.url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
+    // SQLite runs one writer at a time, and a transaction that reads before it writes fails at
+    // once (no busy wait) when another writer committed in between. One pooled connection makes
+    // every transaction wait its turn in the pool instead, in FIFO order.
+    let max_connections = if sqlite { 1 } else { settings.database.max_connections };
     let mut opts = ConnectOptions::new(url);
-    opts.max_connections(settings.database.max_connections)
+    opts.max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))

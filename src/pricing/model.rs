@@ -1,4 +1,5 @@
-//! The pricing types and the totals function. See `mod.rs` for the rounding rules.
+//! The pricing types: the contract between carts, promotions, shipping, tax and checkout. See
+//! `mod.rs` for the rounding rules.
 
 use rust_decimal::Decimal;
 
@@ -115,6 +116,7 @@ pub struct LineDiscount {
     pub amount: Money,
 }
 
+/// The amounts of one cart line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineTotals {
     pub index: usize,
@@ -131,6 +133,7 @@ pub struct LineTotals {
     pub total: Money,
 }
 
+/// The amounts of one vendor's shipping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShippingTotals {
     pub vendor_id: VendorId,
@@ -172,6 +175,7 @@ pub struct VendorTotals {
     pub total: Money,
 }
 
+/// The totals of a cart: per line, per shipping line, per vendor and for the whole order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PricingResult {
     pub lines: Vec<LineTotals>,
@@ -197,6 +201,8 @@ pub struct PricingResult {
 pub enum PricingError {
     #[error("an amount is in another currency than the cart")]
     CurrencyMismatch,
+    /// Also returned for a negative amount or tax rate in the input: nothing in pricing may be
+    /// negative, and every amount must fit in `i64` minor units (the storage boundary).
     #[error("an amount is out of range")]
     Overflow,
     #[error("a percentage must be above 0 and at most 100")]
@@ -228,4 +234,27 @@ pub struct ShippingMethodRule {
     /// Free when the group's subtotal (before discounts) reaches this amount.
     pub free_over: Option<Money>,
     pub tax_class: TaxClass,
+}
+
+/// Checks an input amount: in the cart's currency, not negative, and storable as `i64` minor
+/// units. Returns the exact amount.
+pub(super) fn checked_amount(money: Money, currency: Currency) -> Result<Decimal, PricingError> {
+    if money.currency() != currency {
+        return Err(PricingError::CurrencyMismatch);
+    }
+    if money.amount().is_sign_negative() && !money.amount().is_zero() {
+        return Err(PricingError::Overflow);
+    }
+    money.to_minor().map_err(|_| PricingError::Overflow)?;
+    Ok(money.amount())
+}
+
+/// Exact addition of two amounts.
+pub(super) fn add(a: Decimal, b: Decimal) -> Result<Decimal, PricingError> {
+    a.checked_add(b).ok_or(PricingError::Overflow)
+}
+
+/// Exact sum of amounts.
+pub(super) fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal, PricingError> {
+    amounts.into_iter().try_fold(Decimal::ZERO, add)
 }

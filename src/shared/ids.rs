@@ -57,4 +57,18 @@ typed_id! {
     VariantId => "ProductVariant",
     ProductImageId => "ProductImage",
     StockMovementId => "StockMovement",
+    CartId => "Cart",
+    CartLineId => "CartLine",
+    OrderId => "Order",
+    VendorOrderId => "VendorOrder",
+    OrderLineId => "OrderLine",
+    PaymentId => "Payment",
+}
+
+impl CartId {
+    /// A random (v4) id: a guest's cart id is their credential, so it must not be guessable
+    /// from its creation time the way a v7 id partly is.
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod architecture;
+mod catalog;
 mod cli;
 mod helpers;
 mod http;

@@ -116,6 +116,8 @@ pub struct ProductCreateInput {
     pub images: Option<Vec<ImageInput>>,
     /// Variants to create with the product (at most 100).
     pub variants: Option<Vec<ProductVariantCreateInput>>,
+    /// Which tax rates apply, e.g. `standard` (default) or `reduced`.
+    pub tax_class: Option<String>,
 }
 
 /// Changes to a product; omitted fields stay as they are, given lists replace the old ones.
@@ -135,6 +137,8 @@ pub struct ProductUpdateInput {
     pub attributes: Option<Vec<AttributeInput>>,
     /// New image list.
     pub images: Option<Vec<ImageInput>>,
+    /// New tax class.
+    pub tax_class: Option<String>,
 }
 
 /// A new category or changes to one.
@@ -257,6 +261,8 @@ fn new_variant(v: ProductVariantCreateInput) -> VariantFields {
     }
 }
 
+// The GraphQL inputs for create and update differ; this takes their common fields one by one.
+#[allow(clippy::too_many_arguments)]
 fn product_fields(
     title: Option<String>,
     slug: Option<String>,
@@ -265,6 +271,7 @@ fn product_fields(
     cats: Option<Vec<ID>>,
     attrs: Option<Vec<AttributeInput>>,
     imgs: Option<Vec<ImageInput>>,
+    tax_class: Option<String>,
 ) -> Result<ProductFields, CatalogError> {
     Ok(ProductFields {
         title,
@@ -274,6 +281,7 @@ fn product_fields(
         category_ids: cats.as_deref().map(category_ids).transpose()?,
         attributes: attrs.map(attributes).transpose()?,
         images: images(imgs),
+        tax_class,
     })
 }
 
@@ -321,6 +329,7 @@ impl CatalogMutation {
                 input.category_ids,
                 input.attributes,
                 input.images,
+                input.tax_class,
             )?;
             Ok((vendor, fields))
         })();
@@ -349,6 +358,7 @@ impl CatalogMutation {
             input.category_ids,
             input.attributes,
             input.images,
+            input.tax_class,
         ) {
             Ok(f) => f,
             Err(e) => return product_payload(Err(e)),

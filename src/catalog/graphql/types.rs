@@ -235,6 +235,8 @@ pub struct Product {
     pub created_at: DateTime<Utc>,
     /// When the product last changed.
     pub updated_at: DateTime<Utc>,
+    /// Which tax rates apply, e.g. `standard` or `reduced`.
+    pub tax_class: String,
     #[graphql(skip)]
     pub model: Arc<model::Product>,
 }
@@ -249,6 +251,7 @@ impl From<model::Product> for Product {
             status: p.status.into(),
             created_at: p.created_at,
             updated_at: p.updated_at,
+            tax_class: p.tax_class.clone(),
             model: Arc::new(p),
         }
     }
@@ -302,9 +305,9 @@ impl Product {
         Ok(min.zip(max).map(|(min, max)| PriceRange { min: min.into(), max: max.into() }))
     }
 
-    /// Whether any variant has stock on hand.
+    /// Whether any variant can be bought now (has units available).
     async fn in_stock(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(self.live_variants(ctx).await?.iter().any(|v| v.stock_on_hand > 0 && !v.archived))
+        Ok(self.live_variants(ctx).await?.iter().any(|v| v.available() > 0 && !v.archived))
     }
 }
 
@@ -324,9 +327,11 @@ pub struct ProductVariant {
     pub price: Money,
     /// A former or reference price shown struck through; null when none.
     pub compare_at_price: Option<Money>,
-    /// Units on hand in the warehouse.
+    /// Units on hand in the warehouse (including units held for orders).
     pub stock_on_hand: i32,
-    /// Whether at least one unit is on hand.
+    /// Units that can be bought now: on hand minus those held for unpaid or unshipped orders.
+    pub quantity_available: i32,
+    /// Whether at least one unit is available.
     pub in_stock: bool,
     /// Shipping weight in grams; null when unknown.
     pub weight_grams: Option<i32>,
@@ -352,7 +357,8 @@ impl From<model::Variant> for ProductVariant {
             price: v.price.into(),
             compare_at_price: v.compare_at_price.map(Into::into),
             stock_on_hand: v.stock_on_hand,
-            in_stock: v.stock_on_hand > 0,
+            quantity_available: v.available(),
+            in_stock: v.available() > 0,
             weight_grams: v.weight_grams,
             position: v.position,
             archived: v.archived,

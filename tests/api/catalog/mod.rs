@@ -6,6 +6,7 @@ mod access;
 mod categories;
 mod listing;
 mod products;
+mod stock;
 mod variants;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -109,9 +110,9 @@ fn field(parts: &[&str]) -> Vec<String> {
 /// A copy of `v` without any `id` keys, to compare objects with generated IDs.
 fn without_ids(v: &Value) -> Value {
     match v {
-        Value::Object(map) => {
-            Value::Object(map.iter().filter(|(k, _)| k.as_str() != "id").map(|(k, v)| (k.clone(), without_ids(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(k, _)| k.as_str() != "id").map(|(k, v)| (k.clone(), without_ids(v))).collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(without_ids).collect()),
         other => other.clone(),
     }

@@ -183,7 +183,9 @@ async fn product_create_with_bad_input_returns_the_code_and_field_and_writes_not
     create_product(
         &app,
         &staff,
-        json!({ "vendorId": acme, "title": "Existing", "slug": "existing", "variants": [variant("TAKEN-1", "5.00", 1)] }),
+        json!({
+            "vendorId": acme, "title": "Existing", "slug": "existing", "variants": [variant("TAKEN-1", "5.00", 1)],
+        }),
     )
     .await;
     let with = |path: &[&str], value: Value| with_value(new_product(&acme), path, value);
@@ -232,14 +234,29 @@ async fn product_create_with_bad_input_returns_the_code_and_field_and_writes_not
             "NOT_FOUND",
             field(&["categoryIds", "1"]),
         ),
-        ("malformed category ID", with(&["categoryIds"], json!([shirts, "garbage"])), "INVALID_ID", field(&["categoryIds", "1"])),
-        ("vendor ID as a category ID", with(&["categoryIds"], json!([acme])), "INVALID_ID", field(&["categoryIds", "0"])),
+        (
+            "malformed category ID",
+            with(&["categoryIds"], json!([shirts, "garbage"])),
+            "INVALID_ID",
+            field(&["categoryIds", "1"]),
+        ),
+        (
+            "vendor ID as a category ID",
+            with(&["categoryIds"], json!([acme])),
+            "INVALID_ID",
+            field(&["categoryIds", "0"]),
+        ),
         ("empty title", with(&["title"], json!("")), "REQUIRED", field(&["title"])),
         ("blank title", with(&["title"], json!("   ")), "REQUIRED", field(&["title"])),
         ("unknown vendor", with(&["vendorId"], json!(super::unknown_id("Vendor"))), "NOT_FOUND", field(&["vendorId"])),
         ("malformed vendor ID", with(&["vendorId"], json!("garbage")), "INVALID_ID", field(&["vendorId"])),
         ("category ID as the vendor ID", with(&["vendorId"], json!(shirts)), "INVALID_ID", field(&["vendorId"])),
-        ("SKU with a space", with(&["variants", "0", "sku"], json!("bad sku")), "INVALID", field(&["variants", "0", "sku"])),
+        (
+            "SKU with a space",
+            with(&["variants", "0", "sku"], json!("bad sku")),
+            "INVALID",
+            field(&["variants", "0", "sku"]),
+        ),
         (
             "negative initial stock",
             with(&["variants", "1", "stockOnHand"], json!(-1)),
@@ -254,7 +271,10 @@ async fn product_create_with_bad_input_returns_the_code_and_field_and_writes_not
         ),
         (
             "second image not http(s)",
-            with(&["images"], json!([{ "url": "https://img.example.com/a.jpg" }, { "url": "ftp://img.example.com/b.jpg" }])),
+            with(
+                &["images"],
+                json!([{ "url": "https://img.example.com/a.jpg" }, { "url": "ftp://img.example.com/b.jpg" }]),
+            ),
             "INVALID",
             field(&["images", "1", "url"]),
         ),
@@ -439,4 +459,57 @@ async fn product_archive_with_an_unknown_id_returns_not_found() {
 
     // then
     assert_eq!(user_errors(&r, "productArchive"), [(field(&["id"]), "NOT_FOUND".to_owned())]);
+}
+
+#[tokio::test]
+async fn product_create_with_a_title_over_200_characters_returns_invalid() {
+    // given
+    let app = TestApp::spawn().await;
+    let staff = app.staff().await;
+    let acme = vendor(&app, &staff, "Acme").await;
+
+    // when
+    let r = app
+        .gql_as(Some(&staff), ops::PRODUCT_CREATE, json!({ "input": { "vendorId": acme, "title": "x".repeat(201) } }))
+        .await;
+
+    // then
+    assert_eq!(user_errors(&r, "productCreate"), [(field(&["title"]), "INVALID".to_owned())]);
+}
+
+#[tokio::test]
+async fn product_create_and_update_with_a_category_listed_twice_return_no_internal_error() {
+    // given
+    let app = TestApp::spawn().await;
+    let staff = app.staff().await;
+    let acme = vendor(&app, &staff, "Acme").await;
+    let shirts = category(&app, &staff, "Shirts", None).await;
+    let p = create_product(&app, &staff, json!({ "vendorId": acme, "title": "Other" })).await;
+
+    // when
+    let created = app
+        .gql_as(
+            Some(&staff),
+            ops::PRODUCT_CREATE,
+            json!({ "input": { "vendorId": acme, "title": "Linen Shirt", "categoryIds": [shirts, shirts] } }),
+        )
+        .await;
+    let updated = app
+        .gql_as(
+            Some(&staff),
+            ops::PRODUCT_UPDATE,
+            json!({ "id": id_of(&p), "input": { "categoryIds": [shirts, shirts] } }),
+        )
+        .await;
+
+    // then: the duplicate is either ignored or refused at its index, never an internal error
+    for (r, mutation) in [(&created, "productCreate"), (&updated, "productUpdate")] {
+        let errors = user_errors(r, mutation);
+        if errors.is_empty() {
+            let categories = r.get(&format!("{mutation}.product.categories"));
+            assert_eq!(categories.as_array().map(Vec::len), Some(1), "{mutation}: {}", r.body);
+        } else {
+            assert_eq!(errors, [(field(&["categoryIds", "1"]), "INVALID".to_owned())], "{mutation}");
+        }
+    }
 }
