@@ -10,6 +10,14 @@ use sea_orm::DatabaseConnection;
 use crate::catalog::CatalogService;
 use crate::{
     accounts::AccountService,
+    cart::CartService,
+    checkout::CheckoutService,
+    orders::OrderService,
+    payments::{PaymentService, provider::PaymentProvider, test_provider::TestPaymentProvider},
+    promotions::PromotionService,
+    shared::clock::{SharedClock, SystemClock},
+    shipping::ShippingService,
+    tax::TaxService,
     config::Settings,
     graphql::{AppSchema, build_schema},
     infra::db::{self, SqlStats},
@@ -23,14 +31,28 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub sql_stats: Arc<SqlStats>,
+    pub clock: SharedClock,
     pub accounts: AccountService,
     pub catalog: CatalogService,
     pub vendors: VendorService,
+    pub promotions: PromotionService,
+    pub shipping: ShippingService,
+    pub tax: TaxService,
+    pub carts: CartService,
+    pub orders: OrderService,
+    pub checkout: CheckoutService,
+    pub payments: PaymentService,
 }
 
 impl AppState {
-    /// Connects the database, applies migrations and builds the services.
+    /// Connects the database, applies migrations and builds the services, with the real
+    /// clock and the built-in test payment provider (the embedded default).
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        Self::connect_with(settings, Arc::new(SystemClock), Arc::new(TestPaymentProvider::default())).await
+    }
+
+    /// As [`AppState::connect`], with a given clock and payment provider.
+    pub async fn connect_with(settings: Settings, clock: SharedClock, provider: Arc<dyn PaymentProvider>) -> anyhow::Result<Self> {
         let (db, sql_stats) = db::connect(&settings).await.context("connecting to the database")?;
         db::migrate(&db).await.context("applying migrations")?;
         let key = signing_key(&settings)?;
@@ -39,7 +61,39 @@ impl AppState {
         let currency = Currency::parse(&settings.shop.currency)
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
-        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors })
+        let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
+        let shipping = ShippingService::new(db.clone(), currency);
+        let tax = TaxService::new(db.clone());
+        let carts = CartService::new(db.clone(), catalog.clone(), clock.clone(), settings.checkout.clone());
+        let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), clock.clone());
+        let checkout = CheckoutService::new(
+            db.clone(),
+            carts.clone(),
+            orders.clone(),
+            promotions.clone(),
+            shipping.clone(),
+            tax.clone(),
+            clock.clone(),
+            settings.checkout.clone(),
+            settings.shop.prices_include_tax,
+        );
+        let payments = PaymentService::new(db.clone(), orders.clone(), provider, clock.clone());
+        Ok(Self {
+            settings: Arc::new(settings),
+            db,
+            sql_stats,
+            clock,
+            accounts,
+            catalog,
+            vendors,
+            promotions,
+            shipping,
+            tax,
+            carts,
+            orders,
+            checkout,
+            payments,
+        })
     }
 }
 
@@ -76,11 +130,12 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The HTTP server, bound and ready to run.
+/// The HTTP server, bound and ready to run, with its background jobs.
 pub struct App {
     listener: tokio::net::TcpListener,
     router: axum::Router,
     state: AppState,
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl App {
@@ -90,7 +145,9 @@ impl App {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
         let schema = schema(&state);
         let router = crate::http::router(state.clone(), schema);
-        Ok(Self { listener, router, state })
+        let interval = std::time::Duration::from_millis(state.settings.checkout.sweeper_interval_ms.max(10));
+        let sweeper = crate::orders::sweeper::spawn(state.orders.clone(), state.clock.clone(), interval);
+        Ok(Self { listener, router, state, sweeper })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -103,9 +160,11 @@ impl App {
 
     /// Serves until `signal` resolves, then drains in-flight requests.
     pub async fn run_until_stopped(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(signal)
-            .await?;
+            .await;
+        self.sweeper.abort();
+        result?;
         Ok(())
     }
 }

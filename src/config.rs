@@ -146,8 +146,8 @@ pub struct CheckoutSettings {
     pub guest_reservation_secs: u64,
     /// How long a signed-in customer's unpaid order holds its stock.
     pub customer_reservation_secs: u64,
-    /// How often the sweeper looks for unpaid orders past their reservation.
-    pub sweeper_interval_secs: u64,
+    /// How often the sweeper looks for unpaid orders past their reservation, in milliseconds.
+    pub sweeper_interval_ms: u64,
 }
 
 impl Default for CheckoutSettings {
@@ -157,7 +157,7 @@ impl Default for CheckoutSettings {
             max_lines_per_cart: 250,
             guest_reservation_secs: 15 * 60,
             customer_reservation_secs: 30 * 60,
-            sweeper_interval_secs: 30,
+            sweeper_interval_ms: 30_000,
         }
     }
 }

@@ -20,6 +20,14 @@ pub mod http;
 pub mod infra;
 /// Totals: one pure function from cart, discounts, shipping and tax rates to amounts.
 pub mod pricing;
+/// A shopper's cart: lines with price snapshots, buyer identity, addresses, problems.
+pub mod cart;
+/// Quotes a cart and completes it into an order in one transaction, idempotently.
+pub mod checkout;
+/// Orders: snapshots split per vendor, the status machine, cancel, fulfil, expiry.
+pub mod orders;
+/// Paying orders through a provider port; the built-in test provider is the default.
+pub mod payments;
 /// The demo catalog seeded on first start.
 pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.

@@ -12,7 +12,11 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use crate::{
     accounts::graphql::{AccountMutation, AccountQuery},
     app::AppState,
+    cart::graphql::{CartMutation, CartQuery},
     catalog::graphql::{CatalogMutation, CatalogQuery},
+    checkout::graphql::CheckoutMutation,
+    orders::graphql::{OrderMutation, OrderQuery},
+    payments::graphql::PaymentMutation,
     config::GraphqlSettings,
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
@@ -21,11 +25,11 @@ use crate::{
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, AccountQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, CartQuery, OrderQuery, AccountQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation);
+pub struct Mutation(CatalogMutation, VendorMutation, CartMutation, CheckoutMutation, OrderMutation, PaymentMutation, AccountMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

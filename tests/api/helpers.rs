@@ -2,10 +2,14 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use agora::{
     accounts::model::Role,
     app::{App, AppState},
     config::Settings,
+    payments::test_provider::TestPaymentProvider,
+    shared::clock::{ManualClock, SharedClock, SystemClock},
 };
 use serde_json::{Value, json};
 
@@ -15,6 +19,10 @@ pub struct TestApp {
     pub database_url: String,
     pub state: AppState,
     pub client: reqwest::Client,
+    /// The built-in test payment provider this app uses, to count what it charged.
+    pub payments: Arc<TestPaymentProvider>,
+    /// Set by `spawn_with_manual_clock`: the app's clock, moved by the test.
+    pub clock: Option<Arc<ManualClock>>,
     _data_dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -49,21 +57,44 @@ impl TestApp {
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::start(configure, None, None).await
+    }
+
+    /// An app whose clock only moves when the test says so (`app.clock`).
+    pub async fn spawn_with_manual_clock(configure: impl FnOnce(&mut Settings)) -> Self {
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        Self::start(configure, None, Some(clock)).await
+    }
+
+    /// A second app instance on the database of another (for multi-instance races).
+    pub async fn spawn_on(database_url: &str) -> Self {
+        Self::start(|_| {}, Some(database_url.to_owned()), None).await
+    }
+
+    async fn start(configure: impl FnOnce(&mut Settings), database_url: Option<String>, manual: Option<Arc<ManualClock>>) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             agora::telemetry::init(&Default::default());
         }
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = fresh_database(dir.path()).await;
+        let url = match database_url {
+            Some(u) => u,
+            None => fresh_database(dir.path()).await,
+        };
         let mut settings = Settings::for_tests(dir.path().to_path_buf(), url.clone());
         configure(&mut settings);
-        let state = AppState::connect(settings).await.expect("app state");
+        let payments = Arc::new(TestPaymentProvider::default());
+        let clock: SharedClock = match &manual {
+            Some(m) => m.clone(),
+            None => Arc::new(SystemClock),
+        };
+        let state = AppState::connect_with(settings, clock, payments.clone()).await.expect("app state");
         let app = App::build(state.clone()).await.expect("app");
         let addr = app.local_addr();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
         }));
-        Self { addr, database_url: url, state, client: reqwest::Client::new(), _data_dir: dir, stop: Some(tx) }
+        Self { addr, database_url: url, state, client: reqwest::Client::new(), payments, clock: manual, _data_dir: dir, stop: Some(tx) }
     }
 
     /// SQL statements executed so far through the app's connection.

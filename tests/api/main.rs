@@ -4,6 +4,7 @@
 mod accounts;
 mod architecture;
 mod catalog;
+mod checkout;
 mod cli;
 mod helpers;
 mod http;

@@ -30,6 +30,25 @@ op!(CATEGORY_ARCHIVE, "catalog/CategoryArchive.graphql");
 op!(STOCK_ADJUST, "catalog/StockAdjust.graphql");
 op!(STOCK_MOVEMENTS, "catalog/StockMovements.graphql");
 
+op!(CART, "cart/Cart.graphql");
+op!(CART_CREATE, "cart/CartCreate.graphql");
+op!(CART_LINES_ADD, "cart/CartLinesAdd.graphql");
+op!(CART_LINES_UPDATE, "cart/CartLinesUpdate.graphql");
+op!(CART_LINES_REMOVE, "cart/CartLinesRemove.graphql");
+op!(CART_BUYER_IDENTITY_UPDATE, "cart/CartBuyerIdentityUpdate.graphql");
+op!(CART_DISCOUNT_CODES_UPDATE, "cart/CartDiscountCodesUpdate.graphql");
+op!(CART_SHIPPING_ADDRESS_UPDATE, "cart/CartShippingAddressUpdate.graphql");
+op!(CART_BILLING_ADDRESS_UPDATE, "cart/CartBillingAddressUpdate.graphql");
+op!(CART_SHIPPING_METHODS_UPDATE, "cart/CartShippingMethodsUpdate.graphql");
+op!(CART_MERGE, "cart/CartMerge.graphql");
+op!(CHECKOUT_COMPLETE, "checkout/CheckoutComplete.graphql");
+op!(ORDER, "orders/Order.graphql");
+op!(ORDERS, "orders/Orders.graphql");
+op!(ORDER_CANCEL, "orders/OrderCancel.graphql");
+op!(ORDER_FULFIL, "orders/OrderFulfil.graphql");
+op!(ORDER_PAYMENT_CREATE, "payments/OrderPaymentCreate.graphql");
+op!(ORDER_PAYMENT_CONFIRM, "payments/OrderPaymentConfirm.graphql");
+
 /// Every operation file, for the "all operations validate" test.
 pub fn all() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -56,5 +75,23 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("CategoryArchive", CATEGORY_ARCHIVE),
         ("StockAdjust", STOCK_ADJUST),
         ("StockMovements", STOCK_MOVEMENTS),
+        ("Cart", CART),
+        ("CartCreate", CART_CREATE),
+        ("CartLinesAdd", CART_LINES_ADD),
+        ("CartLinesUpdate", CART_LINES_UPDATE),
+        ("CartLinesRemove", CART_LINES_REMOVE),
+        ("CartBuyerIdentityUpdate", CART_BUYER_IDENTITY_UPDATE),
+        ("CartDiscountCodesUpdate", CART_DISCOUNT_CODES_UPDATE),
+        ("CartShippingAddressUpdate", CART_SHIPPING_ADDRESS_UPDATE),
+        ("CartBillingAddressUpdate", CART_BILLING_ADDRESS_UPDATE),
+        ("CartShippingMethodsUpdate", CART_SHIPPING_METHODS_UPDATE),
+        ("CartMerge", CART_MERGE),
+        ("CheckoutComplete", CHECKOUT_COMPLETE),
+        ("Order", ORDER),
+        ("Orders", ORDERS),
+        ("OrderCancel", ORDER_CANCEL),
+        ("OrderFulfil", ORDER_FULFIL),
+        ("OrderPaymentCreate", ORDER_PAYMENT_CREATE),
+        ("OrderPaymentConfirm", ORDER_PAYMENT_CONFIRM),
     ]
 }

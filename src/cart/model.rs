@@ -1,0 +1,131 @@
+//! Carts and their pure rules.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::shared::{
+    address::Address,
+    ids::{CartId, CartLineId, UserId, VariantId, VendorId},
+    money::{Currency, Money},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CartStatus {
+    /// Being filled.
+    Active,
+    /// Turned into an order.
+    Completed,
+    /// Folded into the customer's cart at sign-in.
+    Merged,
+}
+
+impl CartStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CartStatus::Active => "ACTIVE",
+            CartStatus::Completed => "COMPLETED",
+            CartStatus::Merged => "MERGED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [CartStatus::Active, CartStatus::Completed, CartStatus::Merged].into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartLine {
+    pub id: CartLineId,
+    pub variant_id: VariantId,
+    pub quantity: u32,
+    /// The unit price when the line was added or last updated: what the buyer saw.
+    pub unit_price: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cart {
+    pub id: CartId,
+    pub customer_id: Option<UserId>,
+    pub status: CartStatus,
+    pub currency: Currency,
+    pub email: Option<String>,
+    /// Buyer's country (ISO 3166-1 alpha-2) before an address is known, for estimates.
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub shipping_address: Option<Address>,
+    pub billing_address: Option<Address>,
+    /// Codes as entered (upper-cased), in entry order.
+    pub discount_codes: Vec<String>,
+    /// The shipping method chosen for each vendor's group of lines.
+    pub shipping_methods: BTreeMap<VendorId, uuid::Uuid>,
+    pub lines: Vec<CartLine>,
+    pub completed_order_id: Option<uuid::Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Cart {
+    /// The destination for shipping and tax: the shipping address, else the buyer's country.
+    pub fn destination(&self) -> Option<(String, Option<String>)> {
+        match &self.shipping_address {
+            Some(a) => Some((a.country.clone(), a.region.clone())),
+            None => self.country.clone().map(|c| (c, self.region.clone())),
+        }
+    }
+
+    pub fn total_quantity(&self) -> u64 {
+        self.lines.iter().map(|l| u64::from(l.quantity)).sum()
+    }
+}
+
+/// Something about a line that changed since the buyer saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartProblem {
+    /// The current price differs from the snapshot; `cartLinesUpdate` accepts the new price.
+    PriceChanged { line: CartLineId, seen: Money, now: Money },
+    /// The variant or its product is no longer sold.
+    VariantUnavailable { line: CartLineId },
+    /// Fewer units are available than the line asks for.
+    InsufficientStock { line: CartLineId, available: u32 },
+}
+
+/// Merging a guest cart into a customer's: quantities add up, capped by what is available
+/// and by the per-line maximum; lines of unavailable variants are dropped. Returns the new
+/// quantity for each variant that changes.
+pub fn merged_quantities(
+    customer: &[CartLine],
+    guest: &[CartLine],
+    available: impl Fn(VariantId) -> u32,
+    max_per_line: u32,
+) -> Vec<(VariantId, u32)> {
+    let mut out = Vec::new();
+    for g in guest {
+        let existing = customer.iter().find(|c| c.variant_id == g.variant_id).map_or(0, |c| c.quantity);
+        let cap = available(g.variant_id).min(max_per_line);
+        let want = existing.saturating_add(g.quantity).min(cap);
+        if want > existing {
+            out.push((g.variant_id, want));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(v: VariantId, q: u32) -> CartLine {
+        CartLine { id: CartLineId::new(), variant_id: v, quantity: q, unit_price: Money::from_minor(100, Currency::USD) }
+    }
+
+    #[test]
+    fn merge_adds_quantities_capped_by_stock_and_line_limit() {
+        let (a, b, c) = (VariantId::new(), VariantId::new(), VariantId::new());
+        let customer = [line(a, 2)];
+        let guest = [line(a, 5), line(b, 3), line(c, 4)];
+        let stock = |v: VariantId| if v == a { 4 } else if v == b { 10 } else { 0 };
+        let merged = merged_quantities(&customer, &guest, stock, 999);
+        assert_eq!(merged, vec![(a, 4), (b, 3)], "a capped at stock 4, c unavailable");
+        assert_eq!(merged_quantities(&[], &[line(b, 3)], stock, 2), vec![(b, 2)], "capped at the line limit");
+    }
+}

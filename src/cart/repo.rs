@@ -1,0 +1,188 @@
+//! Carts in the database. Writes that must not touch a finished cart are guarded by
+//! `status = 'ACTIVE'` in the same statement.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entity::{cart, cart_line};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
+};
+
+use crate::{
+    cart::model::{Cart, CartLine, CartStatus},
+    shared::{
+        address::Address,
+        ids::{CartId, CartLineId, TypedId, UserId, VariantId, VendorId},
+        money::{Currency, Money},
+    },
+};
+
+fn corrupt(what: &str) -> DbErr {
+    DbErr::Type(format!("stored {what} is invalid"))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, DbErr> {
+    serde_json::to_value(v).map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value, what: &str) -> Result<T, DbErr> {
+    serde_json::from_value(v).map_err(|_| corrupt(what))
+}
+
+fn to_cart(m: cart::Model, lines: Vec<cart_line::Model>) -> Result<Cart, DbErr> {
+    let currency = Currency::parse(&m.currency).map_err(|_| corrupt("currency"))?;
+    let methods: BTreeMap<uuid::Uuid, uuid::Uuid> = from_json(m.shipping_methods, "shipping methods")?;
+    Ok(Cart {
+        id: CartId(m.id),
+        customer_id: m.customer_id.map(UserId),
+        status: CartStatus::parse(&m.status).ok_or_else(|| corrupt("cart status"))?,
+        currency,
+        email: m.email,
+        country: m.country,
+        region: m.region,
+        shipping_address: m.shipping_address.map(|a| from_json::<Address>(a, "address")).transpose()?,
+        billing_address: m.billing_address.map(|a| from_json::<Address>(a, "address")).transpose()?,
+        discount_codes: from_json(m.discount_codes, "discount codes")?,
+        shipping_methods: methods.into_iter().map(|(k, v)| (VendorId(k), v)).collect(),
+        lines: lines
+            .into_iter()
+            .map(|l| CartLine {
+                id: CartLineId(l.id),
+                variant_id: VariantId(l.variant_id),
+                quantity: u32::try_from(l.quantity).unwrap_or(0),
+                unit_price: Money::from_minor(l.unit_price_minor, currency),
+            })
+            .collect(),
+        completed_order_id: m.completed_order_id,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn methods_json(c: &Cart) -> Result<serde_json::Value, DbErr> {
+    json(&c.shipping_methods.iter().map(|(k, v)| (k.uuid(), *v)).collect::<BTreeMap<_, _>>())
+}
+
+pub async fn insert_cart(db: &impl ConnectionTrait, c: &Cart) -> Result<(), DbErr> {
+    cart::ActiveModel {
+        id: Set(c.id.uuid()),
+        customer_id: Set(c.customer_id.map(|u| u.uuid())),
+        status: Set(c.status.as_str().to_owned()),
+        currency: Set(c.currency.code().to_owned()),
+        email: Set(c.email.clone()),
+        country: Set(c.country.clone()),
+        region: Set(c.region.clone()),
+        shipping_address: Set(c.shipping_address.as_ref().map(json).transpose()?),
+        billing_address: Set(c.billing_address.as_ref().map(json).transpose()?),
+        discount_codes: Set(json(&c.discount_codes)?),
+        shipping_methods: Set(methods_json(c)?),
+        completed_order_id: Set(None),
+        created_at: Set(c.created_at),
+        updated_at: Set(c.updated_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The cart with its lines (in the order they were added).
+pub async fn find(db: &impl ConnectionTrait, id: CartId) -> Result<Option<Cart>, DbErr> {
+    let Some(m) = cart::Entity::find_by_id(id.uuid()).one(db).await? else { return Ok(None) };
+    let lines = cart_line::Entity::find()
+        .filter(cart_line::Column::CartId.eq(id.uuid()))
+        .order_by_asc(cart_line::Column::CreatedAt)
+        .order_by_asc(cart_line::Column::Id)
+        .all(db)
+        .await?;
+    to_cart(m, lines).map(Some)
+}
+
+pub async fn active_cart_of(db: &impl ConnectionTrait, customer: UserId) -> Result<Option<CartId>, DbErr> {
+    Ok(cart::Entity::find()
+        .filter(cart::Column::CustomerId.eq(customer.uuid()))
+        .filter(cart::Column::Status.eq(CartStatus::Active.as_str()))
+        .one(db)
+        .await?
+        .map(|m| CartId(m.id)))
+}
+
+/// Saves the cart's own fields if it is still ACTIVE; returns whether it was.
+pub async fn update_fields(db: &impl ConnectionTrait, c: &Cart, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let res = cart::Entity::update_many()
+        .col_expr(cart::Column::CustomerId, Expr::value(c.customer_id.map(|u| u.uuid())))
+        .col_expr(cart::Column::Email, Expr::value(c.email.clone()))
+        .col_expr(cart::Column::Country, Expr::value(c.country.clone()))
+        .col_expr(cart::Column::Region, Expr::value(c.region.clone()))
+        .col_expr(cart::Column::ShippingAddress, Expr::value(c.shipping_address.as_ref().map(json).transpose()?))
+        .col_expr(cart::Column::BillingAddress, Expr::value(c.billing_address.as_ref().map(json).transpose()?))
+        .col_expr(cart::Column::DiscountCodes, Expr::value(json(&c.discount_codes)?))
+        .col_expr(cart::Column::ShippingMethods, Expr::value(methods_json(c)?))
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .filter(cart::Column::Id.eq(c.id.uuid()))
+        .filter(cart::Column::Status.eq(CartStatus::Active.as_str()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Moves an ACTIVE cart to `status` (COMPLETED with its order, or MERGED); returns whether it
+/// was still ACTIVE. This guard is what stops one cart becoming two orders.
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    id: CartId,
+    status: CartStatus,
+    order_id: Option<uuid::Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let res = cart::Entity::update_many()
+        .col_expr(cart::Column::Status, Expr::value(status.as_str()))
+        .col_expr(cart::Column::CompletedOrderId, Expr::value(order_id))
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .filter(cart::Column::Id.eq(id.uuid()))
+        .filter(cart::Column::Status.eq(CartStatus::Active.as_str()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+pub async fn insert_line(db: &impl ConnectionTrait, cart: CartId, l: &CartLine, now: DateTime<Utc>) -> Result<(), DbErr> {
+    cart_line::ActiveModel {
+        id: Set(l.id.uuid()),
+        cart_id: Set(cart.uuid()),
+        variant_id: Set(l.variant_id.uuid()),
+        quantity: Set(i32::try_from(l.quantity).unwrap_or(i32::MAX)),
+        unit_price_minor: Set(l.unit_price.to_minor().map_err(|_| DbErr::Custom("price out of range".into()))?),
+        currency: Set(l.unit_price.currency().code().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Sets a line's quantity and refreshes its price snapshot.
+pub async fn update_line(db: &impl ConnectionTrait, l: &CartLine, now: DateTime<Utc>) -> Result<(), DbErr> {
+    cart_line::Entity::update_many()
+        .col_expr(cart_line::Column::Quantity, Expr::value(i32::try_from(l.quantity).unwrap_or(i32::MAX)))
+        .col_expr(
+            cart_line::Column::UnitPriceMinor,
+            Expr::value(l.unit_price.to_minor().map_err(|_| DbErr::Custom("price out of range".into()))?),
+        )
+        .col_expr(cart_line::Column::UpdatedAt, Expr::value(now))
+        .filter(cart_line::Column::Id.eq(l.id.uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_lines(db: &impl ConnectionTrait, cart: CartId, ids: &[CartLineId]) -> Result<(), DbErr> {
+    cart_line::Entity::delete_many()
+        .filter(cart_line::Column::CartId.eq(cart.uuid()))
+        .filter(cart_line::Column::Id.is_in(ids.iter().map(TypedId::uuid)))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,474 @@
+//! Cart use cases. Reads happen before the (short, write-only) transaction, so SQLite never
+//! has to upgrade a read transaction under concurrent writers.
+
+use std::collections::HashMap;
+
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+
+use crate::{
+    accounts::model::Email,
+    cart::{
+        error::{CartError, path},
+        model::{Cart, CartLine, CartProblem, CartStatus, merged_quantities},
+        repo,
+    },
+    catalog::{CatalogService, service::Sellable},
+    config::CheckoutSettings,
+    context::RequestContext,
+    shared::{
+        address::{Address, country_code},
+        clock::SharedClock,
+        ids::{CartId, CartLineId, VariantId, VendorId},
+        money::Currency,
+    },
+};
+
+/// What `cartCreate` may set right away.
+#[derive(Debug, Clone, Default)]
+pub struct NewCart {
+    pub lines: Vec<(VariantId, u32)>,
+    pub email: Option<String>,
+    pub country: Option<String>,
+}
+
+/// Buyer identity fields; `None` leaves a field unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct BuyerIdentity {
+    pub email: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct CartService {
+    db: DatabaseConnection,
+    catalog: CatalogService,
+    clock: SharedClock,
+    limits: CheckoutSettings,
+    currency: Currency,
+}
+
+impl CartService {
+    pub fn new(db: DatabaseConnection, catalog: CatalogService, clock: SharedClock, limits: CheckoutSettings) -> Self {
+        let currency = catalog.currency();
+        Self { db, catalog, clock, limits, currency }
+    }
+
+    pub fn catalog(&self) -> &CatalogService {
+        &self.catalog
+    }
+
+    /// The cart if the caller may see it: guest carts to whoever holds the id, a customer's
+    /// cart to that customer (and staff).
+    ///
+    /// # Errors
+    /// `Forbidden` (top-level) for another customer's cart.
+    pub async fn get(&self, rcx: &RequestContext, id: CartId) -> Result<Option<Cart>, CartError> {
+        let Some(cart) = repo::find(&self.db, id).await? else { return Ok(None) };
+        Self::ensure_access(rcx, &cart)?;
+        Ok(Some(cart))
+    }
+
+    fn ensure_access(rcx: &RequestContext, cart: &Cart) -> Result<(), CartError> {
+        match cart.customer_id {
+            Some(owner) if !rcx.is_staff() && rcx.viewer.map(|v| v.user_id) != Some(owner) => Err(CartError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
+    async fn load_active(&self, rcx: &RequestContext, id: CartId) -> Result<Cart, CartError> {
+        let cart = repo::find(&self.db, id).await?.ok_or(CartError::CartNotFound)?;
+        Self::ensure_access(rcx, &cart)?;
+        if cart.status != CartStatus::Active {
+            return Err(CartError::CartCompleted);
+        }
+        Ok(cart)
+    }
+
+    fn check_quantity(&self, q: u32, field: Vec<String>) -> Result<(), CartError> {
+        if q == 0 || q > self.limits.max_quantity_per_line {
+            return Err(CartError::InvalidQuantity { field, max: self.limits.max_quantity_per_line });
+        }
+        Ok(())
+    }
+
+    /// Creates a cart (anonymous allowed). A signed-in customer who already has an active cart
+    /// gets that cart back, with the lines added to it.
+    ///
+    /// # Errors
+    /// `InvalidQuantity`, `VariantUnavailable`, `InsufficientStock`, `TooManyLines`,
+    /// `InvalidEmail`, `Invalid` (country).
+    #[tracing::instrument(name = "cart.create", skip_all)]
+    pub async fn create(&self, rcx: &RequestContext, new: NewCart) -> Result<Cart, CartError> {
+        let customer = rcx.viewer.map(|v| v.user_id);
+        if let Some(c) = customer
+            && let Some(existing) = repo::active_cart_of(&self.db, c).await?
+        {
+            return if new.lines.is_empty() { self.load_active(rcx, existing).await } else { self.add_lines(rcx, existing, new.lines).await };
+        }
+        let email = new.email.as_deref().map(|e| Email::parse(e).ok_or(CartError::InvalidEmail)).transpose()?;
+        let country = new.country.as_deref().map(|c| country_code(c).ok_or(CartError::Invalid { field: path(["countryCode"]) })).transpose()?;
+        let now = self.clock.now();
+        let cart = Cart {
+            id: CartId::random(),
+            customer_id: customer,
+            status: CartStatus::Active,
+            currency: self.currency,
+            email: email.map(|e| e.as_str().to_owned()),
+            country,
+            region: None,
+            shipping_address: None,
+            billing_address: None,
+            discount_codes: vec![],
+            shipping_methods: Default::default(),
+            lines: vec![],
+            completed_order_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        // Validate the lines before anything is written.
+        let planned = self.plan_additions(&cart, &new.lines).await?;
+        let txn = self.db.begin().await?;
+        if let Err(e) = repo::insert_cart(&txn, &cart).await {
+            // Two concurrent first carts for one customer: the partial unique index decides.
+            if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) && customer.is_some() {
+                drop(txn);
+                return Box::pin(self.create(rcx, new)).await;
+            }
+            return Err(e.into());
+        }
+        self.write_plan(&txn, &cart, &planned).await?;
+        txn.commit().await?;
+        self.load_active(rcx, cart.id).await
+    }
+
+    /// Checks requested additions against the cart and the catalog; returns the lines to write
+    /// (new ones, or existing ones with a new quantity and a fresh price snapshot).
+    async fn plan_additions(&self, cart: &Cart, adds: &[(VariantId, u32)]) -> Result<Vec<(CartLine, bool)>, CartError> {
+        let ids: Vec<VariantId> = adds.iter().map(|(v, _)| *v).collect();
+        let sellable = self.catalog.sellable(&self.db, &ids).await?;
+        let mut planned: Vec<(CartLine, bool)> = Vec::new();
+        for (i, (variant, qty)) in adds.iter().enumerate() {
+            self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
+            let s = sellable.get(variant).ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "variantId"]) })?;
+            let (mut line, exists) = match planned.iter().position(|(l, _)| l.variant_id == *variant) {
+                Some(p) => planned.remove(p),
+                None => match cart.lines.iter().find(|l| l.variant_id == *variant) {
+                    Some(l) => (l.clone(), true),
+                    None => (CartLine { id: CartLineId::new(), variant_id: *variant, quantity: 0, unit_price: s.variant.price }, false),
+                },
+            };
+            line.quantity = line.quantity.saturating_add(*qty);
+            line.unit_price = s.variant.price;
+            self.check_quantity(line.quantity, path(["lines", &i.to_string(), "quantity"]))?;
+            let available = u32::try_from(s.variant.available()).unwrap_or(0);
+            if line.quantity > available {
+                return Err(CartError::InsufficientStock { field: path(["lines", &i.to_string(), "quantity"]), available });
+            }
+            planned.push((line, exists));
+        }
+        let new_lines = planned.iter().filter(|(_, exists)| !exists).count();
+        if cart.lines.len() + new_lines > self.limits.max_lines_per_cart {
+            return Err(CartError::TooManyLines { max: self.limits.max_lines_per_cart });
+        }
+        Ok(planned)
+    }
+
+    async fn write_plan(&self, txn: &impl sea_orm::ConnectionTrait, cart: &Cart, planned: &[(CartLine, bool)]) -> Result<(), CartError> {
+        let now = self.clock.now();
+        if !repo::update_fields(txn, cart, now).await? {
+            return Err(CartError::CartCompleted);
+        }
+        for (line, exists) in planned {
+            if *exists {
+                repo::update_line(txn, line, now).await?;
+            } else {
+                repo::insert_line(txn, cart.id, line, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds lines; a variant already in the cart has its quantity increased.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `InvalidQuantity`, `VariantUnavailable`,
+    /// `InsufficientStock`, `TooManyLines`.
+    #[tracing::instrument(name = "cart.add_lines", skip(self, rcx, lines))]
+    pub async fn add_lines(&self, rcx: &RequestContext, id: CartId, lines: Vec<(VariantId, u32)>) -> Result<Cart, CartError> {
+        let cart = self.load_active(rcx, id).await?;
+        let planned = self.plan_additions(&cart, &lines).await?;
+        let txn = self.db.begin().await?;
+        self.write_plan(&txn, &cart, &planned).await?;
+        txn.commit().await?;
+        self.load_active(rcx, id).await
+    }
+
+    /// Sets line quantities. Updating a line also accepts its current price (refreshes the
+    /// snapshot), which clears a `PRICE_CHANGED` problem.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `LineNotFound`, `InvalidQuantity`,
+    /// `VariantUnavailable`, `InsufficientStock`.
+    #[tracing::instrument(name = "cart.update_lines", skip(self, rcx, updates))]
+    pub async fn update_lines(&self, rcx: &RequestContext, id: CartId, updates: Vec<(CartLineId, u32)>) -> Result<Cart, CartError> {
+        let cart = self.load_active(rcx, id).await?;
+        let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
+        let sellable = self.catalog.sellable(&self.db, &ids).await?;
+        let mut changed = Vec::new();
+        for (i, (line_id, qty)) in updates.iter().enumerate() {
+            let mut line = cart.lines.iter().find(|l| l.id == *line_id).cloned().ok_or(CartError::LineNotFound { field: path(["lines", &i.to_string(), "id"]) })?;
+            self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
+            let s = sellable.get(&line.variant_id).ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "id"]) })?;
+            let available = u32::try_from(s.variant.available()).unwrap_or(0);
+            if *qty > available {
+                return Err(CartError::InsufficientStock { field: path(["lines", &i.to_string(), "quantity"]), available });
+            }
+            line.quantity = *qty;
+            line.unit_price = s.variant.price;
+            changed.push((line, true));
+        }
+        let txn = self.db.begin().await?;
+        self.write_plan(&txn, &cart, &changed).await?;
+        txn.commit().await?;
+        self.load_active(rcx, id).await
+    }
+
+    /// Removes lines.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `LineNotFound`.
+    #[tracing::instrument(name = "cart.remove_lines", skip(self, rcx, line_ids))]
+    pub async fn remove_lines(&self, rcx: &RequestContext, id: CartId, line_ids: Vec<CartLineId>) -> Result<Cart, CartError> {
+        let cart = self.load_active(rcx, id).await?;
+        if let Some(i) = line_ids.iter().position(|l| !cart.lines.iter().any(|c| c.id == *l)) {
+            return Err(CartError::LineNotFound { field: path(["lineIds", &i.to_string()]) });
+        }
+        let txn = self.db.begin().await?;
+        if !repo::update_fields(&txn, &cart, self.clock.now()).await? {
+            return Err(CartError::CartCompleted);
+        }
+        repo::delete_lines(&txn, id, &line_ids).await?;
+        txn.commit().await?;
+        self.load_active(rcx, id).await
+    }
+
+    /// Runs `change` on the active cart and saves its fields (not its lines).
+    async fn update_with(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        change: impl FnOnce(&mut Cart) -> Result<(), CartError>,
+    ) -> Result<Cart, CartError> {
+        let mut cart = self.load_active(rcx, id).await?;
+        change(&mut cart)?;
+        if !repo::update_fields(&self.db, &cart, self.clock.now()).await? {
+            return Err(CartError::CartCompleted);
+        }
+        self.load_active(rcx, id).await
+    }
+
+    /// Sets the buyer's e-mail, country and region.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `InvalidEmail`, `Invalid` (countryCode, region).
+    #[tracing::instrument(name = "cart.update_buyer_identity", skip(self, rcx, b))]
+    pub async fn update_buyer_identity(&self, rcx: &RequestContext, id: CartId, b: BuyerIdentity) -> Result<Cart, CartError> {
+        let email = b.email.as_deref().map(|e| Email::parse(e).ok_or(CartError::InvalidEmail)).transpose()?;
+        let country = b.country.as_deref().map(|c| country_code(c).ok_or(CartError::Invalid { field: path(["countryCode"]) })).transpose()?;
+        if b.region.as_deref().is_some_and(|r| r.trim().is_empty() || r.chars().count() > 64) {
+            return Err(CartError::Invalid { field: path(["region"]) });
+        }
+        self.update_with(rcx, id, |c| {
+            if let Some(e) = email {
+                c.email = Some(e.as_str().to_owned());
+            }
+            if let Some(country) = country {
+                c.country = Some(country);
+            }
+            if let Some(r) = b.region {
+                c.region = Some(r.trim().to_owned());
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Replaces the discount codes (upper-cased, de-duplicated). Whether each applies is shown
+    /// on the cart; unknown codes are refused here.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`.
+    #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes))]
+    pub async fn update_discount_codes(&self, rcx: &RequestContext, id: CartId, codes: Vec<String>, known: impl Fn(&str) -> bool) -> Result<Cart, CartError> {
+        let mut normalised: Vec<String> = Vec::new();
+        for (i, c) in codes.iter().enumerate() {
+            let c = c.trim().to_uppercase();
+            if c.is_empty() || c.len() > 32 || !known(&c) {
+                return Err(CartError::DiscountCodeInvalid { field: path(["discountCodes", &i.to_string()]) });
+            }
+            if !normalised.contains(&c) {
+                normalised.push(c);
+            }
+        }
+        self.update_with(rcx, id, |cart| {
+            cart.discount_codes = normalised;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets the shipping address (validated); the billing address defaults to it.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `Invalid` naming the address field.
+    #[tracing::instrument(name = "cart.update_addresses", skip_all)]
+    pub async fn update_addresses(&self, rcx: &RequestContext, id: CartId, shipping: Option<Address>, billing: Option<Address>) -> Result<Cart, CartError> {
+        let shipping = shipping
+            .map(|a| a.normalised().map_err(|p| CartError::Invalid { field: path(["shippingAddress", p.0]) }))
+            .transpose()?;
+        let billing = billing
+            .map(|a| a.normalised().map_err(|p| CartError::Invalid { field: path(["billingAddress", p.0]) }))
+            .transpose()?;
+        self.update_with(rcx, id, |c| {
+            if let Some(s) = shipping {
+                c.country = Some(s.country.clone());
+                c.region = s.region.clone();
+                c.shipping_address = Some(s);
+            }
+            if let Some(b) = billing {
+                c.billing_address = Some(b);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Chooses a shipping method for each listed vendor group (`available` checks a choice).
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`.
+    pub async fn update_shipping_methods(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        choices: Vec<(VendorId, uuid::Uuid)>,
+        available: &HashMap<VendorId, Vec<uuid::Uuid>>,
+    ) -> Result<Cart, CartError> {
+        for (i, (vendor, method)) in choices.iter().enumerate() {
+            if !available.get(vendor).is_some_and(|m| m.contains(method)) {
+                return Err(CartError::ShippingMethodUnavailable { field: path(["shippingMethods", &i.to_string(), "shippingMethodId"]) });
+            }
+        }
+        self.update_with(rcx, id, |c| {
+            c.shipping_methods.extend(choices);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Merges a guest cart into the signed-in customer's active cart (or adopts it when the
+    /// customer has none). Quantities add up, capped at what is available and at the line
+    /// maximum; unavailable lines are dropped; the customer's discount codes are kept and the
+    /// guest's added; buyer identity and addresses fill in what the customer's cart lacks. The
+    /// guest cart becomes MERGED.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `Forbidden` (the guest cart belongs to someone else);
+    /// `Unauthenticated` is the caller's job (guarded in GraphQL).
+    #[tracing::instrument(name = "cart.merge", skip(self, rcx))]
+    pub async fn merge(&self, rcx: &RequestContext, guest_id: CartId) -> Result<Cart, CartError> {
+        let customer = rcx.viewer.map(|v| v.user_id).ok_or(CartError::Forbidden)?;
+        let guest = self.load_active(rcx, guest_id).await?;
+        if guest.customer_id == Some(customer) {
+            return Ok(guest);
+        }
+        let Some(target) = repo::active_cart_of(&self.db, customer).await? else {
+            let mut adopted = guest;
+            adopted.customer_id = Some(customer);
+            if !repo::update_fields(&self.db, &adopted, self.clock.now()).await? {
+                return Err(CartError::CartCompleted);
+            }
+            return self.load_active(rcx, guest_id).await;
+        };
+        let mut mine = self.load_active(rcx, target).await?;
+        let ids: Vec<VariantId> = guest.lines.iter().map(|l| l.variant_id).collect();
+        let sellable = self.catalog.sellable(&self.db, &ids).await?;
+        let available = |v: VariantId| sellable.get(&v).map_or(0, |s| u32::try_from(s.variant.available()).unwrap_or(0));
+        let merged = merged_quantities(&mine.lines, &guest.lines, available, self.limits.max_quantity_per_line);
+        let mut planned = Vec::new();
+        for (variant, quantity) in merged {
+            let price = sellable[&variant].variant.price;
+            match mine.lines.iter().find(|l| l.variant_id == variant) {
+                Some(l) => planned.push((CartLine { quantity, unit_price: price, ..l.clone() }, true)),
+                None => planned.push((CartLine { id: CartLineId::new(), variant_id: variant, quantity, unit_price: price }, false)),
+            }
+        }
+        let room = self.limits.max_lines_per_cart.saturating_sub(mine.lines.len());
+        let mut new_count = 0;
+        planned.retain(|(_, exists)| *exists || { new_count += 1; new_count <= room });
+        for code in &guest.discount_codes {
+            if !mine.discount_codes.contains(code) {
+                mine.discount_codes.push(code.clone());
+            }
+        }
+        mine.email = mine.email.or(guest.email);
+        mine.country = mine.country.or(guest.country);
+        mine.region = mine.region.or(guest.region);
+        mine.shipping_address = mine.shipping_address.or(guest.shipping_address);
+        mine.billing_address = mine.billing_address.or(guest.billing_address);
+        let txn = self.db.begin().await?;
+        if !repo::finish(&txn, guest_id, CartStatus::Merged, None, self.clock.now()).await? {
+            return Err(CartError::CartCompleted);
+        }
+        self.write_plan(&txn, &mine, &planned).await?;
+        txn.commit().await?;
+        self.load_active(rcx, target).await
+    }
+
+    /// What changed since the buyer saw the cart: prices, availability, stock.
+    pub async fn problems(&self, cart: &Cart) -> Result<Vec<CartProblem>, DbErr> {
+        let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
+        let sellable = self.catalog.sellable(&self.db, &ids).await?;
+        Ok(problems_of(cart, &sellable))
+    }
+
+    /// Marks the cart completed by `order_id` inside the checkout's transaction; `false` when
+    /// it was not ACTIVE any more.
+    pub async fn complete_in(&self, conn: &impl sea_orm::ConnectionTrait, id: CartId, order_id: uuid::Uuid) -> Result<bool, DbErr> {
+        repo::finish(conn, id, CartStatus::Completed, Some(order_id), self.clock.now()).await
+    }
+
+    /// The cart as stored (no access check), for checkout inside its transaction.
+    pub async fn find_in(&self, conn: &impl sea_orm::ConnectionTrait, id: CartId) -> Result<Option<Cart>, DbErr> {
+        repo::find(conn, id).await
+    }
+
+    /// Checks the caller may use this cart.
+    ///
+    /// # Errors
+    /// `Forbidden`.
+    pub fn authorize(&self, rcx: &RequestContext, cart: &Cart) -> Result<(), CartError> {
+        Self::ensure_access(rcx, cart)
+    }
+}
+
+/// The problems of `cart` given what is sellable now.
+pub fn problems_of(cart: &Cart, sellable: &HashMap<VariantId, Sellable>) -> Vec<CartProblem> {
+    let mut out = Vec::new();
+    for l in &cart.lines {
+        match sellable.get(&l.variant_id) {
+            None => out.push(CartProblem::VariantUnavailable { line: l.id }),
+            Some(s) => {
+                if s.variant.price != l.unit_price {
+                    out.push(CartProblem::PriceChanged { line: l.id, seen: l.unit_price, now: s.variant.price });
+                }
+                let available = u32::try_from(s.variant.available()).unwrap_or(0);
+                if available < l.quantity {
+                    out.push(CartProblem::InsufficientStock { line: l.id, available });
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,372 @@
+//! Quoting a cart and completing a checkout.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Duration;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use crate::{
+    cart::{
+        CartService,
+        model::{Cart, CartProblem, CartStatus},
+        service::problems_of,
+    },
+    catalog::service::Sellable,
+    checkout::{
+        error::CheckoutError,
+        repo::{self, StoredKey},
+    },
+    config::CheckoutSettings,
+    context::RequestContext,
+    orders::{
+        OrderService,
+        model::{Order, OrderDiscount, OrderLine, OrderStatus, TaxLineSnapshot, VendorOrder, new_order_code},
+    },
+    pricing::{self, LineInput, PricingInput, PricingResult, ShippingInput, ShippingMethodRule},
+    promotions::{CodeProblem, PromotionError, PromotionService},
+    shared::{
+        clock::SharedClock,
+        ids::{CartId, OrderId, OrderLineId, VariantId, VendorId, VendorOrderId},
+        money::Money,
+    },
+    shipping::ShippingService,
+    tax::TaxService,
+};
+
+/// A cart priced as it stands now.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub pricing: PricingResult,
+    /// Vendors in order of first appearance in the cart.
+    pub vendors: Vec<VendorId>,
+    /// Shipping methods available to each vendor group at the destination.
+    pub shipping_options: BTreeMap<VendorId, Vec<ShippingMethodRule>>,
+    pub problems: Vec<CartProblem>,
+    /// Entered codes that cannot be used, with why.
+    pub code_problems: Vec<(String, CodeProblem)>,
+    sellable: HashMap<VariantId, Sellable>,
+}
+
+impl Quote {
+    /// Whether `checkoutComplete` would accept the cart as far as the quote can tell.
+    pub fn ready(&self, cart: &Cart) -> bool {
+        cart.email.is_some()
+            && cart.shipping_address.is_some()
+            && !cart.lines.is_empty()
+            && self.problems.is_empty()
+            && self.code_problems.is_empty()
+            && self.vendors.iter().all(|v| self.pricing.shipping_lines.iter().any(|s| s.vendor_id == *v))
+    }
+}
+
+#[derive(Clone)]
+pub struct CheckoutService {
+    db: DatabaseConnection,
+    carts: CartService,
+    orders: OrderService,
+    promotions: PromotionService,
+    shipping: ShippingService,
+    tax: TaxService,
+    clock: SharedClock,
+    settings: CheckoutSettings,
+    prices_include_tax: bool,
+}
+
+fn customer_key(cart: &Cart) -> Option<String> {
+    cart.customer_id.map(|c| c.to_string()).or_else(|| cart.email.clone())
+}
+
+fn principal(rcx: &RequestContext) -> String {
+    rcx.viewer.map_or_else(|| "guest".to_owned(), |v| format!("user:{}", v.user_id))
+}
+
+impl CheckoutService {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        db: DatabaseConnection,
+        carts: CartService,
+        orders: OrderService,
+        promotions: PromotionService,
+        shipping: ShippingService,
+        tax: TaxService,
+        clock: SharedClock,
+        settings: CheckoutSettings,
+        prices_include_tax: bool,
+    ) -> Self {
+        Self { db, carts, orders, promotions, shipping, tax, clock, settings, prices_include_tax }
+    }
+
+    /// Prices `cart` with its snapshot prices, its discount codes and automatic promotions,
+    /// the chosen shipping per vendor group, and the tax at its destination.
+    pub async fn quote(&self, cart: &Cart) -> Result<Quote, CheckoutError> {
+        self.quote_in(&self.db, cart).await
+    }
+
+    async fn quote_in(&self, conn: &impl ConnectionTrait, cart: &Cart) -> Result<Quote, CheckoutError> {
+        let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
+        let sellable = self.carts.catalog().sellable(conn, &ids).await?;
+        let problems = problems_of(cart, &sellable);
+        let mut lines = Vec::new();
+        let mut vendors: Vec<VendorId> = Vec::new();
+        let mut weight: HashMap<VendorId, u64> = HashMap::new();
+        let mut group_subtotal: HashMap<VendorId, Money> = HashMap::new();
+        for (index, l) in cart.lines.iter().enumerate() {
+            let Some(s) = sellable.get(&l.variant_id) else { continue };
+            let vendor = s.product.vendor_id;
+            if !vendors.contains(&vendor) {
+                vendors.push(vendor);
+            }
+            *weight.entry(vendor).or_default() += u64::try_from(s.variant.weight_grams.unwrap_or(0).max(0)).unwrap_or(0) * u64::from(l.quantity);
+            let line_total = Money::new(l.unit_price.amount() * rust_decimal::Decimal::from(l.quantity), cart.currency);
+            let sum = group_subtotal.entry(vendor).or_insert_with(|| Money::from_minor(0, cart.currency));
+            *sum = sum.checked_add(line_total).map_err(|_| pricing::PricingError::CurrencyMismatch)?;
+            lines.push(LineInput {
+                index,
+                variant_id: l.variant_id,
+                product_id: s.product.id,
+                vendor_id: vendor,
+                category_ids: s.category_ids.clone(),
+                unit_price: l.unit_price,
+                quantity: l.quantity,
+                tax_class: s.product.tax_class.clone(),
+            });
+        }
+        let now = self.clock.now();
+        let candidates = self.promotions.candidates(conn, &cart.discount_codes, customer_key(cart).as_deref(), now).await?;
+        let destination = cart.destination();
+        let mut shipping_options = BTreeMap::new();
+        let mut shipping = Vec::new();
+        if let Some((country, region)) = &destination {
+            for vendor in &vendors {
+                let options = self.shipping.methods_for(conn, country, region.as_deref(), *vendor).await?;
+                if let Some(rule) = cart.shipping_methods.get(vendor).and_then(|m| options.iter().find(|o| o.id == *m))
+                    && let Some(price) = pricing::shipping_price(rule, weight[vendor], group_subtotal[vendor])?
+                {
+                    shipping.push(ShippingInput { vendor_id: *vendor, method_id: rule.id, price, tax_class: rule.tax_class.clone() });
+                }
+                shipping_options.insert(*vendor, options);
+            }
+        }
+        let tax_rates = match &destination {
+            Some((country, region)) => self.tax.rates_for(conn, country, region.as_deref()).await?,
+            None => vec![],
+        };
+        let input = PricingInput {
+            currency: cart.currency,
+            prices_include_tax: self.prices_include_tax,
+            lines,
+            shipping,
+            discounts: candidates.rules,
+            tax_rates,
+        };
+        let pricing = pricing::compute(&input)?;
+        Ok(Quote { pricing, vendors, shipping_options, problems, code_problems: candidates.problems, sellable })
+    }
+
+    /// Turns a ready cart into an order awaiting payment, holding its stock until the
+    /// reservation ends (guest and customer TTLs are configured separately).
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `CartEmpty`, `EmailRequired`,
+    /// `ShippingAddressRequired`, `ShippingMethodRequired`, `PriceChanged`,
+    /// `VariantUnavailable`, `InsufficientStock`, `DiscountCodeInvalid`,
+    /// `DiscountUsageLimitReached`, `IdempotencyKeyReused`, `InvalidIdempotencyKey`;
+    /// `Forbidden` (top-level) for another customer's cart.
+    #[tracing::instrument(name = "checkout.complete", skip(self, rcx, key), fields(cart_id = %cart_id))]
+    pub async fn complete(&self, rcx: &RequestContext, cart_id: CartId, key: &str) -> Result<Order, CheckoutError> {
+        if key.is_empty() || key.len() > 255 || key.chars().any(char::is_control) {
+            return Err(CheckoutError::InvalidIdempotencyKey);
+        }
+        let principal = principal(rcx);
+        if let Some(done) = repo::find(&self.db, key).await? {
+            return self.replay(done, &principal, cart_id).await;
+        }
+        let cart = self.carts.find_in(&self.db, cart_id).await?.ok_or(CheckoutError::CartNotFound)?;
+        self.carts.authorize(rcx, &cart).map_err(|_| CheckoutError::Forbidden)?;
+        if cart.status != CartStatus::Active {
+            // A concurrent call with this key may have completed the cart since we looked.
+            return match repo::find(&self.db, key).await? {
+                Some(done) => self.replay(done, &principal, cart_id).await,
+                None => Err(CheckoutError::CartCompleted),
+            };
+        }
+        let quote = self.check_ready(&cart).await?;
+
+        let now = self.clock.now();
+        let order = self.build_order(&cart, &quote, now)?;
+        let stored = StoredKey { principal: principal.clone(), cart_id, order_id: order.id };
+        let txn = self.db.begin().await?;
+        // First statement is a write: it takes the write lock at once (SQLite) and makes
+        // concurrent calls with the same key queue on the key's unique index (PostgreSQL).
+        if !repo::claim(&txn, key, &stored, now).await? {
+            drop(txn);
+            let done = repo::find(&self.db, key).await?.ok_or(CheckoutError::IdempotencyKeyReused)?;
+            return self.replay(done, &principal, cart_id).await;
+        }
+        for (i, line) in cart.lines.iter().enumerate() {
+            if !self.carts.catalog().reserve_in(&txn, line.variant_id, line.quantity).await? {
+                return Err(CheckoutError::InsufficientStock { line: i });
+            }
+        }
+        let customer = customer_key(&cart);
+        for applied in &quote.pricing.applied_discounts {
+            if let Err(e) = self.promotions.redeem_in(&txn, applied.discount_id, order.id.0, customer.as_deref(), now).await {
+                let index = applied.code.as_ref().and_then(|c| cart.discount_codes.iter().position(|x| x == c)).unwrap_or(0);
+                return Err(match e {
+                    PromotionError::Db(db) => CheckoutError::Db(db),
+                    _ => CheckoutError::DiscountUsageLimitReached { index },
+                });
+            }
+        }
+        self.orders.insert_in(&txn, &order, rcx).await?;
+        if !self.carts.complete_in(&txn, cart_id, order.id.0).await? {
+            // Completed meanwhile by a call with another key: this attempt rolls back whole.
+            return Err(CheckoutError::CartCompleted);
+        }
+        txn.commit().await?;
+        Ok(order)
+    }
+
+    /// Replaces the cart's discount codes. Unknown codes are refused; known codes that do not
+    /// apply now (expired, used up, minimum not reached) are kept and shown as not applicable.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`; `Forbidden`.
+    pub async fn set_discount_codes(&self, rcx: &RequestContext, cart_id: CartId, codes: Vec<String>) -> Result<Cart, crate::cart::CartError> {
+        let upper: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+        let found = self.promotions.candidates(&self.db, &upper, None, self.clock.now()).await?;
+        let unknown: Vec<String> = found.problems.iter().filter(|(_, p)| *p == CodeProblem::Unknown).map(|(c, _)| c.to_uppercase()).collect();
+        self.carts.update_discount_codes(rcx, cart_id, codes, |c| !unknown.contains(&c.to_owned())).await
+    }
+
+    /// Chooses shipping methods per vendor group, checked against what ships to the cart's
+    /// destination for that vendor.
+    ///
+    /// # Errors
+    /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`; `Forbidden`.
+    pub async fn set_shipping_methods(&self, rcx: &RequestContext, cart_id: CartId, choices: Vec<(VendorId, uuid::Uuid)>) -> Result<Cart, crate::cart::CartError> {
+        let cart = self.carts.get(rcx, cart_id).await?.ok_or(crate::cart::CartError::CartNotFound)?;
+        let mut available: HashMap<VendorId, Vec<uuid::Uuid>> = HashMap::new();
+        if let Some((country, region)) = cart.destination() {
+            for (vendor, _) in &choices {
+                let methods = self.shipping.methods_for(&self.db, &country, region.as_deref(), *vendor).await?;
+                available.insert(*vendor, methods.into_iter().map(|m| m.id).collect());
+            }
+        }
+        self.carts.update_shipping_methods(rcx, cart_id, choices, &available).await
+    }
+
+    async fn replay(&self, done: StoredKey, principal: &str, cart_id: CartId) -> Result<Order, CheckoutError> {
+        if done.principal != principal || done.cart_id != cart_id {
+            return Err(CheckoutError::IdempotencyKeyReused);
+        }
+        self.orders.find_in(&self.db, done.order_id).await?.ok_or(CheckoutError::CartNotFound)
+    }
+
+    async fn check_ready(&self, cart: &Cart) -> Result<Quote, CheckoutError> {
+        if cart.lines.is_empty() {
+            return Err(CheckoutError::CartEmpty);
+        }
+        if cart.email.is_none() {
+            return Err(CheckoutError::EmailRequired);
+        }
+        if cart.shipping_address.is_none() {
+            return Err(CheckoutError::ShippingAddressRequired);
+        }
+        let quote = self.quote(cart).await?;
+        if let Some((code, _)) = quote.code_problems.first() {
+            let index = cart.discount_codes.iter().position(|c| c == code).unwrap_or(0);
+            return Err(CheckoutError::DiscountCodeInvalid { index });
+        }
+        let line_of = |id| cart.lines.iter().position(|l| l.id == id).unwrap_or(0);
+        if let Some(p) = quote.problems.first() {
+            return Err(match p {
+                CartProblem::VariantUnavailable { line } => CheckoutError::VariantUnavailable { line: line_of(*line) },
+                CartProblem::PriceChanged { line, .. } => CheckoutError::PriceChanged { line: line_of(*line) },
+                CartProblem::InsufficientStock { line, .. } => CheckoutError::InsufficientStock { line: line_of(*line) },
+            });
+        }
+        if let Some(i) = quote.vendors.iter().position(|v| !quote.pricing.shipping_lines.iter().any(|s| s.vendor_id == *v)) {
+            return Err(CheckoutError::ShippingMethodRequired { vendor_index: i });
+        }
+        Ok(quote)
+    }
+
+    fn build_order(&self, cart: &Cart, quote: &Quote, now: chrono::DateTime<chrono::Utc>) -> Result<Order, CheckoutError> {
+        let p = &quote.pricing;
+        let order_id = OrderId::new();
+        let ttl = if cart.customer_id.is_some() { self.settings.customer_reservation_secs } else { self.settings.guest_reservation_secs };
+        let mut vendor_orders = Vec::new();
+        for v in &p.vendors {
+            let ship = p.shipping_lines.iter().find(|s| s.vendor_id == v.vendor_id);
+            let method = ship.and_then(|s| quote.shipping_options.get(&v.vendor_id).and_then(|o| o.iter().find(|m| m.id == s.method_id)));
+            vendor_orders.push(VendorOrder {
+                id: VendorOrderId::new(),
+                vendor_id: v.vendor_id,
+                shipping_method_id: ship.map(|s| s.method_id),
+                shipping_method_name: method.map(|m| m.name.clone()),
+                shipping: v.shipping,
+                shipping_tax: ship.map_or(Money::from_minor(0, cart.currency), |s| s.tax),
+                subtotal: v.subtotal,
+                discount: v.discounts,
+                tax: v.tax,
+                total: v.total,
+            });
+        }
+        let mut lines = Vec::new();
+        for (position, t) in p.lines.iter().enumerate() {
+            let cart_line = &cart.lines[t.index];
+            let s = &quote.sellable[&cart_line.variant_id];
+            let vendor_order = vendor_orders.iter().find(|v| v.vendor_id == t.vendor_id).map(|v| v.id).unwrap_or_default();
+            lines.push(OrderLine {
+                id: OrderLineId::new(),
+                vendor_order_id: vendor_order,
+                variant_id: cart_line.variant_id,
+                product_id: s.product.id,
+                product_title: s.product.title.clone(),
+                variant_title: s.variant.title.clone(),
+                sku: s.variant.sku.as_str().to_owned(),
+                quantity: cart_line.quantity,
+                fulfilled_quantity: 0,
+                unit_price: cart_line.unit_price,
+                subtotal: t.subtotal,
+                discount: t.discount,
+                tax: t.tax,
+                total: t.total,
+                tax_lines: t
+                    .tax_lines
+                    .iter()
+                    .map(|x| TaxLineSnapshot { name: x.name.clone(), rate: x.rate, amount_minor: x.amount.to_minor().unwrap_or(0) })
+                    .collect(),
+                position: u32::try_from(position).unwrap_or(0),
+            });
+        }
+        Ok(Order {
+            id: order_id,
+            code: new_order_code(),
+            customer_id: cart.customer_id,
+            email: cart.email.clone().unwrap_or_default(),
+            status: OrderStatus::PaymentPending,
+            currency: cart.currency,
+            prices_include_tax: self.prices_include_tax,
+            subtotal: p.subtotal,
+            discount: p.discounts,
+            shipping: p.shipping,
+            tax: p.tax,
+            total: p.total,
+            shipping_address: cart.shipping_address.clone(),
+            billing_address: cart.billing_address.clone().or_else(|| cart.shipping_address.clone()),
+            discounts: p
+                .applied_discounts
+                .iter()
+                .map(|d| OrderDiscount { discount_id: d.discount_id, code: d.code.clone(), amount_minor: d.amount.to_minor().unwrap_or(0) })
+                .collect(),
+            cart_id: cart.id.0,
+            reserved_until: now + Duration::seconds(i64::try_from(ttl).unwrap_or(900)),
+            created_at: now,
+            updated_at: now,
+            vendor_orders,
+            lines,
+        })
+    }
+}

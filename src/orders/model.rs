@@ -1,0 +1,267 @@
+//! Orders and the order state machine.
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::shared::{
+    address::Address,
+    ids::{OrderId, OrderLineId, ProductId, UserId, VariantId, VendorId, VendorOrderId},
+    money::{Currency, Money},
+};
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    PaymentPending,
+    Paid,
+    PartiallyFulfilled,
+    Fulfilled,
+    Cancelled,
+    Expired,
+}
+
+/// What can happen to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEvent {
+    PaymentSucceeded,
+    /// Some units shipped; `complete` when every line is now fully shipped.
+    Fulfilled { complete: bool },
+    Cancel,
+    /// The reservation ran out before payment.
+    Expire,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("an order that is {from:?} cannot take {event:?}")]
+pub struct IllegalTransition {
+    pub from: OrderStatus,
+    pub event: OrderEvent,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::PaymentPending,
+        OrderStatus::Paid,
+        OrderStatus::PartiallyFulfilled,
+        OrderStatus::Fulfilled,
+        OrderStatus::Cancelled,
+        OrderStatus::Expired,
+    ];
+
+    /// The only way to move an order: anything not listed here is illegal.
+    pub fn apply(self, event: OrderEvent) -> Result<OrderStatus, IllegalTransition> {
+        use OrderEvent::*;
+        use OrderStatus::*;
+        match (self, event) {
+            (PaymentPending, PaymentSucceeded) => Ok(Paid),
+            (PaymentPending, Expire) => Ok(Expired),
+            (PaymentPending | Paid, Cancel) => Ok(Cancelled),
+            (Paid | PartiallyFulfilled, Fulfilled { complete: false }) => Ok(PartiallyFulfilled),
+            (Paid | PartiallyFulfilled, Fulfilled { complete: true }) => Ok(OrderStatus::Fulfilled),
+            (from, event) => Err(IllegalTransition { from, event }),
+        }
+    }
+
+    /// No event leaves these.
+    pub fn is_final(self) -> bool {
+        matches!(self, OrderStatus::Fulfilled | OrderStatus::Cancelled | OrderStatus::Expired)
+    }
+
+    /// Whether the order's units are held (reserved) in stock.
+    pub fn holds_stock(self) -> bool {
+        matches!(self, OrderStatus::PaymentPending | OrderStatus::Paid | OrderStatus::PartiallyFulfilled)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OrderStatus::PaymentPending => "PAYMENT_PENDING",
+            OrderStatus::Paid => "PAID",
+            OrderStatus::PartiallyFulfilled => "PARTIALLY_FULFILLED",
+            OrderStatus::Fulfilled => "FULFILLED",
+            OrderStatus::Cancelled => "CANCELLED",
+            OrderStatus::Expired => "EXPIRED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Who moved an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Customer,
+    Guest,
+    Staff,
+    System,
+}
+
+impl ActorKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ActorKind::Customer => "CUSTOMER",
+            ActorKind::Guest => "GUEST",
+            ActorKind::Staff => "STAFF",
+            ActorKind::System => "SYSTEM",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [ActorKind::Customer, ActorKind::Guest, ActorKind::Staff, ActorKind::System].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// A tax amount kept on an order line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxLineSnapshot {
+    pub name: String,
+    pub rate: Decimal,
+    pub amount_minor: i64,
+}
+
+/// A discount applied to the order, kept for display and for releasing its usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDiscount {
+    pub discount_id: uuid::Uuid,
+    pub code: Option<String>,
+    pub amount_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderLine {
+    pub id: OrderLineId,
+    pub vendor_order_id: VendorOrderId,
+    pub variant_id: VariantId,
+    pub product_id: ProductId,
+    pub product_title: String,
+    pub variant_title: String,
+    pub sku: String,
+    pub quantity: u32,
+    pub fulfilled_quantity: u32,
+    pub unit_price: Money,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub tax_lines: Vec<TaxLineSnapshot>,
+    pub position: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorOrder {
+    pub id: VendorOrderId,
+    pub vendor_id: VendorId,
+    pub shipping_method_id: Option<uuid::Uuid>,
+    pub shipping_method_name: Option<String>,
+    pub shipping: Money,
+    pub shipping_tax: Money,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub tax: Money,
+    pub total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: OrderId,
+    /// Human-facing reference, random so order volumes cannot be read from it.
+    pub code: String,
+    pub customer_id: Option<UserId>,
+    pub email: String,
+    pub status: OrderStatus,
+    pub currency: Currency,
+    pub prices_include_tax: bool,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub shipping: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub shipping_address: Option<Address>,
+    pub billing_address: Option<Address>,
+    pub discounts: Vec<OrderDiscount>,
+    pub cart_id: uuid::Uuid,
+    pub reserved_until: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub vendor_orders: Vec<VendorOrder>,
+    pub lines: Vec<OrderLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub actor_kind: ActorKind,
+    pub actor_id: Option<UserId>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A random order code such as `AG-7K3M9Q2XPD`: 10 symbols of Crockford base32 (50 bits).
+pub fn new_order_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rng();
+    let tail: String = (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    format!("AG-{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENTS: [OrderEvent; 5] = [
+        OrderEvent::PaymentSucceeded,
+        OrderEvent::Fulfilled { complete: false },
+        OrderEvent::Fulfilled { complete: true },
+        OrderEvent::Cancel,
+        OrderEvent::Expire,
+    ];
+
+    #[test]
+    fn the_happy_path_is_legal() {
+        let s = OrderStatus::PaymentPending.apply(OrderEvent::PaymentSucceeded).unwrap();
+        let s = s.apply(OrderEvent::Fulfilled { complete: false }).unwrap();
+        assert_eq!(s, OrderStatus::PartiallyFulfilled);
+        assert_eq!(s.apply(OrderEvent::Fulfilled { complete: true }).unwrap(), OrderStatus::Fulfilled);
+    }
+
+    #[test]
+    fn final_states_accept_no_event() {
+        for s in OrderStatus::ALL.into_iter().filter(|s| s.is_final()) {
+            for e in EVENTS {
+                assert!(s.apply(e).is_err(), "{s:?} + {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn illegal_transitions_are_refused() {
+        let illegal = [
+            (OrderStatus::PaymentPending, OrderEvent::Fulfilled { complete: true }),
+            (OrderStatus::Paid, OrderEvent::PaymentSucceeded),
+            (OrderStatus::Paid, OrderEvent::Expire),
+            (OrderStatus::PartiallyFulfilled, OrderEvent::Cancel),
+        ];
+        for (s, e) in illegal {
+            assert_eq!(s.apply(e), Err(IllegalTransition { from: s, event: e }));
+        }
+    }
+
+    #[test]
+    fn every_status_round_trips_and_only_live_orders_hold_stock() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+            assert_eq!(s.holds_stock(), !s.is_final());
+        }
+    }
+
+    #[test]
+    fn order_codes_are_random_and_well_formed() {
+        let a = new_order_code();
+        assert_ne!(a, new_order_code());
+        assert_eq!(a.len(), 13);
+        assert!(a.starts_with("AG-"));
+    }
+}

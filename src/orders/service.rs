@@ -1,0 +1,221 @@
+//! Order use cases: reading (customers, guests, staff), cancelling, fulfilling, expiring.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+
+use crate::{
+    accounts::model::Role,
+    catalog::CatalogService,
+    context::RequestContext,
+    orders::{
+        error::OrderError,
+        model::{ActorKind, HistoryEntry, Order, OrderEvent, OrderStatus},
+        repo::{self, OrderFilter},
+    },
+    promotions::PromotionService,
+    shared::{
+        clock::SharedClock,
+        ids::{OrderId, OrderLineId},
+        pagination::{Page, PageRequest},
+    },
+};
+
+#[derive(Clone)]
+pub struct OrderService {
+    db: DatabaseConnection,
+    catalog: CatalogService,
+    promotions: PromotionService,
+    clock: SharedClock,
+}
+
+fn actor(rcx: &RequestContext) -> (ActorKind, Option<crate::shared::ids::UserId>) {
+    match rcx.viewer {
+        _ if rcx.system => (ActorKind::System, None),
+        Some(v) if v.role >= Role::Staff => (ActorKind::Staff, Some(v.user_id)),
+        Some(v) => (ActorKind::Customer, Some(v.user_id)),
+        None => (ActorKind::Guest, None),
+    }
+}
+
+impl OrderService {
+    pub fn new(db: DatabaseConnection, catalog: CatalogService, promotions: PromotionService, clock: SharedClock) -> Self {
+        Self { db, catalog, promotions, clock }
+    }
+
+    /// Inserts a new order with its history entry, inside the checkout's transaction.
+    pub async fn insert_in(&self, conn: &impl ConnectionTrait, order: &Order, rcx: &RequestContext) -> Result<(), DbErr> {
+        repo::insert(conn, order).await?;
+        let (kind, id) = actor(rcx);
+        let entry = HistoryEntry { from: None, to: order.status, actor_kind: kind, actor_id: id, note: None, created_at: order.created_at };
+        repo::insert_history(conn, order.id, &entry).await
+    }
+
+    /// The order as stored (no access check).
+    pub async fn find_in(&self, conn: &impl ConnectionTrait, id: OrderId) -> Result<Option<Order>, DbErr> {
+        repo::find(conn, id).await
+    }
+
+    /// An order the caller may read: staff any, a customer their own, a guest with the order's
+    /// e-mail. Missing and not-yours look the same (`Forbidden`) so order ids cannot be probed.
+    ///
+    /// # Errors
+    /// `Forbidden` (top-level).
+    pub async fn get(&self, rcx: &RequestContext, id: OrderId, email: Option<&str>) -> Result<Option<Order>, OrderError> {
+        let order = repo::find(&self.db, id).await?;
+        if rcx.is_staff() {
+            return Ok(order);
+        }
+        match order {
+            Some(o) if Self::may_read(rcx, &o, email) => Ok(Some(o)),
+            _ => Err(OrderError::Forbidden),
+        }
+    }
+
+    fn may_read(rcx: &RequestContext, o: &Order, email: Option<&str>) -> bool {
+        let own = o.customer_id.is_some() && o.customer_id == rcx.viewer.map(|v| v.user_id);
+        let guest = email.is_some_and(|e| e.trim().eq_ignore_ascii_case(&o.email));
+        own || guest || rcx.is_staff()
+    }
+
+    /// Orders newest first: a customer's own, or (staff) any with filters.
+    ///
+    /// # Errors
+    /// `Unauthenticated` without a viewer.
+    pub async fn list(&self, rcx: &RequestContext, mut filter: OrderFilter, page: &PageRequest) -> Result<(Page<Order>, OrderFilter), OrderError> {
+        let viewer = rcx.viewer.ok_or(OrderError::Unauthenticated)?;
+        if !rcx.is_staff() {
+            filter = OrderFilter { customer_id: Some(viewer.user_id), statuses: filter.statuses, ..Default::default() };
+        }
+        Ok((repo::list(&self.db, &filter, page).await?, filter))
+    }
+
+    pub async fn count(&self, filter: &OrderFilter) -> Result<u64, DbErr> {
+        repo::count(&self.db, filter).await
+    }
+
+    /// The order's status history, oldest first (for callers already allowed to read it).
+    pub async fn history(&self, id: OrderId) -> Result<Vec<HistoryEntry>, DbErr> {
+        repo::history(&self.db, id).await
+    }
+
+    /// Moves an order with `event` inside `conn`: checks the transition, writes it with a
+    /// compare-and-set and a history entry. Returns the new status, or `None` when the order
+    /// was not in `expected` any more (someone else moved it first).
+    pub async fn transition_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        id: OrderId,
+        expected: OrderStatus,
+        event: OrderEvent,
+        note: Option<String>,
+    ) -> Result<Option<OrderStatus>, DbErr> {
+        let Ok(to) = expected.apply(event) else { return Ok(None) };
+        let now = self.clock.now();
+        if !repo::transition(conn, id, expected, to, now).await? {
+            return Ok(None);
+        }
+        let (kind, actor_id) = actor(rcx);
+        repo::insert_history(conn, id, &HistoryEntry { from: Some(expected), to, actor_kind: kind, actor_id, note, created_at: now }).await?;
+        Ok(Some(to))
+    }
+
+    /// Gives back what the order holds: reserved units not yet shipped, and discount usage.
+    async fn release_in(&self, conn: &impl ConnectionTrait, order: &Order) -> Result<(), DbErr> {
+        for l in &order.lines {
+            let unshipped = l.quantity.saturating_sub(l.fulfilled_quantity);
+            if unshipped > 0 {
+                self.catalog.release_in(conn, l.variant_id, unshipped).await?;
+            }
+        }
+        self.promotions.release_in(conn, order.id.0, self.clock.now()).await
+    }
+
+    /// Cancels an order before fulfilment: its customer (or a guest with the order e-mail), or
+    /// staff with a note. Stock and discount usage are given back.
+    ///
+    /// # Errors
+    /// `CannotCancel` (already shipped, finished), `Conflict` (moved meanwhile), `Forbidden`.
+    #[tracing::instrument(name = "orders.cancel", skip(self, rcx, email, note))]
+    pub async fn cancel(&self, rcx: &RequestContext, id: OrderId, email: Option<&str>, note: Option<String>) -> Result<Order, OrderError> {
+        let order = self.get(rcx, id, email).await?.ok_or(OrderError::NotFound)?;
+        if order.status.apply(OrderEvent::Cancel).is_err() {
+            return Err(OrderError::CannotCancel);
+        }
+        let txn = self.db.begin().await?;
+        if self.transition_in(&txn, rcx, id, order.status, OrderEvent::Cancel, note).await?.is_none() {
+            return Err(OrderError::Conflict);
+        }
+        self.release_in(&txn, &order).await?;
+        txn.commit().await?;
+        repo::find(&self.db, id).await?.ok_or(OrderError::NotFound)
+    }
+
+    /// Ships units of paid order lines (staff): stock leaves the shelf and the reservation, and
+    /// the order becomes PARTIALLY_FULFILLED or FULFILLED.
+    ///
+    /// # Errors
+    /// `CannotFulfil` (not paid), `LineNotFound`, `InvalidQuantity`, `Conflict`; `Forbidden`.
+    #[tracing::instrument(name = "orders.fulfil", skip(self, rcx, lines))]
+    pub async fn fulfil(&self, rcx: &RequestContext, id: OrderId, lines: Vec<(OrderLineId, u32)>) -> Result<Order, OrderError> {
+        if !rcx.is_staff() {
+            return Err(OrderError::Forbidden);
+        }
+        let order = repo::find(&self.db, id).await?.ok_or(OrderError::NotFound)?;
+        if !matches!(order.status, OrderStatus::Paid | OrderStatus::PartiallyFulfilled) {
+            return Err(OrderError::CannotFulfil);
+        }
+        let mut shipped = order.lines.iter().map(|l| (l.id, l.fulfilled_quantity)).collect::<std::collections::HashMap<_, _>>();
+        for (i, (line_id, q)) in lines.iter().enumerate() {
+            let line = order.lines.iter().find(|l| l.id == *line_id).ok_or(OrderError::LineNotFound { index: i })?;
+            let done = shipped.get_mut(line_id).ok_or(OrderError::LineNotFound { index: i })?;
+            if *q == 0 || *done + q > line.quantity {
+                return Err(OrderError::InvalidQuantity { index: i });
+            }
+            *done += q;
+        }
+        let complete = order.lines.iter().all(|l| shipped[&l.id] == l.quantity);
+        let txn = self.db.begin().await?;
+        if self.transition_in(&txn, rcx, id, order.status, OrderEvent::Fulfilled { complete }, None).await?.is_none() {
+            return Err(OrderError::Conflict);
+        }
+        for (i, (line_id, q)) in lines.iter().enumerate() {
+            let line = order.lines.iter().find(|l| l.id == *line_id).ok_or(OrderError::LineNotFound { index: i })?;
+            if !repo::add_fulfilled(&txn, *line_id, *q).await? || !self.catalog.ship_in(&txn, line.variant_id, *q).await? {
+                return Err(OrderError::Conflict);
+            }
+        }
+        txn.commit().await?;
+        repo::find(&self.db, id).await?.ok_or(OrderError::NotFound)
+    }
+
+    /// Expires unpaid orders whose reservation ended before `now`, giving back their stock and
+    /// discount usage. Each order is its own transaction; an order paid meanwhile is left alone
+    /// (the compare-and-set fails). Returns how many expired.
+    #[tracing::instrument(name = "orders.expire_due", skip(self))]
+    pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
+        let rcx = RequestContext::system();
+        let mut expired = 0;
+        loop {
+            let due = repo::due_for_expiry(&self.db, now, 100).await?;
+            if due.is_empty() {
+                return Ok(expired);
+            }
+            let batch = due.len();
+            for id in due {
+                let txn = self.db.begin().await?;
+                let moved = self.transition_in(&txn, &rcx, id, OrderStatus::PaymentPending, OrderEvent::Expire, Some("reservation expired".into())).await?;
+                if moved.is_some()
+                    && let Some(order) = repo::find(&txn, id).await?
+                {
+                    self.release_in(&txn, &order).await?;
+                    expired += 1;
+                }
+                txn.commit().await?;
+            }
+            if batch < 100 {
+                return Ok(expired);
+            }
+        }
+    }
+}

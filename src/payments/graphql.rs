@@ -1,0 +1,160 @@
+//! Paying for orders in the API.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+
+use crate::{
+    graphql::{
+        ContextExt,
+        errors::{user_error_type, user_errors},
+        ids,
+        money::Money,
+    },
+    orders::graphql::Order,
+    payments::{
+        PaymentError,
+        model::{self, PaymentStatus as DomainStatus},
+    },
+    shared::ids::{OrderId, PaymentId},
+};
+
+/// Where a payment stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PaymentStatus {
+    /// Sent to the provider; no answer yet.
+    Pending,
+    /// The buyer must complete a step (3-D Secure), then call `orderPaymentConfirm`.
+    RequiresAction,
+    /// Paid.
+    Succeeded,
+    /// Declined or failed; see `failureCode`. Another attempt may be made.
+    Failed,
+    /// Paid, then given back because the order could no longer be paid (expired meanwhile).
+    Refunded,
+}
+
+/// One payment attempt for an order.
+#[derive(SimpleObject, Clone)]
+pub struct OrderPayment {
+    /// Global ID of the payment.
+    pub id: ID,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// The amount charged.
+    pub amount: Money,
+    /// Which provider handled it (`test` for the built-in test provider).
+    pub provider: String,
+    /// Why it failed, in the provider's terms (e.g. `card_declined`).
+    pub failure_code: Option<String>,
+    /// For REQUIRES_ACTION: what the client-side SDK uses to complete the step.
+    pub client_secret: Option<String>,
+    /// When the attempt started.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<model::Payment> for OrderPayment {
+    fn from(p: model::Payment) -> Self {
+        Self {
+            id: ids::encode(p.id),
+            status: match p.status {
+                DomainStatus::Pending => PaymentStatus::Pending,
+                DomainStatus::RequiresAction => PaymentStatus::RequiresAction,
+                DomainStatus::Succeeded => PaymentStatus::Succeeded,
+                DomainStatus::Failed => PaymentStatus::Failed,
+                DomainStatus::Refunded => PaymentStatus::Refunded,
+            },
+            amount: p.amount.into(),
+            provider: p.provider,
+            failure_code: p.failure_code,
+            client_secret: p.client_secret,
+            created_at: p.created_at,
+        }
+    }
+}
+
+user_error_type! {
+    /// A problem with a payment.
+    PaymentUserError,
+    /// Why a payment was refused.
+    PaymentErrorCode {
+        /// No order with this id (or not yours).
+        OrderNotFound,
+        /// The order is paid, expired or cancelled.
+        OrderNotPayable,
+        /// The payment-method token is not valid.
+        InvalidPaymentMethod,
+        /// The provider declined the payment; try another method.
+        PaymentDeclined,
+        /// Another payment for this order is being made.
+        PaymentInProgress,
+        /// No payment with this id.
+        PaymentNotFound,
+        /// The payment does not need confirming.
+        NotConfirmable,
+        /// The ID is malformed or of the wrong type.
+        InvalidId,
+    }
+}
+
+/// Input of `orderPaymentCreate`.
+#[derive(InputObject)]
+pub struct OrderPaymentCreateInput {
+    /// The order to pay.
+    pub order_id: ID,
+    /// Guests: the e-mail used at checkout.
+    pub email: Option<String>,
+    /// A payment-method token. With the built-in test provider: `pm_card_visa` succeeds,
+    /// `pm_card_chargeDeclined` is declined, `pm_card_authenticationRequired` needs 3-D Secure.
+    pub payment_method: String,
+}
+
+/// Input of `orderPaymentConfirm`.
+#[derive(InputObject)]
+pub struct OrderPaymentConfirmInput {
+    /// The payment that required an action.
+    pub payment_id: ID,
+    /// Guests: the e-mail used at checkout.
+    pub email: Option<String>,
+}
+
+/// Result of payment mutations.
+#[derive(SimpleObject)]
+pub struct OrderPaymentPayload {
+    /// The payment; null when `userErrors` is not empty.
+    pub payment: Option<OrderPayment>,
+    /// The order after the payment; null when `userErrors` is not empty.
+    pub order: Option<Order>,
+    /// What went wrong; empty on success.
+    pub user_errors: Vec<PaymentUserError>,
+}
+
+fn payload(r: Result<(model::Payment, crate::orders::model::Order), PaymentError>) -> async_graphql::Result<OrderPaymentPayload> {
+    Ok(match r {
+        Ok((p, o)) => OrderPaymentPayload { payment: Some(p.into()), order: Some(o.into()), user_errors: vec![] },
+        Err(e) => OrderPaymentPayload { payment: None, order: None, user_errors: user_errors(e)? },
+    })
+}
+
+#[derive(Default)]
+pub struct PaymentMutation;
+
+#[Object]
+impl PaymentMutation {
+    /// Pays an order awaiting payment. On success the order is PAID; a payment needing 3-D
+    /// Secure comes back REQUIRES_ACTION with a `clientSecret`, to finish with
+    /// `orderPaymentConfirm`.
+    async fn order_payment_create(&self, ctx: &Context<'_>, input: OrderPaymentCreateInput) -> async_graphql::Result<OrderPaymentPayload> {
+        let Some(order) = ids::decode::<OrderId>(&input.order_id) else {
+            return payload(Err(PaymentError::InvalidId { field: vec!["orderId".into()] }));
+        };
+        payload(ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await)
+    }
+
+    /// Completes a payment that required an action (3-D Secure).
+    async fn order_payment_confirm(&self, ctx: &Context<'_>, input: OrderPaymentConfirmInput) -> async_graphql::Result<OrderPaymentPayload> {
+        let Some(payment) = ids::decode::<PaymentId>(&input.payment_id) else {
+            return payload(Err(PaymentError::InvalidId { field: vec!["paymentId".into()] }));
+        };
+        payload(ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await)
+    }
+}

@@ -1,0 +1,94 @@
+use chrono::{DateTime, Utc};
+use entity::payment;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, sea_query::Expr};
+
+use crate::{
+    payments::model::{Payment, PaymentStatus},
+    shared::{
+        ids::{OrderId, PaymentId, TypedId},
+        money::{Currency, Money},
+    },
+};
+
+fn to_payment(m: payment::Model) -> Result<Payment, DbErr> {
+    let cur = Currency::parse(&m.currency).map_err(|_| DbErr::Type("stored currency is invalid".into()))?;
+    Ok(Payment {
+        id: PaymentId(m.id),
+        order_id: OrderId(m.order_id),
+        provider: m.provider,
+        provider_ref: m.provider_ref,
+        idempotency_key: m.idempotency_key,
+        amount: Money::from_minor(m.amount_minor, cur),
+        status: PaymentStatus::parse(&m.status).ok_or_else(|| DbErr::Type("stored payment status is invalid".into()))?,
+        failure_code: m.failure_code,
+        client_secret: m.client_secret,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+/// Records a payment attempt; `Ok(false)` when its idempotency key is taken (a concurrent attempt).
+pub async fn insert(db: &impl ConnectionTrait, p: &Payment) -> Result<bool, DbErr> {
+    let res = payment::ActiveModel {
+        id: Set(p.id.uuid()),
+        order_id: Set(p.order_id.uuid()),
+        provider: Set(p.provider.clone()),
+        provider_ref: Set(None),
+        idempotency_key: Set(p.idempotency_key.clone()),
+        amount_minor: Set(p.amount.to_minor().map_err(|_| DbErr::Custom("amount out of range".into()))?),
+        currency: Set(p.amount.currency().code().to_owned()),
+        status: Set(p.status.as_str().to_owned()),
+        failure_code: Set(None),
+        client_secret: Set(None),
+        created_at: Set(p.created_at),
+        updated_at: Set(p.updated_at),
+    }
+    .insert(db)
+    .await;
+    match res {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn count_for_order(db: &impl ConnectionTrait, order: OrderId) -> Result<u64, DbErr> {
+    payment::Entity::find().filter(payment::Column::OrderId.eq(order.uuid())).count(db).await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: PaymentId) -> Result<Option<Payment>, DbErr> {
+    payment::Entity::find_by_id(id.uuid()).one(db).await?.map(to_payment).transpose()
+}
+
+pub async fn for_order(db: &impl ConnectionTrait, order: OrderId) -> Result<Vec<Payment>, DbErr> {
+    payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(order.uuid()))
+        .order_by_asc(payment::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_payment)
+        .collect()
+}
+
+/// Stores the provider's answer.
+pub async fn update_status(
+    db: &impl ConnectionTrait,
+    id: PaymentId,
+    status: PaymentStatus,
+    provider_ref: Option<&str>,
+    failure_code: Option<&str>,
+    client_secret: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut q = payment::Entity::update_many()
+        .col_expr(payment::Column::Status, Expr::value(status.as_str()))
+        .col_expr(payment::Column::FailureCode, Expr::value(failure_code.map(str::to_owned)))
+        .col_expr(payment::Column::ClientSecret, Expr::value(client_secret.map(str::to_owned)))
+        .col_expr(payment::Column::UpdatedAt, Expr::value(now));
+    if let Some(r) = provider_ref {
+        q = q.col_expr(payment::Column::ProviderRef, Expr::value(r.to_owned()));
+    }
+    q.filter(payment::Column::Id.eq(id.uuid())).exec(db).await?;
+    Ok(())
+}

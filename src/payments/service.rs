@@ -1,0 +1,157 @@
+//! Paying for orders. The provider is called only after the payment row is committed, never
+//! inside a transaction.
+
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use crate::{
+    context::RequestContext,
+    orders::{
+        OrderError, OrderService,
+        model::{Order, OrderEvent, OrderStatus},
+    },
+    payments::{
+        error::PaymentError,
+        model::{Payment, PaymentStatus},
+        provider::{PaymentProvider, PaymentRequest, ProviderError, ProviderPayment, ProviderStatus},
+        repo,
+    },
+    shared::{
+        clock::SharedClock,
+        ids::{OrderId, PaymentId},
+    },
+};
+
+#[derive(Clone)]
+pub struct PaymentService {
+    db: DatabaseConnection,
+    orders: OrderService,
+    provider: Arc<dyn PaymentProvider>,
+    clock: SharedClock,
+}
+
+fn order_error(e: OrderError) -> PaymentError {
+    match e {
+        OrderError::Forbidden | OrderError::Unauthenticated => PaymentError::Forbidden,
+        OrderError::Db(db) => PaymentError::Db(db),
+        _ => PaymentError::OrderNotFound,
+    }
+}
+
+fn provider_error(e: ProviderError) -> PaymentError {
+    match e {
+        ProviderError::InvalidPaymentMethod => PaymentError::InvalidPaymentMethod,
+        ProviderError::UnknownPayment => PaymentError::PaymentNotFound,
+        ProviderError::Unavailable(e) => PaymentError::Provider(e),
+    }
+}
+
+impl PaymentService {
+    pub fn new(db: DatabaseConnection, orders: OrderService, provider: Arc<dyn PaymentProvider>, clock: SharedClock) -> Self {
+        Self { db, orders, provider, clock }
+    }
+
+    pub fn provider_name(&self) -> &'static str {
+        self.provider.name()
+    }
+
+    /// Payments of an order, oldest first (for callers allowed to read the order).
+    pub async fn for_order(&self, order: OrderId) -> Result<Vec<Payment>, sea_orm::DbErr> {
+        repo::for_order(&self.db, order).await
+    }
+
+    /// Pays an unpaid order with a payment-method token. The order becomes PAID when the
+    /// provider accepts; a payment needing 3-D Secure waits for `confirm`.
+    ///
+    /// # Errors
+    /// `OrderNotFound`, `OrderNotPayable` (paid, expired, cancelled, or reservation over),
+    /// `InvalidPaymentMethod`, `Declined`, `PaymentInProgress`; `Forbidden` (top-level).
+    #[tracing::instrument(name = "payments.start", skip(self, rcx, email, payment_method))]
+    pub async fn start(&self, rcx: &RequestContext, order_id: OrderId, email: Option<&str>, payment_method: &str) -> Result<(Payment, Order), PaymentError> {
+        let order = self.orders.get(rcx, order_id, email).await.map_err(order_error)?.ok_or(PaymentError::OrderNotFound)?;
+        let now = self.clock.now();
+        if order.status != OrderStatus::PaymentPending || order.reserved_until <= now {
+            return Err(PaymentError::OrderNotPayable);
+        }
+        let attempt = repo::count_for_order(&self.db, order.id).await? + 1;
+        let payment = Payment {
+            id: PaymentId::new(),
+            order_id: order.id,
+            provider: self.provider.name().to_owned(),
+            provider_ref: None,
+            idempotency_key: format!("order_{}_attempt_{attempt}", order.id),
+            amount: order.total,
+            status: PaymentStatus::Pending,
+            failure_code: None,
+            client_secret: None,
+            created_at: now,
+            updated_at: now,
+        };
+        if !repo::insert(&self.db, &payment).await? {
+            return Err(PaymentError::PaymentInProgress);
+        }
+        // Committed above; only now talk to the provider.
+        let request = PaymentRequest {
+            order_id: order.id,
+            amount: order.total,
+            idempotency_key: payment.idempotency_key.clone(),
+            payment_method: payment_method.to_owned(),
+        };
+        match self.provider.create(&request).await {
+            Ok(answer) => self.finish(rcx, payment, answer).await,
+            Err(e) => {
+                repo::update_status(&self.db, payment.id, PaymentStatus::Failed, None, Some("provider_error"), None, self.clock.now()).await?;
+                Err(provider_error(e))
+            }
+        }
+    }
+
+    /// Completes a payment that required an action (3-D Secure).
+    ///
+    /// # Errors
+    /// `PaymentNotFound`, `NotConfirmable`, `Declined`, `OrderNotPayable`; `Forbidden`.
+    #[tracing::instrument(name = "payments.confirm", skip(self, rcx, email))]
+    pub async fn confirm(&self, rcx: &RequestContext, id: PaymentId, email: Option<&str>) -> Result<(Payment, Order), PaymentError> {
+        let payment = repo::find(&self.db, id).await?.ok_or(PaymentError::PaymentNotFound)?;
+        self.orders.get(rcx, payment.order_id, email).await.map_err(order_error)?;
+        let (PaymentStatus::RequiresAction, Some(reference)) = (payment.status, payment.provider_ref.clone()) else {
+            return Err(PaymentError::NotConfirmable);
+        };
+        let answer = self.provider.confirm(&reference).await.map_err(provider_error)?;
+        self.finish(rcx, payment, answer).await
+    }
+
+    async fn finish(&self, rcx: &RequestContext, payment: Payment, answer: ProviderPayment) -> Result<(Payment, Order), PaymentError> {
+        let now = self.clock.now();
+        let reference = Some(answer.reference.as_str());
+        match &answer.status {
+            ProviderStatus::Succeeded => {
+                let txn = self.db.begin().await?;
+                repo::update_status(&txn, payment.id, PaymentStatus::Succeeded, reference, None, None, now).await?;
+                let moved = self
+                    .orders
+                    .transition_in(&txn, rcx, payment.order_id, OrderStatus::PaymentPending, OrderEvent::PaymentSucceeded, Some(format!("paid via {}", payment.provider)))
+                    .await?;
+                txn.commit().await?;
+                if moved.is_none() {
+                    // The order expired or was cancelled while the buyer paid: give the money back.
+                    tracing::warn!(order = %payment.order_id, "payment succeeded for an order no longer payable; refunding");
+                    self.provider.refund(&answer.reference, payment.amount, &format!("{}_refund", payment.idempotency_key)).await.map_err(provider_error)?;
+                    repo::update_status(&self.db, payment.id, PaymentStatus::Refunded, reference, Some("order_not_payable"), None, self.clock.now()).await?;
+                    return Err(PaymentError::OrderNotPayable);
+                }
+            }
+            ProviderStatus::RequiresAction { client_secret } => {
+                repo::update_status(&self.db, payment.id, PaymentStatus::RequiresAction, reference, None, Some(client_secret), now).await?;
+            }
+            ProviderStatus::Failed { code } => {
+                repo::update_status(&self.db, payment.id, PaymentStatus::Failed, reference, Some(code), None, now).await?;
+                return Err(PaymentError::Declined { code: code.clone() });
+            }
+        }
+        let payment = repo::find(&self.db, payment.id).await?.ok_or(PaymentError::PaymentNotFound)?;
+        let order = self.orders.find_in(&self.db, payment.order_id).await?.ok_or(PaymentError::OrderNotFound)?;
+        Ok((payment, order))
+    }
+}

@@ -1,0 +1,153 @@
+//! The guarantees under load: no oversell, single redemption, one order per key.
+//! On PostgreSQL two app instances share the database; on SQLite one instance serves.
+
+use std::collections::HashMap;
+
+use agora::{
+    cart::service::NewCart,
+    context::RequestContext,
+    graphql::ids,
+    shared::{
+        address::Address,
+        ids::{CartId, ShippingMethodId, VariantId, VendorId},
+    },
+};
+use futures_util::{StreamExt, stream};
+use serde_json::json;
+
+use super::{Shop, order_count, shop, stock};
+use crate::helpers::TestApp;
+
+/// Ready guest carts built through the services: `count` carts with `quantity` of `variant`.
+async fn carts(app: &TestApp, s: &Shop, variant: &str, quantity: u32, count: usize, codes: &[&str]) -> Vec<String> {
+    let rcx = RequestContext::default();
+    let variant = ids::decode::<VariantId>(variant).unwrap();
+    let vendor = ids::decode::<VendorId>(&s.vendors[0]).unwrap();
+    let method = ids::decode::<ShippingMethodId>(&s.shipping_method).unwrap();
+    let address = Address {
+        first_name: "Ann".into(),
+        last_name: "Lee".into(),
+        company: None,
+        line1: "1 Main St".into(),
+        line2: None,
+        city: "Springfield".into(),
+        postal_code: "62701".into(),
+        region: Some("IL".into()),
+        country: "US".into(),
+        phone: None,
+    };
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let new = NewCart { lines: vec![(variant, quantity)], email: Some(format!("buyer{i}@example.com")), country: None };
+        let cart = app.state.carts.create(&rcx, new).await.expect("cart");
+        app.state.carts.update_addresses(&rcx, cart.id, Some(address.clone()), None).await.expect("address");
+        app.state.checkout.set_shipping_methods(&rcx, cart.id, vec![(vendor, method.0)]).await.expect("shipping");
+        if !codes.is_empty() {
+            app.state.checkout.set_discount_codes(&rcx, cart.id, codes.iter().map(|c| (*c).to_owned()).collect()).await.expect("codes");
+        }
+        out.push(ids::encode(CartId(cart.id.0)).0);
+    }
+    out
+}
+
+/// Runs every `(cart, key)` attempt with `clients` in flight at once, spread over the apps;
+/// returns how many made an order and the user-error codes of the others.
+async fn race(apps: &[&TestApp], attempts: Vec<(String, String)>, clients: usize) -> (usize, HashMap<String, usize>, Vec<String>) {
+    let results: Vec<crate::helpers::Gql> = stream::iter(attempts.into_iter().enumerate())
+        .map(|(i, (cart, key))| {
+            let app = apps[i % apps.len()];
+            async move { super::complete(app, None, &cart, &key).await }
+        })
+        .buffer_unordered(clients)
+        .collect()
+        .await;
+    let mut ok = 0;
+    let mut codes: HashMap<String, usize> = HashMap::new();
+    let mut order_ids = Vec::new();
+    for r in results {
+        assert!(r.body.get("errors").is_none(), "no top-level error may happen: {}", r.body);
+        let errors = r.body["data"]["checkoutComplete"]["userErrors"].as_array().unwrap();
+        if errors.is_empty() {
+            ok += 1;
+            order_ids.push(r.str("checkoutComplete.order.id"));
+        } else {
+            *codes.entry(errors[0]["code"].as_str().unwrap().to_owned()).or_default() += 1;
+        }
+    }
+    (ok, codes, order_ids)
+}
+
+async fn instances() -> (TestApp, Option<TestApp>) {
+    let app = TestApp::spawn().await;
+    let second = if app.database_url.starts_with("postgres") { Some(TestApp::spawn_on(&app.database_url).await) } else { None };
+    (app, second)
+}
+
+async fn no_oversell(stock_n: i32) {
+    // given: stock N, 2,000 ready carts of one unit each
+    let (app, second) = instances().await;
+    let s = shop(&app, "9.99", &[stock_n]).await;
+    let carts = carts(&app, &s, &s.variants[0], 1, 2_000, &[]).await;
+    let attempts = carts.into_iter().enumerate().map(|(i, c)| (c, format!("key-{i}"))).collect();
+    let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
+
+    // when: 200 concurrent clients race to check out
+    let (sold, failures, _) = race(&apps, attempts, 200).await;
+
+    // then: exactly N sold, every other attempt a clean INSUFFICIENT_STOCK, stock intact
+    assert_eq!(sold, stock_n as usize);
+    assert_eq!(failures, HashMap::from([("INSUFFICIENT_STOCK".to_owned(), 2_000 - stock_n as usize)]));
+    assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (i64::from(stock_n), 0));
+    assert_eq!(order_count(&app, &s.staff).await, i64::from(stock_n));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn checkout_race_for_a_single_unit_sells_exactly_one() {
+    no_oversell(1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn checkout_race_for_a_hundred_units_sells_exactly_a_hundred() {
+    no_oversell(100).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_discount_with_usage_limit_one_is_redeemed_once_under_fifty_concurrent_checkouts() {
+    // given: 50 carts using one code with usage limit 1
+    let (app, second) = instances().await;
+    let s = shop(&app, "20.00", &[100]).await;
+    super::pricing::discount(&app, &s.staff, json!({ "code": "ONCE", "percentage": "10", "usageLimit": 1 })).await;
+    let carts = carts(&app, &s, &s.variants[0], 1, 50, &["ONCE"]).await;
+    let attempts = carts.into_iter().enumerate().map(|(i, c)| (c, format!("key-{i}"))).collect();
+    let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
+
+    // when
+    let (ok, failures, _) = race(&apps, attempts, 50).await;
+
+    // then: one order with the discount; the rest refused for the code, nothing else
+    assert_eq!(ok, 1);
+    let refused: usize = failures.iter().filter(|(c, _)| *c == "DISCOUNT_USAGE_LIMIT_REACHED" || *c == "DISCOUNT_CODE_INVALID").map(|(_, n)| n).sum();
+    assert_eq!(refused, 49, "{failures:?}");
+    assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (100, 99));
+    let d = app.gql_as(Some(&s.staff), "{ discounts { code usedCount } }", json!({})).await;
+    assert_eq!(d.get("discounts.0.usedCount"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_checkouts_with_one_key_make_one_order() {
+    // given
+    let (app, second) = instances().await;
+    let s = shop(&app, "20.00", &[100]).await;
+    let cart = carts(&app, &s, &s.variants[0], 2, 1, &[]).await.remove(0);
+    let attempts = (0..50).map(|_| (cart.clone(), "the-key".to_owned())).collect();
+    let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
+
+    // when
+    let (ok, failures, order_ids) = race(&apps, attempts, 50).await;
+
+    // then: every call answers with the same order, and only one exists
+    assert_eq!((ok, failures.len()), (50, 0), "{failures:?}");
+    assert!(order_ids.iter().all(|id| *id == order_ids[0]));
+    assert_eq!(order_count(&app, &s.staff).await, 1);
+    assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (100, 98));
+}
