@@ -2,12 +2,18 @@
 //! The domain modules in `src/` map these rows to their own models in their `repo.rs`.
 
 pub mod category;
+pub mod discount;
+pub mod discount_redemption;
 pub mod product;
 pub mod product_attribute;
 pub mod product_category;
 pub mod product_image;
 pub mod refresh_token;
+pub mod shipping_method;
+pub mod shipping_zone;
+pub mod shipping_zone_area;
 pub mod stock_movement;
+pub mod tax_rate;
 pub mod user;
 pub mod variant;
 pub mod vendor;

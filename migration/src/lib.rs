@@ -7,6 +7,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_accounts;
 mod m20261125_000002_create_catalog;
+mod m20261125_000010_create_promotions;
+mod m20261125_000011_create_shipping;
+mod m20261125_000012_create_tax;
 
 pub struct Migrator;
 
@@ -16,6 +19,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_create_accounts::Migration),
             Box::new(m20261125_000002_create_catalog::Migration),
+            Box::new(m20261125_000010_create_promotions::Migration),
+            Box::new(m20261125_000011_create_shipping::Migration),
+            Box::new(m20261125_000012_create_tax::Migration),
         ]
     }
 }

@@ -57,4 +57,8 @@ typed_id! {
     VariantId => "ProductVariant",
     ProductImageId => "ProductImage",
     StockMovementId => "StockMovement",
+    DiscountId => "Discount",
+    ShippingZoneId => "ShippingZone",
+    ShippingMethodId => "ShippingMethod",
+    TaxRateId => "TaxRate",
 }

@@ -1,5 +1,6 @@
-//! The kernel every domain uses: typed IDs, money, pagination, slugs.
+//! The kernel every domain uses: typed IDs, money, pagination, slugs, country codes.
 
+pub mod geo;
 pub mod ids;
 pub mod money;
 pub mod pagination;
