@@ -13,6 +13,7 @@ use crate::{
     config::Settings,
     graphql::{AppSchema, build_schema},
     infra::db::{self, SqlStats},
+    promotions::PromotionService,
     shared::money::Currency,
     vendors::VendorService,
 };
@@ -26,6 +27,7 @@ pub struct AppState {
     pub accounts: AccountService,
     pub catalog: CatalogService,
     pub vendors: VendorService,
+    pub promotions: PromotionService,
 }
 
 impl AppState {
@@ -39,7 +41,8 @@ impl AppState {
         let currency = Currency::parse(&settings.shop.currency)
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
-        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors })
+        let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
+        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors, promotions })
     }
 }
 

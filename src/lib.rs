@@ -20,6 +20,8 @@ pub mod http;
 pub mod infra;
 /// Totals: one pure function from cart, discounts, shipping and tax rates to amounts.
 pub mod pricing;
+/// Discount codes and automatic promotions; their usage limits, redeemed inside checkout.
+pub mod promotions;
 /// The demo catalog seeded on first start.
 pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.

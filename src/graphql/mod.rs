@@ -16,16 +16,17 @@ use crate::{
     config::GraphqlSettings,
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
+    promotions::graphql::{PromotionMutation, PromotionQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
 };
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, AccountQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, AccountQuery, PromotionQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation);
+pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation, PromotionMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
