@@ -21,6 +21,7 @@ use crate::{
     config::Settings,
     graphql::{AppSchema, build_schema},
     infra::db::{self, SqlStats},
+    
     shared::money::Currency,
     vendors::VendorService,
 };

@@ -28,10 +28,16 @@ pub mod checkout;
 pub mod orders;
 /// Paying orders through a provider port; the built-in test provider is the default.
 pub mod payments;
+/// Discount codes and automatic promotions; their usage limits, redeemed inside checkout.
+pub mod promotions;
 /// The demo catalog seeded on first start.
 pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.
 pub mod shared;
+/// Shipping zones and methods.
+pub mod shipping;
+/// Tax rates.
+pub mod tax;
 /// Logging setup: pretty in development, JSON in production.
 pub mod telemetry;
 /// Sellers; every product belongs to one.

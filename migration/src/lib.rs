@@ -10,6 +10,9 @@ mod m20261125_000002_create_catalog;
 mod m20261125_000003_add_reservations_and_tax_class;
 mod m20261125_000004_create_carts;
 mod m20261125_000005_create_orders;
+mod m20261125_000010_create_promotions;
+mod m20261125_000011_create_shipping;
+mod m20261125_000012_create_tax;
 
 pub struct Migrator;
 
@@ -22,6 +25,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_add_reservations_and_tax_class::Migration),
             Box::new(m20261125_000004_create_carts::Migration),
             Box::new(m20261125_000005_create_orders::Migration),
+            Box::new(m20261125_000010_create_promotions::Migration),
+            Box::new(m20261125_000011_create_shipping::Migration),
+            Box::new(m20261125_000012_create_tax::Migration),
         ]
     }
 }

@@ -299,7 +299,7 @@ impl CartService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`.
-    #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes))]
+    #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes, known))]
     pub async fn update_discount_codes(&self, rcx: &RequestContext, id: CartId, codes: Vec<String>, known: impl Fn(&str) -> bool) -> Result<Cart, CartError> {
         let mut normalised: Vec<String> = Vec::new();
         for (i, c) in codes.iter().enumerate() {

@@ -20,16 +20,26 @@ use crate::{
     config::GraphqlSettings,
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
+    promotions::graphql::{PromotionMutation, PromotionQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
 };
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, CartQuery, OrderQuery, AccountQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, CartQuery, OrderQuery, PromotionQuery, AccountQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(CatalogMutation, VendorMutation, CartMutation, CheckoutMutation, OrderMutation, PaymentMutation, AccountMutation);
+pub struct Mutation(
+    CatalogMutation,
+    VendorMutation,
+    CartMutation,
+    CheckoutMutation,
+    OrderMutation,
+    PaymentMutation,
+    PromotionMutation,
+    AccountMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

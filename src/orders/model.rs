@@ -52,14 +52,14 @@ impl OrderStatus {
 
     /// The only way to move an order: anything not listed here is illegal.
     pub fn apply(self, event: OrderEvent) -> Result<OrderStatus, IllegalTransition> {
-        use OrderEvent::*;
-        use OrderStatus::*;
+        use OrderEvent as E;
+        use OrderStatus as S;
         match (self, event) {
-            (PaymentPending, PaymentSucceeded) => Ok(Paid),
-            (PaymentPending, Expire) => Ok(Expired),
-            (PaymentPending | Paid, Cancel) => Ok(Cancelled),
-            (Paid | PartiallyFulfilled, Fulfilled { complete: false }) => Ok(PartiallyFulfilled),
-            (Paid | PartiallyFulfilled, Fulfilled { complete: true }) => Ok(OrderStatus::Fulfilled),
+            (S::PaymentPending, E::PaymentSucceeded) => Ok(S::Paid),
+            (S::PaymentPending, E::Expire) => Ok(S::Expired),
+            (S::PaymentPending | S::Paid, E::Cancel) => Ok(S::Cancelled),
+            (S::Paid | S::PartiallyFulfilled, E::Fulfilled { complete: false }) => Ok(S::PartiallyFulfilled),
+            (S::Paid | S::PartiallyFulfilled, E::Fulfilled { complete: true }) => Ok(S::Fulfilled),
             (from, event) => Err(IllegalTransition { from, event }),
         }
     }

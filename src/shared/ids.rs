@@ -63,6 +63,10 @@ typed_id! {
     VendorOrderId => "VendorOrder",
     OrderLineId => "OrderLine",
     PaymentId => "Payment",
+    DiscountId => "Discount",
+    ShippingZoneId => "ShippingZone",
+    ShippingMethodId => "ShippingMethod",
+    TaxRateId => "TaxRate",
 }
 
 impl CartId {

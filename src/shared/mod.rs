@@ -1,7 +1,8 @@
-//! The kernel every domain uses: typed IDs, money, pagination, slugs.
+//! The kernel every domain uses: typed IDs, money, pagination, slugs, country codes.
 
 pub mod address;
 pub mod clock;
+pub mod geo;
 pub mod ids;
 pub mod money;
 pub mod pagination;

@@ -72,9 +72,27 @@ pub fn required_text(s: &str, max: usize) -> Option<String> {
     (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
 }
 
+/// A tax class name ("standard", "reduced", "zero"): trimmed and lower-cased, 1–32 chars of
+/// `a-z`, `0-9`, `-` and `_`. Products, shipping methods and tax rates name classes this way.
+pub fn tax_class(s: &str) -> Option<String> {
+    let t = s.trim().to_ascii_lowercase();
+    let ok = (1..=32).contains(&t.len())
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'));
+    ok.then_some(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tax_classes_are_lower_cased_names() {
+        assert_eq!(tax_class(" Reduced ").as_deref(), Some("reduced"));
+        assert_eq!(tax_class("zero_rated-2").as_deref(), Some("zero_rated-2"));
+        assert_eq!(tax_class(""), None);
+        assert_eq!(tax_class("a b"), None);
+        assert_eq!(tax_class(&"x".repeat(33)), None);
+    }
 
     #[test]
     fn slugs_are_validated_and_derived() {

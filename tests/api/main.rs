@@ -10,5 +10,6 @@ mod helpers;
 mod http;
 mod loaders;
 mod ops;
+mod promotions;
 mod schema;
 mod seed;

@@ -29,6 +29,11 @@ op!(CATEGORY_UPDATE, "catalog/CategoryUpdate.graphql");
 op!(CATEGORY_ARCHIVE, "catalog/CategoryArchive.graphql");
 op!(STOCK_ADJUST, "catalog/StockAdjust.graphql");
 op!(STOCK_MOVEMENTS, "catalog/StockMovements.graphql");
+op!(DISCOUNT_CREATE, "promotions/DiscountCreate.graphql");
+op!(DISCOUNT_UPDATE, "promotions/DiscountUpdate.graphql");
+op!(DISCOUNT_DEACTIVATE, "promotions/DiscountDeactivate.graphql");
+op!(DISCOUNTS, "promotions/Discounts.graphql");
+op!(DISCOUNT, "promotions/Discount.graphql");
 
 op!(CART, "cart/Cart.graphql");
 op!(CART_CREATE, "cart/CartCreate.graphql");
@@ -93,5 +98,10 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("OrderFulfil", ORDER_FULFIL),
         ("OrderPaymentCreate", ORDER_PAYMENT_CREATE),
         ("OrderPaymentConfirm", ORDER_PAYMENT_CONFIRM),
+        ("DiscountCreate", DISCOUNT_CREATE),
+        ("DiscountUpdate", DISCOUNT_UPDATE),
+        ("DiscountDeactivate", DISCOUNT_DEACTIVATE),
+        ("Discounts", DISCOUNTS),
+        ("Discount", DISCOUNT),
     ]
 }

@@ -1,0 +1,440 @@
+//! Promotions use cases: staff management of discounts (one transaction each), and the three
+//! calls checkout makes inside its own transaction: `candidates`, `redeem_in`, `release_in`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use uuid::Uuid;
+
+use crate::{
+    catalog::CatalogService,
+    context::RequestContext,
+    pricing::{DiscountTarget, DiscountValue},
+    promotions::{
+        error::{PromotionError, path},
+        model::{
+            Candidates, CodeProblem, Discount, TargetKind, TargetRef, bp_to_percentage, customer_key, normalize_code,
+            percentage_to_bp,
+        },
+        repo,
+    },
+    shared::{
+        ids::{CategoryId, DiscountId, ProductId, VendorId},
+        money::{Currency, Money, MoneyError},
+    },
+    vendors::VendorService,
+};
+
+/// Editable discount fields. `None` leaves a field as it is (on create: its default);
+/// `Some(None)` clears a nullable field. Giving `percentage` or `amount` replaces the value.
+#[derive(Debug, Clone, Default)]
+pub struct DiscountFields {
+    pub code: Option<Option<String>>,
+    pub automatic: Option<bool>,
+    pub percentage: Option<Decimal>,
+    pub amount: Option<Decimal>,
+    pub target: Option<TargetKind>,
+    pub target_ids: Option<Vec<TargetRef>>,
+    pub vendor_id: Option<Option<VendorId>>,
+    pub min_subtotal: Option<Option<Decimal>>,
+    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub usage_limit: Option<Option<i32>>,
+    pub per_customer_limit: Option<Option<i32>>,
+    pub combines_with_others: Option<bool>,
+    pub active: Option<bool>,
+}
+
+/// Most product or category ids one discount may target.
+const MAX_TARGET_IDS: usize = 1000;
+
+#[derive(Clone)]
+pub struct PromotionService {
+    db: DatabaseConnection,
+    currency: Currency,
+    catalog: CatalogService,
+    vendors: VendorService,
+}
+
+fn invalid(field: &[&str], message: &'static str) -> PromotionError {
+    PromotionError::Invalid { field: path(field), message }
+}
+
+fn required(field: &[&str], message: &'static str) -> PromotionError {
+    PromotionError::Required { field: path(field), message }
+}
+
+/// `Some(x)` replaces, `None` keeps `current`.
+fn patch<T: Clone>(given: &Option<T>, current: T) -> T {
+    given.clone().unwrap_or(current)
+}
+
+fn limit(value: Option<i32>, field: &str) -> Result<Option<i32>, PromotionError> {
+    match value {
+        Some(n) if n < 1 => Err(invalid(&[field], "limits are at least 1")),
+        other => Ok(other),
+    }
+}
+
+/// Target ids of one type, in input order without repeats; `INVALID_ID` at the first of
+/// another type.
+fn typed_ids<T: Copy + Eq + std::hash::Hash>(
+    refs: &[TargetRef],
+    pick: impl Fn(&TargetRef) -> Option<T>,
+) -> Result<Vec<T>, PromotionError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, r) in refs.iter().enumerate() {
+        let id = pick(r).ok_or_else(|| PromotionError::InvalidId { field: path(["targetIds", &i.to_string()]) })?;
+        if seen.insert(id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+impl PromotionService {
+    pub fn new(db: DatabaseConnection, currency: Currency, catalog: CatalogService, vendors: VendorService) -> Self {
+        Self { db, currency, catalog, vendors }
+    }
+
+    fn ensure_staff(rcx: &RequestContext) -> Result<(), PromotionError> {
+        if rcx.is_staff() { Ok(()) } else { Err(PromotionError::Forbidden) }
+    }
+
+    fn money(&self, amount: Decimal, field: &str) -> Result<Money, PromotionError> {
+        Money::parse_price(amount, self.currency).map_err(|e| match e {
+            MoneyError::Negative => invalid(&[field], "amounts cannot be negative"),
+            MoneyError::TooPrecise => invalid(&[field], "the amount has more decimals than the shop currency allows"),
+            _ => invalid(&[field], "the amount is out of range"),
+        })
+    }
+
+    /// Applies `f` to `current` (or to the defaults on create) and checks the result's rules.
+    fn apply(
+        &self,
+        current: Option<&Discount>,
+        f: &DiscountFields,
+        now: DateTime<Utc>,
+    ) -> Result<Discount, PromotionError> {
+        let automatic = patch(&f.automatic, current.is_some_and(|c| c.automatic));
+        let code = match &f.code {
+            Some(Some(c)) => Some(
+                normalize_code(c)
+                    .ok_or_else(|| invalid(&["code"], "codes are 3 to 32 letters, digits, dashes or underscores"))?,
+            ),
+            Some(None) => None,
+            None => current.and_then(|c| c.code.clone()),
+        };
+        match (automatic, &code) {
+            (true, Some(_)) => return Err(invalid(&["code"], "an automatic promotion has no code")),
+            (false, None) => return Err(required(&["code"], "a code is required unless the discount is automatic")),
+            _ => {}
+        }
+
+        let value = match (f.percentage, f.amount) {
+            (Some(_), Some(_)) => return Err(invalid(&["amount"], "give a percentage or an amount, not both")),
+            (Some(p), None) => {
+                let bp = percentage_to_bp(p).ok_or_else(|| {
+                    invalid(&["percentage"], "a percentage is above 0 and at most 100, with at most two decimals")
+                })?;
+                DiscountValue::Percentage(bp_to_percentage(bp))
+            }
+            (None, Some(a)) => DiscountValue::Fixed(self.money(a, "amount")?),
+            (None, None) => match current {
+                Some(c) => c.value.clone(),
+                None => return Err(required(&["percentage"], "give a percentage or an amount")),
+            },
+        };
+
+        let current_target = current.map(|c| &c.target);
+        let kind = f.target.or(current_target.map(TargetKind::of)).unwrap_or(TargetKind::Subtotal);
+        let refs = f.target_ids.as_deref();
+        if refs.is_some_and(|r| r.len() > MAX_TARGET_IDS) {
+            return Err(invalid(&["targetIds"], "at most 1000 target ids"));
+        }
+        let target = match kind {
+            TargetKind::Subtotal => {
+                if refs.is_some_and(|r| !r.is_empty()) {
+                    return Err(invalid(&["targetIds"], "a discount on the subtotal has no target ids"));
+                }
+                DiscountTarget::Subtotal
+            }
+            TargetKind::Products => {
+                let ids = match (refs, current_target) {
+                    (Some(r), _) => typed_ids(r, |r| if let TargetRef::Product(p) = r { Some(*p) } else { None })?,
+                    (None, Some(DiscountTarget::Products(p))) => p.clone(),
+                    (None, _) => vec![],
+                };
+                if ids.is_empty() {
+                    return Err(required(&["targetIds"], "name the products the discount applies to"));
+                }
+                DiscountTarget::Products(ids)
+            }
+            TargetKind::Categories => {
+                let ids = match (refs, current_target) {
+                    (Some(r), _) => typed_ids(r, |r| if let TargetRef::Category(c) = r { Some(*c) } else { None })?,
+                    (None, Some(DiscountTarget::Categories(c))) => c.clone(),
+                    (None, _) => vec![],
+                };
+                if ids.is_empty() {
+                    return Err(required(&["targetIds"], "name the categories the discount applies to"));
+                }
+                DiscountTarget::Categories(ids)
+            }
+        };
+
+        let min_subtotal = match &f.min_subtotal {
+            Some(Some(a)) => Some(self.money(*a, "minSubtotal")?),
+            Some(None) => None,
+            None => current.and_then(|c| c.min_subtotal),
+        };
+        let starts_at = patch(&f.starts_at, current.and_then(|c| c.starts_at));
+        let ends_at = patch(&f.ends_at, current.and_then(|c| c.ends_at));
+        if let (Some(s), Some(e)) = (starts_at, ends_at)
+            && e <= s
+        {
+            return Err(invalid(&["endsAt"], "the end must be after the start"));
+        }
+        let usage_limit = limit(patch(&f.usage_limit, current.and_then(|c| c.usage_limit)), "usageLimit")?;
+        let per_customer_limit =
+            limit(patch(&f.per_customer_limit, current.and_then(|c| c.per_customer_limit)), "perCustomerLimit")?;
+
+        Ok(Discount {
+            id: current.map_or_else(DiscountId::new, |c| c.id),
+            code,
+            automatic,
+            value,
+            target,
+            vendor_id: patch(&f.vendor_id, current.and_then(|c| c.vendor_id)),
+            min_subtotal,
+            starts_at,
+            ends_at,
+            usage_limit,
+            used_count: current.map_or(0, |c| c.used_count),
+            per_customer_limit,
+            combines_with_others: patch(&f.combines_with_others, current.is_some_and(|c| c.combines_with_others)),
+            active: patch(&f.active, current.is_none_or(|c| c.active)),
+            created_at: current.map_or(now, |c| c.created_at),
+            updated_at: now,
+        })
+    }
+
+    /// The vendor and the target products or categories given in `f` must exist.
+    async fn check_references(&self, rcx: &RequestContext, f: &DiscountFields) -> Result<(), PromotionError> {
+        if let Some(Some(v)) = f.vendor_id
+            && self.vendors.by_id(v).await?.is_none()
+        {
+            return Err(PromotionError::NotFound { field: path(["vendorId"]) });
+        }
+        let Some(refs) = &f.target_ids else { return Ok(()) };
+        let products: Vec<ProductId> =
+            refs.iter().filter_map(|r| if let TargetRef::Product(p) = r { Some(*p) } else { None }).collect();
+        let found_products =
+            if products.is_empty() { HashMap::new() } else { self.catalog.products_by_ids(rcx, &products).await? };
+        let categories: HashSet<CategoryId> = if refs.iter().any(|r| matches!(r, TargetRef::Category(_))) {
+            self.catalog.categories(rcx).await?.into_iter().map(|c| c.id).collect()
+        } else {
+            HashSet::new()
+        };
+        let missing = refs.iter().position(|r| match r {
+            TargetRef::Product(p) => !found_products.contains_key(p),
+            TargetRef::Category(c) => !categories.contains(c),
+            TargetRef::Other => false,
+        });
+        match missing {
+            Some(i) => Err(PromotionError::NotFound { field: path(["targetIds", &i.to_string()]) }),
+            None => Ok(()),
+        }
+    }
+
+    /// Creates a discount code or an automatic promotion.
+    ///
+    /// # Errors
+    /// `Required` (code, percentage, targetIds), `Invalid` (code format, percentage, amount,
+    /// minSubtotal, endsAt, limits, targetIds), `InvalidId` (targetIds), `NotFound` (vendorId,
+    /// targetIds), `Taken` (code); `Forbidden` for non-staff. Nothing is written on error.
+    #[tracing::instrument(name = "promotions.create", skip(self, rcx, f))]
+    pub async fn create(&self, rcx: &RequestContext, f: DiscountFields) -> Result<Discount, PromotionError> {
+        Self::ensure_staff(rcx)?;
+        let discount = self.apply(None, &f, Utc::now())?;
+        self.check_references(rcx, &f).await?;
+        let txn = self.db.begin().await?;
+        repo::insert(&txn, &discount, self.currency).await?;
+        txn.commit().await?;
+        Ok(discount)
+    }
+
+    /// Changes a discount; the usage count is never touched here.
+    ///
+    /// # Errors
+    /// `NotFound` (id), and the errors of [`PromotionService::create`].
+    #[tracing::instrument(name = "promotions.update", skip(self, rcx, f))]
+    pub async fn update(
+        &self,
+        rcx: &RequestContext,
+        id: DiscountId,
+        f: DiscountFields,
+    ) -> Result<Discount, PromotionError> {
+        Self::ensure_staff(rcx)?;
+        self.check_references(rcx, &f).await?;
+        let txn = self.db.begin().await?;
+        let current = repo::by_id(&txn, id).await?.ok_or_else(|| PromotionError::NotFound { field: path(["id"]) })?;
+        let discount = self.apply(Some(&current), &f, Utc::now())?;
+        repo::update(&txn, &discount, self.currency).await?;
+        txn.commit().await?;
+        Ok(discount)
+    }
+
+    /// Deactivates a discount: it is no longer offered nor redeemable; its history stays.
+    ///
+    /// # Errors
+    /// `NotFound` (id); `Forbidden` for non-staff.
+    #[tracing::instrument(name = "promotions.deactivate", skip(self, rcx))]
+    pub async fn deactivate(&self, rcx: &RequestContext, id: DiscountId) -> Result<Discount, PromotionError> {
+        self.update(rcx, id, DiscountFields { active: Some(false), ..Default::default() }).await
+    }
+
+    /// Every discount, newest first (staff only).
+    ///
+    /// # Errors
+    /// `Forbidden` for non-staff.
+    pub async fn list(&self, rcx: &RequestContext) -> Result<Vec<Discount>, PromotionError> {
+        Self::ensure_staff(rcx)?;
+        Ok(repo::list(&self.db).await?)
+    }
+
+    /// One discount (staff only); `None` when there is none.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-staff.
+    pub async fn by_id(&self, rcx: &RequestContext, id: DiscountId) -> Result<Option<Discount>, PromotionError> {
+        Self::ensure_staff(rcx)?;
+        Ok(repo::by_id(&self.db, id).await?)
+    }
+
+    /// The discounts checkout may apply at `now`: the entered `codes` (matched
+    /// case-insensitively; repeats count once) that are usable, plus every active automatic
+    /// promotion that is usable, as pricing rules; and, for each entered code that is not
+    /// usable, why. Automatic promotions that are not usable are left out silently.
+    ///
+    /// `customer_key` (a user id or an e-mail, compared case-insensitively) is needed to apply
+    /// per-customer limits; without it they are not checked here, nor by
+    /// [`PromotionService::redeem_in`].
+    ///
+    /// Runs on `conn`, so checkout can call it inside its transaction.
+    ///
+    /// # Errors
+    /// Only database errors.
+    #[tracing::instrument(name = "promotions.candidates", skip(self, conn, customer_key))]
+    pub async fn candidates(
+        &self,
+        conn: &impl ConnectionTrait,
+        codes: &[String],
+        customer_key: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Candidates, DbErr> {
+        let key = customer_key.and_then(self::customer_key);
+        let wanted: Vec<String> = codes.iter().filter_map(|c| normalize_code(c)).collect();
+        let by_code: HashMap<String, Discount> =
+            repo::by_codes(conn, &wanted).await?.into_iter().filter_map(|d| d.code.clone().map(|c| (c, d))).collect();
+        let automatic = repo::active_automatic(conn).await?;
+        let uses = match &key {
+            Some(k) => {
+                let limited: Vec<DiscountId> = by_code
+                    .values()
+                    .chain(&automatic)
+                    .filter(|d| d.per_customer_limit.is_some())
+                    .map(|d| d.id)
+                    .collect();
+                repo::customer_uses(conn, &limited, k).await?
+            }
+            None => HashMap::new(),
+        };
+        let uses_of = |id: DiscountId| key.as_ref().map(|_| uses.get(&id).copied().unwrap_or(0));
+
+        let mut out = Candidates::default();
+        let mut applied = HashSet::new();
+        for entered in codes {
+            match normalize_code(entered).and_then(|c| by_code.get(&c)) {
+                None => out.problems.push((entered.clone(), CodeProblem::Unknown)),
+                Some(d) => match d.problem_at(now, uses_of(d.id)) {
+                    Some(problem) => out.problems.push((entered.clone(), problem)),
+                    None if applied.insert(d.id) => out.rules.push(d.to_rule()),
+                    None => {}
+                },
+            }
+        }
+        for d in &automatic {
+            if d.problem_at(now, uses_of(d.id)).is_none() && applied.insert(d.id) {
+                out.rules.push(d.to_rule());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records one use of a discount by an order, inside the caller's transaction.
+    ///
+    /// The global usage limit is taken with one guarded statement (`used_count + 1` only while
+    /// active and below the limit), never a read-then-write, so concurrent checkouts cannot
+    /// overshoot it. The per-customer limit is counted after that statement: by then the
+    /// discount row is locked by this transaction (PostgreSQL) or the database is (SQLite), so
+    /// concurrent redemptions of the same discount are serialised and the count is exact. When
+    /// the customer limit refuses, the use just taken is given back before returning, so the
+    /// counter stays right even if the caller commits anyway.
+    ///
+    /// # Errors
+    /// `UsageLimitReached` when the limit is reached or the discount is inactive or missing;
+    /// `CustomerLimitReached`; `Db`.
+    #[tracing::instrument(name = "promotions.redeem", skip(self, conn, customer_key))]
+    pub async fn redeem_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        discount_id: Uuid,
+        order_id: Uuid,
+        customer_key: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), PromotionError> {
+        let key = customer_key.and_then(self::customer_key);
+        if !repo::take_use(conn, discount_id).await? {
+            let code = repo::code_of(conn, discount_id).await?.flatten();
+            return Err(PromotionError::UsageLimitReached { code });
+        }
+        if let Some(k) = &key {
+            let discount = repo::by_id(conn, DiscountId(discount_id)).await?;
+            if let Some(d) = discount
+                && let Some(max) = d.per_customer_limit
+                && repo::count_customer_uses(conn, discount_id, k).await? >= u64::try_from(max).unwrap_or(0)
+            {
+                repo::give_back_use(conn, discount_id).await?;
+                return Err(PromotionError::CustomerLimitReached { code: d.code });
+            }
+        }
+        repo::insert_redemption(conn, discount_id, order_id, key.as_deref(), now).await?;
+        Ok(())
+    }
+
+    /// Gives back the discount uses of an order (cancelled, or its payment failed), inside the
+    /// caller's transaction: each unreleased redemption gets `released_at = now` and its
+    /// discount's `used_count` goes down by one (guarded, never below zero). Releasing twice
+    /// releases once.
+    ///
+    /// # Errors
+    /// Only database errors.
+    #[tracing::instrument(name = "promotions.release", skip(self, conn))]
+    pub async fn release_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        order_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        for (redemption, discount) in repo::unreleased_of_order(conn, order_id).await? {
+            if repo::mark_released(conn, redemption, now).await? {
+                repo::give_back_use(conn, discount).await?;
+            }
+        }
+        Ok(())
+    }
+}
