@@ -15,6 +15,7 @@ use crate::{
     infra::db::{self, SqlStats},
     promotions::PromotionService,
     shared::money::Currency,
+    shipping::ShippingService,
     vendors::VendorService,
 };
 
@@ -28,6 +29,7 @@ pub struct AppState {
     pub catalog: CatalogService,
     pub vendors: VendorService,
     pub promotions: PromotionService,
+    pub shipping: ShippingService,
 }
 
 impl AppState {
@@ -42,7 +44,8 @@ impl AppState {
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
         let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
-        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors, promotions })
+        let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
+        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors, promotions, shipping })
     }
 }
 

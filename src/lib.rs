@@ -24,8 +24,10 @@ pub mod pricing;
 pub mod promotions;
 /// The demo catalog seeded on first start.
 pub mod seed;
-/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.
+/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs, country codes.
 pub mod shared;
+/// Shipping zones by country and region, and the methods (flat or weight-tiered) offered in each.
+pub mod shipping;
 /// Logging setup: pretty in development, JSON in production.
 pub mod telemetry;
 /// Sellers; every product belongs to one.

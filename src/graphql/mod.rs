@@ -17,16 +17,17 @@ use crate::{
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
     promotions::graphql::{PromotionMutation, PromotionQuery},
+    shipping::graphql::{ShippingMutation, ShippingQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
 };
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, AccountQuery, PromotionQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, AccountQuery, PromotionQuery, ShippingQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation, PromotionMutation);
+pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation, PromotionMutation, ShippingMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -11,3 +11,4 @@ mod ops;
 mod promotions;
 mod schema;
 mod seed;
+mod shipping;
