@@ -63,7 +63,7 @@ impl AppState {
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
         let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
-        let shipping = ShippingService::new(db.clone(), currency);
+        let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
         let tax = TaxService::new(db.clone());
         let carts = CartService::new(db.clone(), catalog.clone(), clock.clone(), settings.checkout.clone());
         let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), clock.clone());

@@ -32,9 +32,9 @@ pub mod payments;
 pub mod promotions;
 /// The demo catalog seeded on first start.
 pub mod seed;
-/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs.
+/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs, country codes.
 pub mod shared;
-/// Shipping zones and methods.
+/// Shipping zones by country and region, and the methods (flat or weight-tiered) offered in each.
 pub mod shipping;
 /// Tax rates.
 pub mod tax;

@@ -12,6 +12,7 @@ use crate::{
         ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
     },
     context::RequestContext,
+    shipping::graphql::ShippingMethodsByZoneIdLoader,
     vendors::graphql::VendorByIdLoader,
 };
 
@@ -31,6 +32,7 @@ pub struct Loaders {
     pub categories_by_product_id: Cached<CategoriesByProductIdLoader>,
     pub attributes_by_product_id: Cached<AttributesByProductIdLoader>,
     pub all_categories: Cached<AllCategoriesLoader>,
+    pub shipping_methods_by_zone_id: Cached<ShippingMethodsByZoneIdLoader>,
 }
 
 impl Loaders {
@@ -45,6 +47,7 @@ impl Loaders {
             categories_by_product_id: loader(CategoriesByProductIdLoader(catalog.clone())),
             attributes_by_product_id: loader(AttributesByProductIdLoader(catalog.clone())),
             all_categories: loader(AllCategoriesLoader(catalog.clone(), rcx.clone())),
+            shipping_methods_by_zone_id: loader(ShippingMethodsByZoneIdLoader(state.shipping.clone())),
         }
     }
 }

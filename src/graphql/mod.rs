@@ -21,12 +21,13 @@ use crate::{
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
     promotions::graphql::{PromotionMutation, PromotionQuery},
+    shipping::graphql::{ShippingMutation, ShippingQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
 };
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, CartQuery, OrderQuery, PromotionQuery, AccountQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, CartQuery, OrderQuery, PromotionQuery, ShippingQuery, AccountQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
@@ -38,6 +39,7 @@ pub struct Mutation(
     OrderMutation,
     PaymentMutation,
     PromotionMutation,
+    ShippingMutation,
     AccountMutation,
 );
 

@@ -13,3 +13,4 @@ mod ops;
 mod promotions;
 mod schema;
 mod seed;
+mod shipping;

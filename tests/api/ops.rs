@@ -34,6 +34,13 @@ op!(DISCOUNT_UPDATE, "promotions/DiscountUpdate.graphql");
 op!(DISCOUNT_DEACTIVATE, "promotions/DiscountDeactivate.graphql");
 op!(DISCOUNTS, "promotions/Discounts.graphql");
 op!(DISCOUNT, "promotions/Discount.graphql");
+op!(SHIPPING_ZONE_CREATE, "shipping/ShippingZoneCreate.graphql");
+op!(SHIPPING_ZONE_UPDATE, "shipping/ShippingZoneUpdate.graphql");
+op!(SHIPPING_ZONE_DELETE, "shipping/ShippingZoneDelete.graphql");
+op!(SHIPPING_METHOD_CREATE, "shipping/ShippingMethodCreate.graphql");
+op!(SHIPPING_METHOD_UPDATE, "shipping/ShippingMethodUpdate.graphql");
+op!(SHIPPING_METHOD_DELETE, "shipping/ShippingMethodDelete.graphql");
+op!(SHIPPING_ZONES, "shipping/ShippingZones.graphql");
 
 op!(CART, "cart/Cart.graphql");
 op!(CART_CREATE, "cart/CartCreate.graphql");
@@ -103,5 +110,12 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("DiscountDeactivate", DISCOUNT_DEACTIVATE),
         ("Discounts", DISCOUNTS),
         ("Discount", DISCOUNT),
+        ("ShippingZoneCreate", SHIPPING_ZONE_CREATE),
+        ("ShippingZoneUpdate", SHIPPING_ZONE_UPDATE),
+        ("ShippingZoneDelete", SHIPPING_ZONE_DELETE),
+        ("ShippingMethodCreate", SHIPPING_METHOD_CREATE),
+        ("ShippingMethodUpdate", SHIPPING_METHOD_UPDATE),
+        ("ShippingMethodDelete", SHIPPING_METHOD_DELETE),
+        ("ShippingZones", SHIPPING_ZONES),
     ]
 }

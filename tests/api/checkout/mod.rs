@@ -53,21 +53,21 @@ pub async fn shipping_method(app: &TestApp, staff: &str, country: &str, rate: &s
     let zone = app
         .gql_as(
             Some(staff),
-            "mutation($input: ShippingZoneCreateInput!) { shippingZoneCreate(input: $input) { zone { id } userErrors { field code message } } }",
+            "mutation($input: ShippingZoneCreateInput!) { shippingZoneCreate(input: $input) { shippingZone { id } userErrors { field code message } } }",
             json!({ "input": { "name": format!("Zone {country}"), "areas": [{ "country": country }] } }),
         )
         .await;
     zone.assert_no_errors();
-    let zone_id = zone.str("shippingZoneCreate.zone.id");
+    let zone_id = zone.str("shippingZoneCreate.shippingZone.id");
     let method = app
         .gql_as(
             Some(staff),
-            "mutation($input: ShippingMethodCreateInput!) { shippingMethodCreate(input: $input) { method { id } userErrors { field code message } } }",
+            "mutation($input: ShippingMethodCreateInput!) { shippingMethodCreate(input: $input) { shippingMethod { id } userErrors { field code message } } }",
             json!({ "input": { "zoneId": zone_id, "name": "Standard", "flatRate": rate } }),
         )
         .await;
     method.assert_no_errors();
-    method.str("shippingMethodCreate.method.id")
+    method.str("shippingMethodCreate.shippingMethod.id")
 }
 
 pub fn address() -> Value {
