@@ -12,17 +12,16 @@ use crate::{
     accounts::AccountService,
     cart::CartService,
     checkout::CheckoutService,
+    config::Settings,
+    graphql::{AppSchema, build_schema},
+    infra::db::{self, SqlStats},
     orders::OrderService,
     payments::{PaymentService, provider::PaymentProvider, test_provider::TestPaymentProvider},
     promotions::PromotionService,
     shared::clock::{SharedClock, SystemClock},
+    shared::money::Currency,
     shipping::ShippingService,
     tax::TaxService,
-    config::Settings,
-    graphql::{AppSchema, build_schema},
-    infra::db::{self, SqlStats},
-    
-    shared::money::Currency,
     vendors::VendorService,
 };
 
@@ -53,7 +52,11 @@ impl AppState {
     }
 
     /// As [`AppState::connect`], with a given clock and payment provider.
-    pub async fn connect_with(settings: Settings, clock: SharedClock, provider: Arc<dyn PaymentProvider>) -> anyhow::Result<Self> {
+    pub async fn connect_with(
+        settings: Settings,
+        clock: SharedClock,
+        provider: Arc<dyn PaymentProvider>,
+    ) -> anyhow::Result<Self> {
         let (db, sql_stats) = db::connect(&settings).await.context("connecting to the database")?;
         db::migrate(&db).await.context("applying migrations")?;
         let key = signing_key(&settings)?;

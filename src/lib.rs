@@ -4,8 +4,12 @@
 pub mod accounts;
 /// Composition root: builds [`app::AppState`] and the HTTP server. Start reading here.
 pub mod app;
+/// A shopper's cart: lines with price snapshots, buyer identity, addresses, problems.
+pub mod cart;
 /// Categories, products, variants, images, attributes and stock.
 pub mod catalog;
+/// Quotes a cart and completes it into an order in one transaction, idempotently.
+pub mod checkout;
 /// Typed settings: defaults < optional file < `AGORA_SECTION__KEY` environment variables.
 pub mod config;
 /// Who is calling: the first argument of every service call.
@@ -18,16 +22,12 @@ pub mod graphql;
 pub mod http;
 /// Adapters to the outside world: the database connection for now.
 pub mod infra;
-/// Totals: one pure function from cart, discounts, shipping and tax rates to amounts.
-pub mod pricing;
-/// A shopper's cart: lines with price snapshots, buyer identity, addresses, problems.
-pub mod cart;
-/// Quotes a cart and completes it into an order in one transaction, idempotently.
-pub mod checkout;
 /// Orders: snapshots split per vendor, the status machine, cancel, fulfil, expiry.
 pub mod orders;
 /// Paying orders through a provider port; the built-in test provider is the default.
 pub mod payments;
+/// Totals: one pure function from cart, discounts, shipping and tax rates to amounts.
+pub mod pricing;
 /// Discount codes and automatic promotions; their usage limits, redeemed inside checkout.
 pub mod promotions;
 /// The demo catalog seeded on first start.

@@ -10,6 +10,7 @@ use crate::{
         errors::{user_error_type, user_errors},
         ids,
     },
+    shared::ids::CartId,
 };
 
 /// What a user may do.
@@ -132,6 +133,8 @@ pub struct TokenCreateInput {
     pub email: String,
     /// The account password.
     pub password: String,
+    /// A guest cart to merge into the customer's cart on sign-in (see `cartMerge`).
+    pub guest_cart_id: Option<ID>,
 }
 
 /// Result of `tokenCreate`, `tokenRefresh` and `passwordChange`.
@@ -141,6 +144,9 @@ pub struct SessionPayload {
     pub tokens: Option<AuthTokens>,
     /// The signed-in user; null when `userErrors` is not empty.
     pub user: Option<User>,
+    /// `tokenCreate` with `guestCartId`: the customer's cart after the merge. Sign-in never
+    /// fails because of the cart; this is null when the guest cart could not be merged.
+    pub cart: Option<crate::cart::graphql::Cart>,
     /// What was wrong with the input; empty on success.
     pub user_errors: Vec<AccountUserError>,
 }
@@ -148,8 +154,8 @@ pub struct SessionPayload {
 impl SessionPayload {
     fn from_result(r: Result<Session, crate::accounts::AccountError>) -> async_graphql::Result<Self> {
         Ok(match r {
-            Ok(s) => Self { tokens: Some((&s).into()), user: Some(s.user.into()), user_errors: vec![] },
-            Err(e) => Self { tokens: None, user: None, user_errors: user_errors(e)? },
+            Ok(s) => Self { tokens: Some((&s).into()), user: Some(s.user.into()), cart: None, user_errors: vec![] },
+            Err(e) => Self { tokens: None, user: None, cart: None, user_errors: user_errors(e)? },
         })
     }
 }
@@ -213,7 +219,19 @@ impl AccountMutation {
     /// Signs in with e-mail and password. Unknown e-mail and wrong password give the same
     /// `INVALID_CREDENTIALS`; repeated attempts are throttled per account and per IP.
     async fn token_create(&self, ctx: &Context<'_>, input: TokenCreateInput) -> async_graphql::Result<SessionPayload> {
-        SessionPayload::from_result(ctx.state().accounts.login(ctx.rcx(), &input.email, &input.password).await)
+        let result = ctx.state().accounts.login(ctx.rcx(), &input.email, &input.password).await;
+        let signed_in = result.as_ref().ok().map(|s| crate::context::Viewer { user_id: s.user.id, role: s.user.role });
+        let mut payload = SessionPayload::from_result(result)?;
+        if let (Some(viewer), Some(guest)) =
+            (signed_in, input.guest_cart_id.as_ref().and_then(|id| ids::decode::<CartId>(id)))
+        {
+            let rcx = crate::context::RequestContext { viewer: Some(viewer), ..ctx.rcx().clone() };
+            match ctx.state().carts.merge(&rcx, guest).await {
+                Ok(cart) => payload.cart = Some(cart.into()),
+                Err(e) => tracing::warn!(error = %crate::error::chain(&e), "guest cart not merged at sign-in"),
+            }
+        }
+        Ok(payload)
     }
 
     /// Exchanges a refresh token for a new access and refresh token. Each refresh token works

@@ -56,7 +56,9 @@ impl ErrorCode for CartError {
             InvalidEmail => UserErrorParts::new("INVALID_EMAIL").field(["email"]),
             Invalid { field } => UserErrorParts::new("INVALID").field(field.clone()),
             DiscountCodeInvalid { field } => UserErrorParts::new("DISCOUNT_CODE_INVALID").field(field.clone()),
-            ShippingMethodUnavailable { field } => UserErrorParts::new("SHIPPING_METHOD_UNAVAILABLE").field(field.clone()),
+            ShippingMethodUnavailable { field } => {
+                UserErrorParts::new("SHIPPING_METHOD_UNAVAILABLE").field(field.clone())
+            }
             Forbidden | Db(_) | Pricing(_) => return None,
         })
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
@@ -331,7 +331,13 @@ impl Cart {
     /// Lines in the order they were added.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CartLine>> {
         self.quote(ctx).await?;
-        Ok(self.model.lines.iter().enumerate().map(|(index, l)| CartLine { line: l.clone(), index, quote: self.quote.clone() }).collect())
+        Ok(self
+            .model
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(index, l)| CartLine { line: l.clone(), index, quote: self.quote.clone() })
+            .collect())
     }
     /// Total units across lines.
     async fn total_quantity(&self) -> u64 {
@@ -372,14 +378,17 @@ impl Cart {
                 .collect();
             let chosen = q.pricing.shipping_lines.iter().find(|s| s.vendor_id == *vendor);
             let options = q.shipping_options.get(vendor).cloned().unwrap_or_default();
-            let option = |m: &crate::pricing::ShippingMethodRule, price: Option<crate::shared::money::Money>| ShippingMethodOption {
-                id: ids::encode(crate::shared::ids::ShippingMethodId(m.id)),
-                name: m.name.clone(),
-                price: price.map(Into::into),
+            let option = |m: &crate::pricing::ShippingMethodRule, price: Option<crate::shared::money::Money>| {
+                ShippingMethodOption {
+                    id: ids::encode(crate::shared::ids::ShippingMethodId(m.id)),
+                    name: m.name.clone(),
+                    price: price.map(Into::into),
+                }
             };
             groups.push(CartVendorGroup {
                 line_ids,
-                shipping_method: chosen.and_then(|c| options.iter().find(|m| m.id == c.method_id).map(|m| option(m, Some(c.price)))),
+                shipping_method: chosen
+                    .and_then(|c| options.iter().find(|m| m.id == c.method_id).map(|m| option(m, Some(c.price)))),
                 available_shipping_methods: options.iter().map(|m| option(m, None)).collect(),
                 vendor_id: *vendor,
             });
@@ -396,7 +405,11 @@ impl Cart {
             tax: p.tax.into(),
             total: p.total.into(),
             prices_include_tax: ctx.state().settings.shop.prices_include_tax,
-            applied_discounts: p.applied_discounts.iter().map(|d| AppliedDiscount { code: d.code.clone(), amount: d.amount.into() }).collect(),
+            applied_discounts: p
+                .applied_discounts
+                .iter()
+                .map(|d| AppliedDiscount { code: d.code.clone(), amount: d.amount.into() })
+                .collect(),
         })
     }
     /// What changed since the buyer saw the cart. Amounts are never changed silently.
@@ -523,7 +536,8 @@ fn lines(list: Vec<CartLineInput>) -> Result<Vec<(VariantId, u32)>, CartError> {
     list.into_iter()
         .enumerate()
         .map(|(i, l)| {
-            let v = ids::decode::<VariantId>(&l.variant_id).ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "variantId".into()] })?;
+            let v = ids::decode::<VariantId>(&l.variant_id)
+                .ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "variantId".into()] })?;
             Ok((v, l.quantity))
         })
         .collect()
@@ -548,7 +562,11 @@ pub struct CartMutation;
 impl CartMutation {
     /// Creates a cart; anonymous callers are welcome. A signed-in customer has one active
     /// cart: calling this again returns it (with the lines added).
-    async fn cart_create(&self, ctx: &Context<'_>, input: Option<CartCreateInput>) -> async_graphql::Result<CartPayload> {
+    async fn cart_create(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<CartCreateInput>,
+    ) -> async_graphql::Result<CartPayload> {
         let input = input.unwrap_or_default();
         let lines = match lines(input.lines.unwrap_or_default()) {
             Ok(l) => l,
@@ -559,7 +577,12 @@ impl CartMutation {
     }
 
     /// Adds lines; a variant already in the cart has its quantity increased.
-    async fn cart_lines_add(&self, ctx: &Context<'_>, cart_id: ID, lines: Vec<CartLineInput>) -> async_graphql::Result<CartPayload> {
+    async fn cart_lines_add(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        lines: Vec<CartLineInput>,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         match self::lines(lines) {
             Ok(l) => payload(ctx.state().carts.add_lines(ctx.rcx(), id, l).await),
@@ -568,13 +591,19 @@ impl CartMutation {
     }
 
     /// Sets line quantities; also accepts each updated line's current price.
-    async fn cart_lines_update(&self, ctx: &Context<'_>, cart_id: ID, lines: Vec<CartLineUpdateInput>) -> async_graphql::Result<CartPayload> {
+    async fn cart_lines_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        lines: Vec<CartLineUpdateInput>,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         let parsed: Result<Vec<_>, CartError> = lines
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
-                let line = ids::decode::<CartLineId>(&l.id).ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "id".into()] })?;
+                let line = ids::decode::<CartLineId>(&l.id)
+                    .ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "id".into()] })?;
                 Ok((line, l.quantity))
             })
             .collect();
@@ -585,12 +614,20 @@ impl CartMutation {
     }
 
     /// Removes lines.
-    async fn cart_lines_remove(&self, ctx: &Context<'_>, cart_id: ID, line_ids: Vec<ID>) -> async_graphql::Result<CartPayload> {
+    async fn cart_lines_remove(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        line_ids: Vec<ID>,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         let parsed: Result<Vec<_>, CartError> = line_ids
             .iter()
             .enumerate()
-            .map(|(i, l)| ids::decode::<CartLineId>(l).ok_or(CartError::InvalidId { field: vec!["lineIds".into(), i.to_string()] }))
+            .map(|(i, l)| {
+                ids::decode::<CartLineId>(l)
+                    .ok_or(CartError::InvalidId { field: vec!["lineIds".into(), i.to_string()] })
+            })
             .collect();
         match parsed {
             Ok(p) => payload(ctx.state().carts.remove_lines(ctx.rcx(), id, p).await),
@@ -599,41 +636,75 @@ impl CartMutation {
     }
 
     /// Sets the buyer's e-mail, country and region.
-    async fn cart_buyer_identity_update(&self, ctx: &Context<'_>, cart_id: ID, buyer_identity: CartBuyerIdentityInput) -> async_graphql::Result<CartPayload> {
+    async fn cart_buyer_identity_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        buyer_identity: CartBuyerIdentityInput,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        let b = BuyerIdentity { email: buyer_identity.email, country: buyer_identity.country_code, region: buyer_identity.region };
+        let b = BuyerIdentity {
+            email: buyer_identity.email,
+            country: buyer_identity.country_code,
+            region: buyer_identity.region,
+        };
         payload(ctx.state().carts.update_buyer_identity(ctx.rcx(), id, b).await)
     }
 
     /// Replaces the discount codes. Unknown codes are refused; known ones that do not apply
     /// now are kept, with `applicable: false`.
-    async fn cart_discount_codes_update(&self, ctx: &Context<'_>, cart_id: ID, discount_codes: Vec<String>) -> async_graphql::Result<CartPayload> {
+    async fn cart_discount_codes_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        discount_codes: Vec<String>,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         payload(ctx.state().checkout.set_discount_codes(ctx.rcx(), id, discount_codes).await)
     }
 
     /// Sets the shipping address (validated); country and region follow it.
-    async fn cart_shipping_address_update(&self, ctx: &Context<'_>, cart_id: ID, address: MailingAddressInput) -> async_graphql::Result<CartPayload> {
+    async fn cart_shipping_address_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        address: MailingAddressInput,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         payload(ctx.state().carts.update_addresses(ctx.rcx(), id, Some(address.into()), None).await)
     }
 
     /// Sets the billing address (validated).
-    async fn cart_billing_address_update(&self, ctx: &Context<'_>, cart_id: ID, address: MailingAddressInput) -> async_graphql::Result<CartPayload> {
+    async fn cart_billing_address_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        address: MailingAddressInput,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         payload(ctx.state().carts.update_addresses(ctx.rcx(), id, None, Some(address.into())).await)
     }
 
     /// Chooses a shipping method for vendor groups.
-    async fn cart_shipping_methods_update(&self, ctx: &Context<'_>, cart_id: ID, shipping_methods: Vec<CartShippingMethodInput>) -> async_graphql::Result<CartPayload> {
+    async fn cart_shipping_methods_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        shipping_methods: Vec<CartShippingMethodInput>,
+    ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
         let parsed: Result<Vec<_>, CartError> = shipping_methods
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let vendor = ids::decode::<VendorId>(&m.vendor_id).ok_or(CartError::InvalidId { field: vec!["shippingMethods".into(), i.to_string(), "vendorId".into()] })?;
-                let method = ids::decode::<crate::shared::ids::ShippingMethodId>(&m.shipping_method_id)
-                    .ok_or(CartError::InvalidId { field: vec!["shippingMethods".into(), i.to_string(), "shippingMethodId".into()] })?;
+                let vendor = ids::decode::<VendorId>(&m.vendor_id).ok_or(CartError::InvalidId {
+                    field: vec!["shippingMethods".into(), i.to_string(), "vendorId".into()],
+                })?;
+                let method = ids::decode::<crate::shared::ids::ShippingMethodId>(&m.shipping_method_id).ok_or(
+                    CartError::InvalidId {
+                        field: vec!["shippingMethods".into(), i.to_string(), "shippingMethodId".into()],
+                    },
+                )?;
                 Ok((vendor, method.0))
             })
             .collect();

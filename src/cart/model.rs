@@ -115,7 +115,12 @@ mod tests {
     use super::*;
 
     fn line(v: VariantId, q: u32) -> CartLine {
-        CartLine { id: CartLineId::new(), variant_id: v, quantity: q, unit_price: Money::from_minor(100, Currency::USD) }
+        CartLine {
+            id: CartLineId::new(),
+            variant_id: v,
+            quantity: q,
+            unit_price: Money::from_minor(100, Currency::USD),
+        }
     }
 
     #[test]
@@ -123,7 +128,15 @@ mod tests {
         let (a, b, c) = (VariantId::new(), VariantId::new(), VariantId::new());
         let customer = [line(a, 2)];
         let guest = [line(a, 5), line(b, 3), line(c, 4)];
-        let stock = |v: VariantId| if v == a { 4 } else if v == b { 10 } else { 0 };
+        let stock = |v: VariantId| {
+            if v == a {
+                4
+            } else if v == b {
+                10
+            } else {
+                0
+            }
+        };
         let merged = merged_quantities(&customer, &guest, stock, 999);
         assert_eq!(merged, vec![(a, 4), (b, 3)], "a capped at stock 4, c unavailable");
         assert_eq!(merged_quantities(&[], &[line(b, 3)], stock, 2), vec![(b, 2)], "capped at the line limit");

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use entity::{cart, cart_line};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
 };
 
 use crate::{
@@ -147,7 +146,12 @@ pub async fn finish(
     Ok(res.rows_affected == 1)
 }
 
-pub async fn insert_line(db: &impl ConnectionTrait, cart: CartId, l: &CartLine, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn insert_line(
+    db: &impl ConnectionTrait,
+    cart: CartId,
+    l: &CartLine,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     cart_line::ActiveModel {
         id: Set(l.id.uuid()),
         cart_id: Set(cart.uuid()),

@@ -104,10 +104,18 @@ impl CartService {
         if let Some(c) = customer
             && let Some(existing) = repo::active_cart_of(&self.db, c).await?
         {
-            return if new.lines.is_empty() { self.load_active(rcx, existing).await } else { self.add_lines(rcx, existing, new.lines).await };
+            return if new.lines.is_empty() {
+                self.load_active(rcx, existing).await
+            } else {
+                self.add_lines(rcx, existing, new.lines).await
+            };
         }
         let email = new.email.as_deref().map(|e| Email::parse(e).ok_or(CartError::InvalidEmail)).transpose()?;
-        let country = new.country.as_deref().map(|c| country_code(c).ok_or(CartError::Invalid { field: path(["countryCode"]) })).transpose()?;
+        let country = new
+            .country
+            .as_deref()
+            .map(|c| country_code(c).ok_or(CartError::Invalid { field: path(["countryCode"]) }))
+            .transpose()?;
         let now = self.clock.now();
         let cart = Cart {
             id: CartId::random(),
@@ -150,12 +158,22 @@ impl CartService {
         let mut planned: Vec<(CartLine, bool)> = Vec::new();
         for (i, (variant, qty)) in adds.iter().enumerate() {
             self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
-            let s = sellable.get(variant).ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "variantId"]) })?;
+            let s = sellable
+                .get(variant)
+                .ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "variantId"]) })?;
             let (mut line, exists) = match planned.iter().position(|(l, _)| l.variant_id == *variant) {
                 Some(p) => planned.remove(p),
                 None => match cart.lines.iter().find(|l| l.variant_id == *variant) {
                     Some(l) => (l.clone(), true),
-                    None => (CartLine { id: CartLineId::new(), variant_id: *variant, quantity: 0, unit_price: s.variant.price }, false),
+                    None => (
+                        CartLine {
+                            id: CartLineId::new(),
+                            variant_id: *variant,
+                            quantity: 0,
+                            unit_price: s.variant.price,
+                        },
+                        false,
+                    ),
                 },
             };
             line.quantity = line.quantity.saturating_add(*qty);
@@ -163,7 +181,10 @@ impl CartService {
             self.check_quantity(line.quantity, path(["lines", &i.to_string(), "quantity"]))?;
             let available = u32::try_from(s.variant.available()).unwrap_or(0);
             if line.quantity > available {
-                return Err(CartError::InsufficientStock { field: path(["lines", &i.to_string(), "quantity"]), available });
+                return Err(CartError::InsufficientStock {
+                    field: path(["lines", &i.to_string(), "quantity"]),
+                    available,
+                });
             }
             planned.push((line, exists));
         }
@@ -174,7 +195,12 @@ impl CartService {
         Ok(planned)
     }
 
-    async fn write_plan(&self, txn: &impl sea_orm::ConnectionTrait, cart: &Cart, planned: &[(CartLine, bool)]) -> Result<(), CartError> {
+    async fn write_plan(
+        &self,
+        txn: &impl sea_orm::ConnectionTrait,
+        cart: &Cart,
+        planned: &[(CartLine, bool)],
+    ) -> Result<(), CartError> {
         let now = self.clock.now();
         if !repo::update_fields(txn, cart, now).await? {
             return Err(CartError::CartCompleted);
@@ -195,7 +221,12 @@ impl CartService {
     /// `CartNotFound`, `CartCompleted`, `InvalidQuantity`, `VariantUnavailable`,
     /// `InsufficientStock`, `TooManyLines`.
     #[tracing::instrument(name = "cart.add_lines", skip(self, rcx, lines))]
-    pub async fn add_lines(&self, rcx: &RequestContext, id: CartId, lines: Vec<(VariantId, u32)>) -> Result<Cart, CartError> {
+    pub async fn add_lines(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        lines: Vec<(VariantId, u32)>,
+    ) -> Result<Cart, CartError> {
         let cart = self.load_active(rcx, id).await?;
         let planned = self.plan_additions(&cart, &lines).await?;
         let txn = self.db.begin().await?;
@@ -211,18 +242,33 @@ impl CartService {
     /// `CartNotFound`, `CartCompleted`, `LineNotFound`, `InvalidQuantity`,
     /// `VariantUnavailable`, `InsufficientStock`.
     #[tracing::instrument(name = "cart.update_lines", skip(self, rcx, updates))]
-    pub async fn update_lines(&self, rcx: &RequestContext, id: CartId, updates: Vec<(CartLineId, u32)>) -> Result<Cart, CartError> {
+    pub async fn update_lines(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        updates: Vec<(CartLineId, u32)>,
+    ) -> Result<Cart, CartError> {
         let cart = self.load_active(rcx, id).await?;
         let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
         let sellable = self.catalog.sellable(&self.db, &ids).await?;
         let mut changed = Vec::new();
         for (i, (line_id, qty)) in updates.iter().enumerate() {
-            let mut line = cart.lines.iter().find(|l| l.id == *line_id).cloned().ok_or(CartError::LineNotFound { field: path(["lines", &i.to_string(), "id"]) })?;
+            let mut line = cart
+                .lines
+                .iter()
+                .find(|l| l.id == *line_id)
+                .cloned()
+                .ok_or(CartError::LineNotFound { field: path(["lines", &i.to_string(), "id"]) })?;
             self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
-            let s = sellable.get(&line.variant_id).ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "id"]) })?;
+            let s = sellable
+                .get(&line.variant_id)
+                .ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "id"]) })?;
             let available = u32::try_from(s.variant.available()).unwrap_or(0);
             if *qty > available {
-                return Err(CartError::InsufficientStock { field: path(["lines", &i.to_string(), "quantity"]), available });
+                return Err(CartError::InsufficientStock {
+                    field: path(["lines", &i.to_string(), "quantity"]),
+                    available,
+                });
             }
             line.quantity = *qty;
             line.unit_price = s.variant.price;
@@ -239,7 +285,12 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `LineNotFound`.
     #[tracing::instrument(name = "cart.remove_lines", skip(self, rcx, line_ids))]
-    pub async fn remove_lines(&self, rcx: &RequestContext, id: CartId, line_ids: Vec<CartLineId>) -> Result<Cart, CartError> {
+    pub async fn remove_lines(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        line_ids: Vec<CartLineId>,
+    ) -> Result<Cart, CartError> {
         let cart = self.load_active(rcx, id).await?;
         if let Some(i) = line_ids.iter().position(|l| !cart.lines.iter().any(|c| c.id == *l)) {
             return Err(CartError::LineNotFound { field: path(["lineIds", &i.to_string()]) });
@@ -273,9 +324,18 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `InvalidEmail`, `Invalid` (countryCode, region).
     #[tracing::instrument(name = "cart.update_buyer_identity", skip(self, rcx, b))]
-    pub async fn update_buyer_identity(&self, rcx: &RequestContext, id: CartId, b: BuyerIdentity) -> Result<Cart, CartError> {
+    pub async fn update_buyer_identity(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        b: BuyerIdentity,
+    ) -> Result<Cart, CartError> {
         let email = b.email.as_deref().map(|e| Email::parse(e).ok_or(CartError::InvalidEmail)).transpose()?;
-        let country = b.country.as_deref().map(|c| country_code(c).ok_or(CartError::Invalid { field: path(["countryCode"]) })).transpose()?;
+        let country = b
+            .country
+            .as_deref()
+            .map(|c| country_code(c).ok_or(CartError::Invalid { field: path(["countryCode"]) }))
+            .transpose()?;
         if b.region.as_deref().is_some_and(|r| r.trim().is_empty() || r.chars().count() > 64) {
             return Err(CartError::Invalid { field: path(["region"]) });
         }
@@ -300,7 +360,13 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`.
     #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes, known))]
-    pub async fn update_discount_codes(&self, rcx: &RequestContext, id: CartId, codes: Vec<String>, known: impl Fn(&str) -> bool) -> Result<Cart, CartError> {
+    pub async fn update_discount_codes(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        codes: Vec<String>,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<Cart, CartError> {
         let mut normalised: Vec<String> = Vec::new();
         for (i, c) in codes.iter().enumerate() {
             let c = c.trim().to_uppercase();
@@ -323,7 +389,13 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `Invalid` naming the address field.
     #[tracing::instrument(name = "cart.update_addresses", skip_all)]
-    pub async fn update_addresses(&self, rcx: &RequestContext, id: CartId, shipping: Option<Address>, billing: Option<Address>) -> Result<Cart, CartError> {
+    pub async fn update_addresses(
+        &self,
+        rcx: &RequestContext,
+        id: CartId,
+        shipping: Option<Address>,
+        billing: Option<Address>,
+    ) -> Result<Cart, CartError> {
         let shipping = shipping
             .map(|a| a.normalised().map_err(|p| CartError::Invalid { field: path(["shippingAddress", p.0]) }))
             .transpose()?;
@@ -357,7 +429,9 @@ impl CartService {
     ) -> Result<Cart, CartError> {
         for (i, (vendor, method)) in choices.iter().enumerate() {
             if !available.get(vendor).is_some_and(|m| m.contains(method)) {
-                return Err(CartError::ShippingMethodUnavailable { field: path(["shippingMethods", &i.to_string(), "shippingMethodId"]) });
+                return Err(CartError::ShippingMethodUnavailable {
+                    field: path(["shippingMethods", &i.to_string(), "shippingMethodId"]),
+                });
             }
         }
         self.update_with(rcx, id, |c| {
@@ -394,19 +468,28 @@ impl CartService {
         let mut mine = self.load_active(rcx, target).await?;
         let ids: Vec<VariantId> = guest.lines.iter().map(|l| l.variant_id).collect();
         let sellable = self.catalog.sellable(&self.db, &ids).await?;
-        let available = |v: VariantId| sellable.get(&v).map_or(0, |s| u32::try_from(s.variant.available()).unwrap_or(0));
+        let available =
+            |v: VariantId| sellable.get(&v).map_or(0, |s| u32::try_from(s.variant.available()).unwrap_or(0));
         let merged = merged_quantities(&mine.lines, &guest.lines, available, self.limits.max_quantity_per_line);
         let mut planned = Vec::new();
         for (variant, quantity) in merged {
             let price = sellable[&variant].variant.price;
             match mine.lines.iter().find(|l| l.variant_id == variant) {
                 Some(l) => planned.push((CartLine { quantity, unit_price: price, ..l.clone() }, true)),
-                None => planned.push((CartLine { id: CartLineId::new(), variant_id: variant, quantity, unit_price: price }, false)),
+                None => planned.push((
+                    CartLine { id: CartLineId::new(), variant_id: variant, quantity, unit_price: price },
+                    false,
+                )),
             }
         }
         let room = self.limits.max_lines_per_cart.saturating_sub(mine.lines.len());
         let mut new_count = 0;
-        planned.retain(|(_, exists)| *exists || { new_count += 1; new_count <= room });
+        planned.retain(|(_, exists)| {
+            *exists || {
+                new_count += 1;
+                new_count <= room
+            }
+        });
         for code in &guest.discount_codes {
             if !mine.discount_codes.contains(code) {
                 mine.discount_codes.push(code.clone());
@@ -435,7 +518,12 @@ impl CartService {
 
     /// Marks the cart completed by `order_id` inside the checkout's transaction; `false` when
     /// it was not ACTIVE any more.
-    pub async fn complete_in(&self, conn: &impl sea_orm::ConnectionTrait, id: CartId, order_id: uuid::Uuid) -> Result<bool, DbErr> {
+    pub async fn complete_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: CartId,
+        order_id: uuid::Uuid,
+    ) -> Result<bool, DbErr> {
         repo::finish(conn, id, CartStatus::Completed, Some(order_id), self.clock.now()).await
     }
 

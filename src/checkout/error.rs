@@ -50,13 +50,33 @@ impl ErrorCode for CheckoutError {
             CartCompleted => UserErrorParts::new("CART_COMPLETED").field(["cartId"]),
             CartEmpty => UserErrorParts::new("CART_EMPTY").field(["cartId"]),
             EmailRequired => UserErrorParts::new("EMAIL_REQUIRED").field(["cart", "email"]),
-            ShippingAddressRequired => UserErrorParts::new("SHIPPING_ADDRESS_REQUIRED").field(["cart", "shippingAddress"]),
-            ShippingMethodRequired { vendor_index } => UserErrorParts::new("SHIPPING_METHOD_REQUIRED").field(at(&["cart", "vendorGroups"], *vendor_index, "shippingMethod")),
-            PriceChanged { line } => UserErrorParts::new("PRICE_CHANGED").field(at(&["cart", "lines"], *line, "unitPrice")),
-            VariantUnavailable { line } => UserErrorParts::new("VARIANT_UNAVAILABLE").field(at(&["cart", "lines"], *line, "variant")),
-            InsufficientStock { line } => UserErrorParts::new("INSUFFICIENT_STOCK").field(at(&["cart", "lines"], *line, "quantity")),
-            DiscountCodeInvalid { index } => UserErrorParts::new("DISCOUNT_CODE_INVALID").field(["cart".to_owned(), "discountCodes".to_owned(), index.to_string()]),
-            DiscountUsageLimitReached { index } => UserErrorParts::new("DISCOUNT_USAGE_LIMIT_REACHED").field(["cart".to_owned(), "discountCodes".to_owned(), index.to_string()]),
+            ShippingAddressRequired => {
+                UserErrorParts::new("SHIPPING_ADDRESS_REQUIRED").field(["cart", "shippingAddress"])
+            }
+            ShippingMethodRequired { vendor_index } => UserErrorParts::new("SHIPPING_METHOD_REQUIRED").field(at(
+                &["cart", "vendorGroups"],
+                *vendor_index,
+                "shippingMethod",
+            )),
+            PriceChanged { line } => {
+                UserErrorParts::new("PRICE_CHANGED").field(at(&["cart", "lines"], *line, "unitPrice"))
+            }
+            VariantUnavailable { line } => {
+                UserErrorParts::new("VARIANT_UNAVAILABLE").field(at(&["cart", "lines"], *line, "variant"))
+            }
+            InsufficientStock { line } => {
+                UserErrorParts::new("INSUFFICIENT_STOCK").field(at(&["cart", "lines"], *line, "quantity"))
+            }
+            DiscountCodeInvalid { index } => UserErrorParts::new("DISCOUNT_CODE_INVALID").field([
+                "cart".to_owned(),
+                "discountCodes".to_owned(),
+                index.to_string(),
+            ]),
+            DiscountUsageLimitReached { index } => UserErrorParts::new("DISCOUNT_USAGE_LIMIT_REACHED").field([
+                "cart".to_owned(),
+                "discountCodes".to_owned(),
+                index.to_string(),
+            ]),
             IdempotencyKeyReused => UserErrorParts::new("IDEMPOTENCY_KEY_REUSED").field(["idempotencyKey"]),
             InvalidIdempotencyKey => UserErrorParts::new("INVALID").field(["idempotencyKey"]),
             InvalidId => UserErrorParts::new("INVALID_ID").field(["cartId"]),

@@ -1,6 +1,6 @@
 //! `checkoutComplete` in the API.
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{Context, ID, Object, SimpleObject};
 
 use crate::{
     checkout::CheckoutError,
@@ -72,7 +72,8 @@ impl CheckoutMutation {
         &self,
         ctx: &Context<'_>,
         cart_id: ID,
-        #[graphql(desc = "A unique key per checkout attempt (e.g. a UUID), reused on retries.")] idempotency_key: String,
+        #[graphql(desc = "A unique key per checkout attempt (e.g. a UUID), reused on retries.")]
+        idempotency_key: String,
     ) -> async_graphql::Result<CheckoutCompletePayload> {
         let Some(cart) = ids::decode::<CartId>(&cart_id) else {
             return Ok(CheckoutCompletePayload { order: None, user_errors: user_errors(CheckoutError::InvalidId)? });

@@ -23,7 +23,12 @@ pub async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<StoredK
 }
 
 /// Claims `key`; `Ok(false)` when it is taken. The claim commits or rolls back with the order.
-pub async fn claim(db: &impl ConnectionTrait, key: &str, stored: &StoredKey, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    key: &str,
+    stored: &StoredKey,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let res = checkout_idempotency::ActiveModel {
         principal_key: Set(stored.principal.clone()),
         idempotency_key: Set(key.to_owned()),

@@ -116,7 +116,8 @@ impl CheckoutService {
             if !vendors.contains(&vendor) {
                 vendors.push(vendor);
             }
-            *weight.entry(vendor).or_default() += u64::try_from(s.variant.weight_grams.unwrap_or(0).max(0)).unwrap_or(0) * u64::from(l.quantity);
+            *weight.entry(vendor).or_default() +=
+                u64::try_from(s.variant.weight_grams.unwrap_or(0).max(0)).unwrap_or(0) * u64::from(l.quantity);
             let line_total = Money::new(l.unit_price.amount() * rust_decimal::Decimal::from(l.quantity), cart.currency);
             let sum = group_subtotal.entry(vendor).or_insert_with(|| Money::from_minor(0, cart.currency));
             *sum = sum.checked_add(line_total).map_err(|_| pricing::PricingError::CurrencyMismatch)?;
@@ -132,7 +133,8 @@ impl CheckoutService {
             });
         }
         let now = self.clock.now();
-        let candidates = self.promotions.candidates(conn, &cart.discount_codes, customer_key(cart).as_deref(), now).await?;
+        let candidates =
+            self.promotions.candidates(conn, &cart.discount_codes, customer_key(cart).as_deref(), now).await?;
         let destination = cart.destination();
         let mut shipping_options = BTreeMap::new();
         let mut shipping = Vec::new();
@@ -142,7 +144,12 @@ impl CheckoutService {
                 if let Some(rule) = cart.shipping_methods.get(vendor).and_then(|m| options.iter().find(|o| o.id == *m))
                     && let Some(price) = pricing::shipping_price(rule, weight[vendor], group_subtotal[vendor])?
                 {
-                    shipping.push(ShippingInput { vendor_id: *vendor, method_id: rule.id, price, tax_class: rule.tax_class.clone() });
+                    shipping.push(ShippingInput {
+                        vendor_id: *vendor,
+                        method_id: rule.id,
+                        price,
+                        tax_class: rule.tax_class.clone(),
+                    });
                 }
                 shipping_options.insert(*vendor, options);
             }
@@ -210,8 +217,11 @@ impl CheckoutService {
         }
         let customer = customer_key(&cart);
         for applied in &quote.pricing.applied_discounts {
-            if let Err(e) = self.promotions.redeem_in(&txn, applied.discount_id, order.id.0, customer.as_deref(), now).await {
-                let index = applied.code.as_ref().and_then(|c| cart.discount_codes.iter().position(|x| x == c)).unwrap_or(0);
+            if let Err(e) =
+                self.promotions.redeem_in(&txn, applied.discount_id, order.id.0, customer.as_deref(), now).await
+            {
+                let index =
+                    applied.code.as_ref().and_then(|c| cart.discount_codes.iter().position(|x| x == c)).unwrap_or(0);
                 return Err(match e {
                     PromotionError::Db(db) => CheckoutError::Db(db),
                     _ => CheckoutError::DiscountUsageLimitReached { index },
@@ -232,10 +242,16 @@ impl CheckoutService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`; `Forbidden`.
-    pub async fn set_discount_codes(&self, rcx: &RequestContext, cart_id: CartId, codes: Vec<String>) -> Result<Cart, crate::cart::CartError> {
+    pub async fn set_discount_codes(
+        &self,
+        rcx: &RequestContext,
+        cart_id: CartId,
+        codes: Vec<String>,
+    ) -> Result<Cart, crate::cart::CartError> {
         let upper: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
         let found = self.promotions.candidates(&self.db, &upper, None, self.clock.now()).await?;
-        let unknown: Vec<String> = found.problems.iter().filter(|(_, p)| *p == CodeProblem::Unknown).map(|(c, _)| c.to_uppercase()).collect();
+        let unknown: Vec<String> =
+            found.problems.iter().filter(|(_, p)| *p == CodeProblem::Unknown).map(|(c, _)| c.to_uppercase()).collect();
         self.carts.update_discount_codes(rcx, cart_id, codes, |c| !unknown.contains(&c.to_owned())).await
     }
 
@@ -244,7 +260,12 @@ impl CheckoutService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`; `Forbidden`.
-    pub async fn set_shipping_methods(&self, rcx: &RequestContext, cart_id: CartId, choices: Vec<(VendorId, uuid::Uuid)>) -> Result<Cart, crate::cart::CartError> {
+    pub async fn set_shipping_methods(
+        &self,
+        rcx: &RequestContext,
+        cart_id: CartId,
+        choices: Vec<(VendorId, uuid::Uuid)>,
+    ) -> Result<Cart, crate::cart::CartError> {
         let cart = self.carts.get(rcx, cart_id).await?.ok_or(crate::cart::CartError::CartNotFound)?;
         let mut available: HashMap<VendorId, Vec<uuid::Uuid>> = HashMap::new();
         if let Some((country, region)) = cart.destination() {
@@ -283,23 +304,38 @@ impl CheckoutService {
             return Err(match p {
                 CartProblem::VariantUnavailable { line } => CheckoutError::VariantUnavailable { line: line_of(*line) },
                 CartProblem::PriceChanged { line, .. } => CheckoutError::PriceChanged { line: line_of(*line) },
-                CartProblem::InsufficientStock { line, .. } => CheckoutError::InsufficientStock { line: line_of(*line) },
+                CartProblem::InsufficientStock { line, .. } => {
+                    CheckoutError::InsufficientStock { line: line_of(*line) }
+                }
             });
         }
-        if let Some(i) = quote.vendors.iter().position(|v| !quote.pricing.shipping_lines.iter().any(|s| s.vendor_id == *v)) {
+        if let Some(i) =
+            quote.vendors.iter().position(|v| !quote.pricing.shipping_lines.iter().any(|s| s.vendor_id == *v))
+        {
             return Err(CheckoutError::ShippingMethodRequired { vendor_index: i });
         }
         Ok(quote)
     }
 
-    fn build_order(&self, cart: &Cart, quote: &Quote, now: chrono::DateTime<chrono::Utc>) -> Result<Order, CheckoutError> {
+    fn build_order(
+        &self,
+        cart: &Cart,
+        quote: &Quote,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Order, CheckoutError> {
         let p = &quote.pricing;
         let order_id = OrderId::new();
-        let ttl = if cart.customer_id.is_some() { self.settings.customer_reservation_secs } else { self.settings.guest_reservation_secs };
+        let ttl = if cart.customer_id.is_some() {
+            self.settings.customer_reservation_secs
+        } else {
+            self.settings.guest_reservation_secs
+        };
         let mut vendor_orders = Vec::new();
         for v in &p.vendors {
             let ship = p.shipping_lines.iter().find(|s| s.vendor_id == v.vendor_id);
-            let method = ship.and_then(|s| quote.shipping_options.get(&v.vendor_id).and_then(|o| o.iter().find(|m| m.id == s.method_id)));
+            let method = ship.and_then(|s| {
+                quote.shipping_options.get(&v.vendor_id).and_then(|o| o.iter().find(|m| m.id == s.method_id))
+            });
             vendor_orders.push(VendorOrder {
                 id: VendorOrderId::new(),
                 vendor_id: v.vendor_id,
@@ -317,7 +353,8 @@ impl CheckoutService {
         for (position, t) in p.lines.iter().enumerate() {
             let cart_line = &cart.lines[t.index];
             let s = &quote.sellable[&cart_line.variant_id];
-            let vendor_order = vendor_orders.iter().find(|v| v.vendor_id == t.vendor_id).map(|v| v.id).unwrap_or_default();
+            let vendor_order =
+                vendor_orders.iter().find(|v| v.vendor_id == t.vendor_id).map(|v| v.id).unwrap_or_default();
             lines.push(OrderLine {
                 id: OrderLineId::new(),
                 vendor_order_id: vendor_order,
@@ -336,7 +373,11 @@ impl CheckoutService {
                 tax_lines: t
                     .tax_lines
                     .iter()
-                    .map(|x| TaxLineSnapshot { name: x.name.clone(), rate: x.rate, amount_minor: x.amount.to_minor().unwrap_or(0) })
+                    .map(|x| TaxLineSnapshot {
+                        name: x.name.clone(),
+                        rate: x.rate,
+                        amount_minor: x.amount.to_minor().unwrap_or(0),
+                    })
                     .collect(),
                 position: u32::try_from(position).unwrap_or(0),
             });
@@ -359,7 +400,11 @@ impl CheckoutService {
             discounts: p
                 .applied_discounts
                 .iter()
-                .map(|d| OrderDiscount { discount_id: d.discount_id, code: d.code.clone(), amount_minor: d.amount.to_minor().unwrap_or(0) })
+                .map(|d| OrderDiscount {
+                    discount_id: d.discount_id,
+                    code: d.code.clone(),
+                    amount_minor: d.amount.to_minor().unwrap_or(0),
+                })
                 .collect(),
             cart_id: cart.id.0,
             reserved_until: now + Duration::seconds(i64::try_from(ttl).unwrap_or(900)),

@@ -15,11 +15,11 @@ use crate::{
     cart::graphql::{CartMutation, CartQuery},
     catalog::graphql::{CatalogMutation, CatalogQuery},
     checkout::graphql::CheckoutMutation,
-    orders::graphql::{OrderMutation, OrderQuery},
-    payments::graphql::PaymentMutation,
     config::GraphqlSettings,
     context::RequestContext,
     graphql::{loaders::Loaders, node::NodeQuery},
+    orders::graphql::{OrderMutation, OrderQuery},
+    payments::graphql::PaymentMutation,
     promotions::graphql::{PromotionMutation, PromotionQuery},
     shipping::graphql::{ShippingMutation, ShippingQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
@@ -27,7 +27,16 @@ use crate::{
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, CartQuery, OrderQuery, PromotionQuery, ShippingQuery, AccountQuery, NodeQuery);
+pub struct Query(
+    CatalogQuery,
+    VendorQuery,
+    CartQuery,
+    OrderQuery,
+    PromotionQuery,
+    ShippingQuery,
+    AccountQuery,
+    NodeQuery,
+);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]

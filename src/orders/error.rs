@@ -31,8 +31,16 @@ impl ErrorCode for OrderError {
             NotFound => UserErrorParts::new("ORDER_NOT_FOUND").field(["orderId"]),
             CannotCancel => UserErrorParts::new("CANNOT_CANCEL").field(["orderId"]),
             CannotFulfil => UserErrorParts::new("CANNOT_FULFIL").field(["orderId"]),
-            LineNotFound { index } => UserErrorParts::new("LINE_NOT_FOUND").field(["lines".to_owned(), index.to_string(), "lineId".to_owned()]),
-            InvalidQuantity { index } => UserErrorParts::new("INVALID_QUANTITY").field(["lines".to_owned(), index.to_string(), "quantity".to_owned()]),
+            LineNotFound { index } => UserErrorParts::new("LINE_NOT_FOUND").field([
+                "lines".to_owned(),
+                index.to_string(),
+                "lineId".to_owned(),
+            ]),
+            InvalidQuantity { index } => UserErrorParts::new("INVALID_QUANTITY").field([
+                "lines".to_owned(),
+                index.to_string(),
+                "quantity".to_owned(),
+            ]),
             InvalidId { field } => UserErrorParts::new("INVALID_ID").field(field.clone()),
             Conflict => UserErrorParts::new("CONFLICT").field(["orderId"]),
             Unauthenticated | Forbidden | Db(_) => return None,

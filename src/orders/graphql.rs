@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ComplexObject, Context, Enum, InputObject, Object, SimpleObject, ID,
+    ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
     connection::{Connection, Edge, EmptyFields},
 };
 use chrono::{DateTime, Utc};
@@ -22,8 +22,7 @@ use crate::{
     },
     orders::{
         OrderError,
-        model::{self, OrderStatus as DomainStatus},
-        repo::OrderFilter,
+        model::{self, OrderFilter, OrderStatus as DomainStatus},
     },
     payments::graphql::OrderPayment,
     shared::{
@@ -214,7 +213,11 @@ fn line(l: &model::OrderLine, currency: crate::shared::money::Currency) -> Order
         tax_lines: l
             .tax_lines
             .iter()
-            .map(|t| TaxLine { name: t.name.clone(), rate: t.rate, amount: money(DomainMoney::from_minor(t.amount_minor, currency)) })
+            .map(|t| TaxLine {
+                name: t.name.clone(),
+                rate: t.rate,
+                amount: money(DomainMoney::from_minor(t.amount_minor, currency)),
+            })
             .collect(),
         variant_id: ids::encode(l.variant_id),
         vendor_order_id: ids::encode(l.vendor_order_id),
@@ -282,7 +285,10 @@ impl Order {
         self.0
             .discounts
             .iter()
-            .map(|d| OrderDiscount { code: d.code.clone(), amount: money(DomainMoney::from_minor(d.amount_minor, self.0.currency)) })
+            .map(|d| OrderDiscount {
+                code: d.code.clone(),
+                amount: money(DomainMoney::from_minor(d.amount_minor, self.0.currency)),
+            })
             .collect()
     }
     /// Where it ships.
@@ -311,7 +317,13 @@ impl Order {
                 discount: money(v.discount),
                 tax: money(v.tax),
                 total: money(v.total),
-                lines: self.0.lines.iter().filter(|l| l.vendor_order_id == v.id).map(|l| line(l, self.0.currency)).collect(),
+                lines: self
+                    .0
+                    .lines
+                    .iter()
+                    .filter(|l| l.vendor_order_id == v.id)
+                    .map(|l| line(l, self.0.currency))
+                    .collect(),
                 vendor_id: v.vendor_id,
             })
             .collect()
@@ -430,7 +442,8 @@ type OrderConnection = Connection<String, Order, OrderConnectionFields, EmptyFie
 
 fn page(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
     let bad = |m: &str| request_error(RequestError::BadUserInput, m);
-    let first = first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| u64::try_from(f).map_err(|_| bad("`first` must not be negative")))?;
+    let first =
+        first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| u64::try_from(f).map_err(|_| bad("`first` must not be negative")))?;
     if first > MAX_PAGE_SIZE {
         return Err(bad("`first` must be at most 100"));
     }
@@ -464,14 +477,20 @@ impl OrderQuery {
         };
         let has_previous = page.after.is_some();
         let (result, filter) = ctx.state().orders.list(ctx.rcx(), filter, &page).await.map_err(top_level)?;
-        let mut conn = Connection::with_additional_fields(has_previous, result.has_next_page, OrderConnectionFields { filter });
+        let mut conn =
+            Connection::with_additional_fields(has_previous, result.has_next_page, OrderConnectionFields { filter });
         conn.edges.extend(result.items.into_iter().map(|(c, o)| Edge::new(c.encode(), Order::from(o))));
         Ok(conn)
     }
 
     /// An order by id: staff any order; a customer their own; a guest with the order's
     /// e-mail. Missing and not-yours both answer FORBIDDEN, so order ids cannot be probed.
-    async fn order(&self, ctx: &Context<'_>, id: ID, #[graphql(desc = "Guests: the e-mail used at checkout.")] email: Option<String>) -> async_graphql::Result<Option<Order>> {
+    async fn order(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(desc = "Guests: the e-mail used at checkout.")] email: Option<String>,
+    ) -> async_graphql::Result<Option<Order>> {
         let id = ids::arg::<OrderId>(&id)?;
         Ok(ctx.state().orders.get(ctx.rcx(), id, email.as_deref()).await.map_err(top_level)?.map(Into::into))
     }
@@ -498,13 +517,19 @@ impl OrderMutation {
 
     /// Records shipped units of a paid order (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
-    async fn order_fulfil(&self, ctx: &Context<'_>, order_id: ID, lines: Vec<OrderFulfilLineInput>) -> async_graphql::Result<OrderPayload> {
+    async fn order_fulfil(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        lines: Vec<OrderFulfilLineInput>,
+    ) -> async_graphql::Result<OrderPayload> {
         let id = ids::arg::<OrderId>(&order_id)?;
         let parsed: Result<Vec<_>, OrderError> = lines
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let line = ids::decode::<OrderLineId>(&l.line_id).ok_or(OrderError::InvalidId { field: vec!["lines".into(), i.to_string(), "lineId".into()] })?;
+                let line = ids::decode::<OrderLineId>(&l.line_id)
+                    .ok_or(OrderError::InvalidId { field: vec!["lines".into(), i.to_string(), "lineId".into()] })?;
                 Ok((line, l.quantity))
             })
             .collect();

@@ -27,7 +27,9 @@ pub enum OrderStatus {
 pub enum OrderEvent {
     PaymentSucceeded,
     /// Some units shipped; `complete` when every line is now fully shipped.
-    Fulfilled { complete: bool },
+    Fulfilled {
+        complete: bool,
+    },
     Cancel,
     /// The reservation ran out before payment.
     Expire,
@@ -109,7 +111,9 @@ impl ActorKind {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [ActorKind::Customer, ActorKind::Guest, ActorKind::Staff, ActorKind::System].into_iter().find(|a| a.as_str() == s)
+        [ActorKind::Customer, ActorKind::Guest, ActorKind::Staff, ActorKind::System]
+            .into_iter()
+            .find(|a| a.as_str() == s)
     }
 }
 
@@ -187,6 +191,17 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
     pub vendor_orders: Vec<VendorOrder>,
     pub lines: Vec<OrderLine>,
+}
+
+/// Which orders a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub customer_id: Option<UserId>,
+    pub statuses: Vec<OrderStatus>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub vendor_id: Option<VendorId>,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    orders::model::{ActorKind, HistoryEntry, Order, OrderLine, OrderStatus, VendorOrder},
+    orders::model::{ActorKind, HistoryEntry, Order, OrderFilter, OrderLine, OrderStatus, VendorOrder},
     shared::{
         address::Address,
         ids::{OrderId, OrderLineId, ProductId, TypedId, UserId, VariantId, VendorId, VendorOrderId},
@@ -124,8 +124,10 @@ fn to_order(m: order::Model, vos: Vec<vendor_order::Model>, lines: Vec<order_lin
         shipping: money(m.shipping_minor),
         tax: money(m.tax_minor),
         total: money(m.total_minor),
-        shipping_address: serde_json::from_value::<Option<Address>>(m.shipping_address).map_err(|_| corrupt("address"))?,
-        billing_address: serde_json::from_value::<Option<Address>>(m.billing_address).map_err(|_| corrupt("address"))?,
+        shipping_address: serde_json::from_value::<Option<Address>>(m.shipping_address)
+            .map_err(|_| corrupt("address"))?,
+        billing_address: serde_json::from_value::<Option<Address>>(m.billing_address)
+            .map_err(|_| corrupt("address"))?,
         discounts: serde_json::from_value(m.discounts).map_err(|_| corrupt("discounts"))?,
         cart_id: m.cart_id,
         reserved_until: m.reserved_until,
@@ -185,9 +187,11 @@ async fn hydrate(db: &impl ConnectionTrait, rows: Vec<order::Model>) -> Result<V
         .await?;
     rows.into_iter()
         .map(|m| {
-            let (mine_vo, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut vos).into_iter().partition(|v| v.order_id == m.id);
+            let (mine_vo, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut vos).into_iter().partition(|v| v.order_id == m.id);
             vos = rest;
-            let (mine_l, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut lines).into_iter().partition(|l| l.order_id == m.id);
+            let (mine_l, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut lines).into_iter().partition(|l| l.order_id == m.id);
             lines = rest;
             to_order(m, mine_vo, mine_l)
         })
@@ -197,17 +201,6 @@ async fn hydrate(db: &impl ConnectionTrait, rows: Vec<order::Model>) -> Result<V
 pub async fn find(db: &impl ConnectionTrait, id: OrderId) -> Result<Option<Order>, DbErr> {
     let Some(m) = order::Entity::find_by_id(id.uuid()).one(db).await? else { return Ok(None) };
     Ok(hydrate(db, vec![m]).await?.pop())
-}
-
-/// Which orders a list shows.
-#[derive(Debug, Clone, Default)]
-pub struct OrderFilter {
-    pub customer_id: Option<UserId>,
-    pub statuses: Vec<OrderStatus>,
-    pub created_from: Option<DateTime<Utc>>,
-    pub created_to: Option<DateTime<Utc>>,
-    pub vendor_id: Option<VendorId>,
-    pub email: Option<String>,
 }
 
 fn condition(f: &OrderFilter) -> Condition {
@@ -259,7 +252,13 @@ pub async fn count(db: &impl ConnectionTrait, f: &OrderFilter) -> Result<u64, Db
 }
 
 /// Moves the order from `from` to `to` only if it is still `from`; returns whether it moved.
-pub async fn transition(db: &impl ConnectionTrait, id: OrderId, from: OrderStatus, to: OrderStatus, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    id: OrderId,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let res = order::Entity::update_many()
         .col_expr(order::Column::Status, Expr::value(to.as_str()))
         .col_expr(order::Column::UpdatedAt, Expr::value(now))
@@ -295,7 +294,11 @@ pub async fn history(db: &impl ConnectionTrait, order: OrderId) -> Result<Vec<Hi
         .into_iter()
         .map(|m| {
             Ok(HistoryEntry {
-                from: m.from_status.as_deref().map(|s| OrderStatus::parse(s).ok_or_else(|| corrupt("status"))).transpose()?,
+                from: m
+                    .from_status
+                    .as_deref()
+                    .map(|s| OrderStatus::parse(s).ok_or_else(|| corrupt("status")))
+                    .transpose()?,
                 to: OrderStatus::parse(&m.to_status).ok_or_else(|| corrupt("status"))?,
                 actor_kind: ActorKind::parse(&m.actor_kind).ok_or_else(|| corrupt("actor"))?,
                 actor_id: m.actor_id.map(UserId),

@@ -9,8 +9,8 @@ use crate::{
     context::RequestContext,
     orders::{
         error::OrderError,
-        model::{ActorKind, HistoryEntry, Order, OrderEvent, OrderStatus},
-        repo::{self, OrderFilter},
+        model::{ActorKind, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus},
+        repo,
     },
     promotions::PromotionService,
     shared::{
@@ -38,15 +38,32 @@ fn actor(rcx: &RequestContext) -> (ActorKind, Option<crate::shared::ids::UserId>
 }
 
 impl OrderService {
-    pub fn new(db: DatabaseConnection, catalog: CatalogService, promotions: PromotionService, clock: SharedClock) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        catalog: CatalogService,
+        promotions: PromotionService,
+        clock: SharedClock,
+    ) -> Self {
         Self { db, catalog, promotions, clock }
     }
 
     /// Inserts a new order with its history entry, inside the checkout's transaction.
-    pub async fn insert_in(&self, conn: &impl ConnectionTrait, order: &Order, rcx: &RequestContext) -> Result<(), DbErr> {
+    pub async fn insert_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        order: &Order,
+        rcx: &RequestContext,
+    ) -> Result<(), DbErr> {
         repo::insert(conn, order).await?;
         let (kind, id) = actor(rcx);
-        let entry = HistoryEntry { from: None, to: order.status, actor_kind: kind, actor_id: id, note: None, created_at: order.created_at };
+        let entry = HistoryEntry {
+            from: None,
+            to: order.status,
+            actor_kind: kind,
+            actor_id: id,
+            note: None,
+            created_at: order.created_at,
+        };
         repo::insert_history(conn, order.id, &entry).await
     }
 
@@ -60,7 +77,12 @@ impl OrderService {
     ///
     /// # Errors
     /// `Forbidden` (top-level).
-    pub async fn get(&self, rcx: &RequestContext, id: OrderId, email: Option<&str>) -> Result<Option<Order>, OrderError> {
+    pub async fn get(
+        &self,
+        rcx: &RequestContext,
+        id: OrderId,
+        email: Option<&str>,
+    ) -> Result<Option<Order>, OrderError> {
         let order = repo::find(&self.db, id).await?;
         if rcx.is_staff() {
             return Ok(order);
@@ -81,7 +103,12 @@ impl OrderService {
     ///
     /// # Errors
     /// `Unauthenticated` without a viewer.
-    pub async fn list(&self, rcx: &RequestContext, mut filter: OrderFilter, page: &PageRequest) -> Result<(Page<Order>, OrderFilter), OrderError> {
+    pub async fn list(
+        &self,
+        rcx: &RequestContext,
+        mut filter: OrderFilter,
+        page: &PageRequest,
+    ) -> Result<(Page<Order>, OrderFilter), OrderError> {
         let viewer = rcx.viewer.ok_or(OrderError::Unauthenticated)?;
         if !rcx.is_staff() {
             filter = OrderFilter { customer_id: Some(viewer.user_id), statuses: filter.statuses, ..Default::default() };
@@ -116,7 +143,12 @@ impl OrderService {
             return Ok(None);
         }
         let (kind, actor_id) = actor(rcx);
-        repo::insert_history(conn, id, &HistoryEntry { from: Some(expected), to, actor_kind: kind, actor_id, note, created_at: now }).await?;
+        repo::insert_history(
+            conn,
+            id,
+            &HistoryEntry { from: Some(expected), to, actor_kind: kind, actor_id, note, created_at: now },
+        )
+        .await?;
         Ok(Some(to))
     }
 
@@ -137,7 +169,13 @@ impl OrderService {
     /// # Errors
     /// `CannotCancel` (already shipped, finished), `Conflict` (moved meanwhile), `Forbidden`.
     #[tracing::instrument(name = "orders.cancel", skip(self, rcx, email, note))]
-    pub async fn cancel(&self, rcx: &RequestContext, id: OrderId, email: Option<&str>, note: Option<String>) -> Result<Order, OrderError> {
+    pub async fn cancel(
+        &self,
+        rcx: &RequestContext,
+        id: OrderId,
+        email: Option<&str>,
+        note: Option<String>,
+    ) -> Result<Order, OrderError> {
         let order = self.get(rcx, id, email).await?.ok_or(OrderError::NotFound)?;
         if order.status.apply(OrderEvent::Cancel).is_err() {
             return Err(OrderError::CannotCancel);
@@ -157,7 +195,12 @@ impl OrderService {
     /// # Errors
     /// `CannotFulfil` (not paid), `LineNotFound`, `InvalidQuantity`, `Conflict`; `Forbidden`.
     #[tracing::instrument(name = "orders.fulfil", skip(self, rcx, lines))]
-    pub async fn fulfil(&self, rcx: &RequestContext, id: OrderId, lines: Vec<(OrderLineId, u32)>) -> Result<Order, OrderError> {
+    pub async fn fulfil(
+        &self,
+        rcx: &RequestContext,
+        id: OrderId,
+        lines: Vec<(OrderLineId, u32)>,
+    ) -> Result<Order, OrderError> {
         if !rcx.is_staff() {
             return Err(OrderError::Forbidden);
         }
@@ -165,7 +208,8 @@ impl OrderService {
         if !matches!(order.status, OrderStatus::Paid | OrderStatus::PartiallyFulfilled) {
             return Err(OrderError::CannotFulfil);
         }
-        let mut shipped = order.lines.iter().map(|l| (l.id, l.fulfilled_quantity)).collect::<std::collections::HashMap<_, _>>();
+        let mut shipped =
+            order.lines.iter().map(|l| (l.id, l.fulfilled_quantity)).collect::<std::collections::HashMap<_, _>>();
         for (i, (line_id, q)) in lines.iter().enumerate() {
             let line = order.lines.iter().find(|l| l.id == *line_id).ok_or(OrderError::LineNotFound { index: i })?;
             let done = shipped.get_mut(line_id).ok_or(OrderError::LineNotFound { index: i })?;
@@ -181,7 +225,9 @@ impl OrderService {
         }
         for (i, (line_id, q)) in lines.iter().enumerate() {
             let line = order.lines.iter().find(|l| l.id == *line_id).ok_or(OrderError::LineNotFound { index: i })?;
-            if !repo::add_fulfilled(&txn, *line_id, *q).await? || !self.catalog.ship_in(&txn, line.variant_id, *q).await? {
+            if !repo::add_fulfilled(&txn, *line_id, *q).await?
+                || !self.catalog.ship_in(&txn, line.variant_id, *q).await?
+            {
                 return Err(OrderError::Conflict);
             }
         }
@@ -204,7 +250,16 @@ impl OrderService {
             let batch = due.len();
             for id in due {
                 let txn = self.db.begin().await?;
-                let moved = self.transition_in(&txn, &rcx, id, OrderStatus::PaymentPending, OrderEvent::Expire, Some("reservation expired".into())).await?;
+                let moved = self
+                    .transition_in(
+                        &txn,
+                        &rcx,
+                        id,
+                        OrderStatus::PaymentPending,
+                        OrderEvent::Expire,
+                        Some("reservation expired".into()),
+                    )
+                    .await?;
                 if moved.is_some()
                     && let Some(order) = repo::find(&txn, id).await?
                 {

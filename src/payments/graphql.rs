@@ -1,6 +1,6 @@
 //! Paying for orders in the API.
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::{
@@ -128,7 +128,9 @@ pub struct OrderPaymentPayload {
     pub user_errors: Vec<PaymentUserError>,
 }
 
-fn payload(r: Result<(model::Payment, crate::orders::model::Order), PaymentError>) -> async_graphql::Result<OrderPaymentPayload> {
+fn payload(
+    r: Result<(model::Payment, crate::orders::model::Order), PaymentError>,
+) -> async_graphql::Result<OrderPaymentPayload> {
     Ok(match r {
         Ok((p, o)) => OrderPaymentPayload { payment: Some(p.into()), order: Some(o.into()), user_errors: vec![] },
         Err(e) => OrderPaymentPayload { payment: None, order: None, user_errors: user_errors(e)? },
@@ -143,7 +145,11 @@ impl PaymentMutation {
     /// Pays an order awaiting payment. On success the order is PAID; a payment needing 3-D
     /// Secure comes back REQUIRES_ACTION with a `clientSecret`, to finish with
     /// `orderPaymentConfirm`.
-    async fn order_payment_create(&self, ctx: &Context<'_>, input: OrderPaymentCreateInput) -> async_graphql::Result<OrderPaymentPayload> {
+    async fn order_payment_create(
+        &self,
+        ctx: &Context<'_>,
+        input: OrderPaymentCreateInput,
+    ) -> async_graphql::Result<OrderPaymentPayload> {
         let Some(order) = ids::decode::<OrderId>(&input.order_id) else {
             return payload(Err(PaymentError::InvalidId { field: vec!["orderId".into()] }));
         };
@@ -151,7 +157,11 @@ impl PaymentMutation {
     }
 
     /// Completes a payment that required an action (3-D Secure).
-    async fn order_payment_confirm(&self, ctx: &Context<'_>, input: OrderPaymentConfirmInput) -> async_graphql::Result<OrderPaymentPayload> {
+    async fn order_payment_confirm(
+        &self,
+        ctx: &Context<'_>,
+        input: OrderPaymentConfirmInput,
+    ) -> async_graphql::Result<OrderPaymentPayload> {
         let Some(payment) = ids::decode::<PaymentId>(&input.payment_id) else {
             return payload(Err(PaymentError::InvalidId { field: vec!["paymentId".into()] }));
         };

@@ -28,7 +28,9 @@ impl PaymentStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::RequiresAction, Self::Succeeded, Self::Failed, Self::Refunded].into_iter().find(|p| p.as_str() == s)
+        [Self::Pending, Self::RequiresAction, Self::Succeeded, Self::Failed, Self::Refunded]
+            .into_iter()
+            .find(|p| p.as_str() == s)
     }
 }
 

@@ -1,6 +1,9 @@
 use chrono::{DateTime, Utc};
 use entity::payment;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, sea_query::Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    SqlErr, sea_query::Expr,
+};
 
 use crate::{
     payments::model::{Payment, PaymentStatus},
@@ -19,7 +22,8 @@ fn to_payment(m: payment::Model) -> Result<Payment, DbErr> {
         provider_ref: m.provider_ref,
         idempotency_key: m.idempotency_key,
         amount: Money::from_minor(m.amount_minor, cur),
-        status: PaymentStatus::parse(&m.status).ok_or_else(|| DbErr::Type("stored payment status is invalid".into()))?,
+        status: PaymentStatus::parse(&m.status)
+            .ok_or_else(|| DbErr::Type("stored payment status is invalid".into()))?,
         failure_code: m.failure_code,
         client_secret: m.client_secret,
         created_at: m.created_at,

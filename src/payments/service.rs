@@ -48,7 +48,12 @@ fn provider_error(e: ProviderError) -> PaymentError {
 }
 
 impl PaymentService {
-    pub fn new(db: DatabaseConnection, orders: OrderService, provider: Arc<dyn PaymentProvider>, clock: SharedClock) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        orders: OrderService,
+        provider: Arc<dyn PaymentProvider>,
+        clock: SharedClock,
+    ) -> Self {
         Self { db, orders, provider, clock }
     }
 
@@ -68,8 +73,15 @@ impl PaymentService {
     /// `OrderNotFound`, `OrderNotPayable` (paid, expired, cancelled, or reservation over),
     /// `InvalidPaymentMethod`, `Declined`, `PaymentInProgress`; `Forbidden` (top-level).
     #[tracing::instrument(name = "payments.start", skip(self, rcx, email, payment_method))]
-    pub async fn start(&self, rcx: &RequestContext, order_id: OrderId, email: Option<&str>, payment_method: &str) -> Result<(Payment, Order), PaymentError> {
-        let order = self.orders.get(rcx, order_id, email).await.map_err(order_error)?.ok_or(PaymentError::OrderNotFound)?;
+    pub async fn start(
+        &self,
+        rcx: &RequestContext,
+        order_id: OrderId,
+        email: Option<&str>,
+        payment_method: &str,
+    ) -> Result<(Payment, Order), PaymentError> {
+        let order =
+            self.orders.get(rcx, order_id, email).await.map_err(order_error)?.ok_or(PaymentError::OrderNotFound)?;
         let now = self.clock.now();
         if order.status != OrderStatus::PaymentPending || order.reserved_until <= now {
             return Err(PaymentError::OrderNotPayable);
@@ -101,7 +113,16 @@ impl PaymentService {
         match self.provider.create(&request).await {
             Ok(answer) => self.finish(rcx, payment, answer).await,
             Err(e) => {
-                repo::update_status(&self.db, payment.id, PaymentStatus::Failed, None, Some("provider_error"), None, self.clock.now()).await?;
+                repo::update_status(
+                    &self.db,
+                    payment.id,
+                    PaymentStatus::Failed,
+                    None,
+                    Some("provider_error"),
+                    None,
+                    self.clock.now(),
+                )
+                .await?;
                 Err(provider_error(e))
             }
         }
@@ -112,7 +133,12 @@ impl PaymentService {
     /// # Errors
     /// `PaymentNotFound`, `NotConfirmable`, `Declined`, `OrderNotPayable`; `Forbidden`.
     #[tracing::instrument(name = "payments.confirm", skip(self, rcx, email))]
-    pub async fn confirm(&self, rcx: &RequestContext, id: PaymentId, email: Option<&str>) -> Result<(Payment, Order), PaymentError> {
+    pub async fn confirm(
+        &self,
+        rcx: &RequestContext,
+        id: PaymentId,
+        email: Option<&str>,
+    ) -> Result<(Payment, Order), PaymentError> {
         let payment = repo::find(&self.db, id).await?.ok_or(PaymentError::PaymentNotFound)?;
         self.orders.get(rcx, payment.order_id, email).await.map_err(order_error)?;
         let (PaymentStatus::RequiresAction, Some(reference)) = (payment.status, payment.provider_ref.clone()) else {
@@ -122,7 +148,12 @@ impl PaymentService {
         self.finish(rcx, payment, answer).await
     }
 
-    async fn finish(&self, rcx: &RequestContext, payment: Payment, answer: ProviderPayment) -> Result<(Payment, Order), PaymentError> {
+    async fn finish(
+        &self,
+        rcx: &RequestContext,
+        payment: Payment,
+        answer: ProviderPayment,
+    ) -> Result<(Payment, Order), PaymentError> {
         let now = self.clock.now();
         let reference = Some(answer.reference.as_str());
         match &answer.status {
@@ -131,22 +162,51 @@ impl PaymentService {
                 repo::update_status(&txn, payment.id, PaymentStatus::Succeeded, reference, None, None, now).await?;
                 let moved = self
                     .orders
-                    .transition_in(&txn, rcx, payment.order_id, OrderStatus::PaymentPending, OrderEvent::PaymentSucceeded, Some(format!("paid via {}", payment.provider)))
+                    .transition_in(
+                        &txn,
+                        rcx,
+                        payment.order_id,
+                        OrderStatus::PaymentPending,
+                        OrderEvent::PaymentSucceeded,
+                        Some(format!("paid via {}", payment.provider)),
+                    )
                     .await?;
                 txn.commit().await?;
                 if moved.is_none() {
                     // The order expired or was cancelled while the buyer paid: give the money back.
                     tracing::warn!(order = %payment.order_id, "payment succeeded for an order no longer payable; refunding");
-                    self.provider.refund(&answer.reference, payment.amount, &format!("{}_refund", payment.idempotency_key)).await.map_err(provider_error)?;
-                    repo::update_status(&self.db, payment.id, PaymentStatus::Refunded, reference, Some("order_not_payable"), None, self.clock.now()).await?;
+                    self.provider
+                        .refund(&answer.reference, payment.amount, &format!("{}_refund", payment.idempotency_key))
+                        .await
+                        .map_err(provider_error)?;
+                    repo::update_status(
+                        &self.db,
+                        payment.id,
+                        PaymentStatus::Refunded,
+                        reference,
+                        Some("order_not_payable"),
+                        None,
+                        self.clock.now(),
+                    )
+                    .await?;
                     return Err(PaymentError::OrderNotPayable);
                 }
             }
             ProviderStatus::RequiresAction { client_secret } => {
-                repo::update_status(&self.db, payment.id, PaymentStatus::RequiresAction, reference, None, Some(client_secret), now).await?;
+                repo::update_status(
+                    &self.db,
+                    payment.id,
+                    PaymentStatus::RequiresAction,
+                    reference,
+                    None,
+                    Some(client_secret),
+                    now,
+                )
+                .await?;
             }
             ProviderStatus::Failed { code } => {
-                repo::update_status(&self.db, payment.id, PaymentStatus::Failed, reference, Some(code), None, now).await?;
+                repo::update_status(&self.db, payment.id, PaymentStatus::Failed, reference, Some(code), None, now)
+                    .await?;
                 return Err(PaymentError::Declined { code: code.clone() });
             }
         }

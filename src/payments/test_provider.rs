@@ -69,7 +69,10 @@ impl PaymentProvider for TestPaymentProvider {
         if let Some(existing) = ledger.by_key.get(&request.idempotency_key) {
             return Ok(existing.clone());
         }
-        let payment = ProviderPayment { reference: format!("test_pi_{}", uuid::Uuid::new_v4().simple()), status: outcome(&request.payment_method)? };
+        let payment = ProviderPayment {
+            reference: format!("test_pi_{}", uuid::Uuid::new_v4().simple()),
+            status: outcome(&request.payment_method)?,
+        };
         ledger.creates += 1;
         ledger.by_key.insert(request.idempotency_key.clone(), payment.clone());
         ledger.by_ref.insert(payment.reference.clone(), payment.clone());
@@ -102,14 +105,22 @@ mod tests {
     use crate::shared::{ids::OrderId, money::Currency};
 
     fn req(token: &str, key: &str) -> PaymentRequest {
-        PaymentRequest { order_id: OrderId::new(), amount: Money::from_minor(1000, Currency::USD), idempotency_key: key.into(), payment_method: token.into() }
+        PaymentRequest {
+            order_id: OrderId::new(),
+            amount: Money::from_minor(1000, Currency::USD),
+            idempotency_key: key.into(),
+            payment_method: token.into(),
+        }
     }
 
     #[tokio::test]
     async fn test_cards_follow_stripe_semantics() {
         let p = TestPaymentProvider::default();
         assert_eq!(p.create(&req("pm_card_visa", "a")).await.unwrap().status, ProviderStatus::Succeeded);
-        assert_eq!(p.create(&req("pm_card_chargeDeclined", "b")).await.unwrap().status, ProviderStatus::Failed { code: "card_declined".into() });
+        assert_eq!(
+            p.create(&req("pm_card_chargeDeclined", "b")).await.unwrap().status,
+            ProviderStatus::Failed { code: "card_declined".into() }
+        );
         let sca = p.create(&req("pm_card_authenticationRequired", "c")).await.unwrap();
         assert!(matches!(sca.status, ProviderStatus::RequiresAction { .. }));
         assert_eq!(p.confirm(&sca.reference).await.unwrap().status, ProviderStatus::Succeeded);

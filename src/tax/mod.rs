@@ -10,7 +10,12 @@ impl TaxService {
     pub fn new(_db: DatabaseConnection) -> Self {
         Self
     }
-    pub async fn rates_for(&self, _conn: &impl ConnectionTrait, _country: &str, _region: Option<&str>) -> Result<Vec<TaxRate>, DbErr> {
+    pub async fn rates_for(
+        &self,
+        _conn: &impl ConnectionTrait,
+        _country: &str,
+        _region: Option<&str>,
+    ) -> Result<Vec<TaxRate>, DbErr> {
         Ok(vec![])
     }
 }

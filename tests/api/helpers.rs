@@ -71,7 +71,11 @@ impl TestApp {
         Self::start(|_| {}, Some(database_url.to_owned()), None).await
     }
 
-    async fn start(configure: impl FnOnce(&mut Settings), database_url: Option<String>, manual: Option<Arc<ManualClock>>) -> Self {
+    async fn start(
+        configure: impl FnOnce(&mut Settings),
+        database_url: Option<String>,
+        manual: Option<Arc<ManualClock>>,
+    ) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             agora::telemetry::init(&Default::default());
         }
@@ -94,7 +98,16 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
         }));
-        Self { addr, database_url: url, state, client: reqwest::Client::new(), payments, clock: manual, _data_dir: dir, stop: Some(tx) }
+        Self {
+            addr,
+            database_url: url,
+            state,
+            client: reqwest::Client::new(),
+            payments,
+            clock: manual,
+            _data_dir: dir,
+            stop: Some(tx),
+        }
     }
 
     /// SQL statements executed so far through the app's connection.

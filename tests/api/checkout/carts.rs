@@ -11,7 +11,9 @@ async fn cart_create_anonymous_with_lines_returns_a_cart_with_snapshots_and_cost
     let s = shop(&app, "12.50", &[10]).await;
 
     // when
-    let r = app.gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 2 }] } })).await;
+    let r = app
+        .gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 2 }] } }))
+        .await;
 
     // then
     r.assert_no_errors();
@@ -51,7 +53,12 @@ async fn cart_lines_add_twice_merges_the_line_and_update_and_remove_work() {
     let s = shop(&app, "10.00", &[10]).await;
     let cart = app.gql(ops::CART_CREATE, json!({})).await.str("cartCreate.cart.id");
     for _ in 0..2 {
-        app.gql(ops::CART_LINES_ADD, json!({ "cartId": cart, "lines": [{ "variantId": s.variants[0], "quantity": 2 }] })).await.assert_no_errors();
+        app.gql(
+            ops::CART_LINES_ADD,
+            json!({ "cartId": cart, "lines": [{ "variantId": s.variants[0], "quantity": 2 }] }),
+        )
+        .await
+        .assert_no_errors();
     }
     let r = app.gql(ops::CART, json!({ "id": cart })).await;
     assert_eq!(r.get("cart.lines").as_array().unwrap().len(), 1);
@@ -60,7 +67,8 @@ async fn cart_lines_add_twice_merges_the_line_and_update_and_remove_work() {
     let u = app.gql(ops::CART_LINES_UPDATE, json!({ "cartId": cart, "lines": [{ "id": line, "quantity": 7 }] })).await;
     u.assert_no_errors();
     assert_eq!(u.get("cartLinesUpdate.cart.lines.0.quantity"), 7);
-    let bad = app.gql(ops::CART_LINES_UPDATE, json!({ "cartId": cart, "lines": [{ "id": line, "quantity": 11 }] })).await;
+    let bad =
+        app.gql(ops::CART_LINES_UPDATE, json!({ "cartId": cart, "lines": [{ "id": line, "quantity": 11 }] })).await;
     assert_eq!(bad.user_error_codes("cartLinesUpdate"), ["INSUFFICIENT_STOCK"]);
     let rm = app.gql(ops::CART_LINES_REMOVE, json!({ "cartId": cart, "lineIds": [line] })).await;
     rm.assert_no_errors();
@@ -83,19 +91,34 @@ async fn cart_reports_price_changes_and_stock_shortage_without_changing_amounts(
     // given: a cart seen at 10.00
     let app = TestApp::spawn().await;
     let s = shop(&app, "10.00", &[5]).await;
-    let r = app.gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 3 }] } })).await;
+    let r = app
+        .gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 3 }] } }))
+        .await;
     let cart = r.str("cartCreate.cart.id");
 
     // when: the price moves and stock drops
-    app.gql_as(Some(&s.staff), ops::PRODUCT_VARIANT_UPDATE, json!({ "id": s.variants[0], "input": { "price": "12.00" } })).await.assert_no_errors();
-    app.gql_as(Some(&s.staff), ops::STOCK_ADJUST, json!({ "input": { "variantId": s.variants[0], "delta": -3, "reason": "DAMAGED" } })).await.assert_no_errors();
+    app.gql_as(
+        Some(&s.staff),
+        ops::PRODUCT_VARIANT_UPDATE,
+        json!({ "id": s.variants[0], "input": { "price": "12.00" } }),
+    )
+    .await
+    .assert_no_errors();
+    app.gql_as(
+        Some(&s.staff),
+        ops::STOCK_ADJUST,
+        json!({ "input": { "variantId": s.variants[0], "delta": -3, "reason": "DAMAGED" } }),
+    )
+    .await
+    .assert_no_errors();
 
     // then: problems say so, the amounts the buyer saw stay
     let r = app.gql(ops::CART, json!({ "id": cart })).await;
     r.assert_no_errors();
     assert_eq!(r.get("cart.lines.0.unitPrice.amount"), "10.00");
     assert_eq!(r.get("cart.cost.subtotal.amount"), "30.00");
-    let codes: Vec<&str> = r.get("cart.problems").as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        r.get("cart.problems").as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["PRICE_CHANGED", "INSUFFICIENT_STOCK"]);
     assert_eq!(r.get("cart.problems.0.currentPrice.amount"), "12.00");
     assert_eq!(r.get("cart.problems.1.available"), 2);
@@ -112,16 +135,24 @@ async fn cart_reports_price_changes_and_stock_shortage_without_changing_amounts(
 async fn cart_buyer_identity_and_address_validate_their_fields() {
     let app = TestApp::spawn().await;
     let cart = app.gql(ops::CART_CREATE, json!({})).await.str("cartCreate.cart.id");
-    let bad_email = app.gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "email": "nope" } })).await;
+    let bad_email =
+        app.gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "email": "nope" } })).await;
     assert_eq!(bad_email.user_error_codes("cartBuyerIdentityUpdate"), ["INVALID_EMAIL"]);
-    let bad_country = app.gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "countryCode": "USA" } })).await;
+    let bad_country = app
+        .gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "countryCode": "USA" } }))
+        .await;
     assert_eq!(bad_country.user_error_field("cartBuyerIdentityUpdate", 0), ["countryCode"]);
     let mut a = address();
     a["postalCode"] = json!("62$01");
     let bad_address = app.gql(ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": a })).await;
     assert_eq!(bad_address.user_error_codes("cartShippingAddressUpdate"), ["INVALID"]);
     assert_eq!(bad_address.user_error_field("cartShippingAddressUpdate", 0), ["shippingAddress", "postalCode"]);
-    let ok = app.gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "email": " Ann@Example.com ", "countryCode": "us" } })).await;
+    let ok = app
+        .gql(
+            ops::CART_BUYER_IDENTITY_UPDATE,
+            json!({ "cartId": cart, "buyerIdentity": { "email": " Ann@Example.com ", "countryCode": "us" } }),
+        )
+        .await;
     ok.assert_no_errors();
     assert_eq!(ok.get("cartBuyerIdentityUpdate.cart.email"), "ann@example.com");
     assert_eq!(ok.get("cartBuyerIdentityUpdate.cart.countryCode"), "US");
@@ -154,12 +185,21 @@ async fn cart_merge_adds_guest_quantities_capped_at_stock_and_marks_the_guest_ca
     let app = TestApp::spawn().await;
     let s = shop(&app, "3.00", &[5, 5]).await;
     let ann = app.user("ann@example.com", Role::Customer).await;
-    let mine = app.gql_as(Some(&ann), ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 2 }] } })).await;
+    let mine = app
+        .gql_as(
+            Some(&ann),
+            ops::CART_CREATE,
+            json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 2 }] } }),
+        )
+        .await;
     mine.assert_no_errors();
     let guest = app
-        .gql(ops::CART_CREATE, json!({ "input": { "lines": [
+        .gql(
+            ops::CART_CREATE,
+            json!({ "input": { "lines": [
             { "variantId": s.variants[0], "quantity": 4 }, { "variantId": s.variants[1], "quantity": 1 }
-        ], "email": "guest@example.com" } }))
+        ], "email": "guest@example.com" } }),
+        )
         .await
         .str("cartCreate.cart.id");
 
@@ -175,4 +215,37 @@ async fn cart_merge_adds_guest_quantities_capped_at_stock_and_marks_the_guest_ca
     let again = app.gql_as(Some(&ann), ops::CART_LINES_ADD, json!({ "cartId": guest, "lines": [] })).await;
     assert_eq!(again.user_error_codes("cartLinesAdd"), ["CART_COMPLETED"]);
     assert_eq!(app.gql(ops::CART_MERGE, json!({ "guestCartId": guest })).await.error_codes(), ["UNAUTHENTICATED"]);
+}
+
+#[tokio::test]
+async fn token_create_with_a_guest_cart_merges_it_into_the_customers_cart() {
+    // given: a guest cart, and a registered customer with no cart yet
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "3.00", &[5]).await;
+    let guest = app
+        .gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 2 }] } }))
+        .await
+        .str("cartCreate.cart.id");
+    app.gql(
+        ops::ACCOUNT_REGISTER,
+        json!({ "input": { "email": "ann@example.com", "password": "a long and unusual passphrase" } }),
+    )
+    .await
+    .assert_no_errors();
+
+    // when
+    let r = app
+        .gql(
+            "mutation($input: TokenCreateInput!) { tokenCreate(input: $input) { tokens { accessToken } cart { id lines { quantity } } userErrors { code } } }",
+            json!({ "input": { "email": "ann@example.com", "password": "a long and unusual passphrase", "guestCartId": guest } }),
+        )
+        .await;
+
+    // then: the cart is now the customer's, only they can read it
+    r.assert_no_errors();
+    assert_eq!(r.get("tokenCreate.cart.lines.0.quantity"), 2);
+    let token = r.str("tokenCreate.tokens.accessToken");
+    let cart = r.str("tokenCreate.cart.id");
+    app.gql_as(Some(&token), ops::CART, json!({ "id": cart })).await.assert_no_errors();
+    assert_eq!(app.gql(ops::CART, json!({ "id": cart })).await.error_codes(), ["FORBIDDEN"]);
 }

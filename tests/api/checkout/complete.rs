@@ -68,14 +68,25 @@ async fn checkout_complete_with_the_same_key_from_another_principal_is_refused()
 async fn checkout_complete_on_an_unready_cart_names_what_is_missing_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "5.00", &[10]).await;
-    let empty = app.gql(ops::CART_CREATE, json!({ "input": { "email": "a@example.com" } })).await.str("cartCreate.cart.id");
+    let empty =
+        app.gql(ops::CART_CREATE, json!({ "input": { "email": "a@example.com" } })).await.str("cartCreate.cart.id");
     assert_eq!(complete(&app, None, &empty, "k1").await.user_error_codes("checkoutComplete"), ["CART_EMPTY"]);
 
-    let cart = app.gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 1 }] } })).await.str("cartCreate.cart.id");
+    let cart = app
+        .gql(ops::CART_CREATE, json!({ "input": { "lines": [{ "variantId": s.variants[0], "quantity": 1 }] } }))
+        .await
+        .str("cartCreate.cart.id");
     assert_eq!(complete(&app, None, &cart, "k2").await.user_error_codes("checkoutComplete"), ["EMAIL_REQUIRED"]);
-    app.gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "email": "a@example.com" } })).await.assert_no_errors();
-    assert_eq!(complete(&app, None, &cart, "k3").await.user_error_codes("checkoutComplete"), ["SHIPPING_ADDRESS_REQUIRED"]);
-    app.gql(ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": address() })).await.assert_no_errors();
+    app.gql(ops::CART_BUYER_IDENTITY_UPDATE, json!({ "cartId": cart, "buyerIdentity": { "email": "a@example.com" } }))
+        .await
+        .assert_no_errors();
+    assert_eq!(
+        complete(&app, None, &cart, "k3").await.user_error_codes("checkoutComplete"),
+        ["SHIPPING_ADDRESS_REQUIRED"]
+    );
+    app.gql(ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": address() }))
+        .await
+        .assert_no_errors();
     let r = complete(&app, None, &cart, "k4").await;
     assert_eq!(r.user_error_codes("checkoutComplete"), ["SHIPPING_METHOD_REQUIRED"]);
     assert_eq!(r.user_error_field("checkoutComplete", 0), ["cart", "vendorGroups", "0", "shippingMethod"]);
@@ -90,7 +101,13 @@ async fn checkout_complete_after_a_price_change_asks_the_buyer_to_review() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "5.00", &[10]).await;
     let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 1)]).await;
-    app.gql_as(Some(&s.staff), ops::PRODUCT_VARIANT_UPDATE, json!({ "id": s.variants[0], "input": { "price": "6.00" } })).await.assert_no_errors();
+    app.gql_as(
+        Some(&s.staff),
+        ops::PRODUCT_VARIANT_UPDATE,
+        json!({ "id": s.variants[0], "input": { "price": "6.00" } }),
+    )
+    .await
+    .assert_no_errors();
     let r = complete(&app, None, &cart, "k").await;
     assert_eq!(r.user_error_codes("checkoutComplete"), ["PRICE_CHANGED"]);
     assert_eq!(r.user_error_field("checkoutComplete", 0), ["cart", "lines", "0", "unitPrice"]);
@@ -102,7 +119,13 @@ async fn checkout_complete_of_a_multi_vendor_cart_with_one_short_line_creates_no
     let app = TestApp::spawn().await;
     let s = shop(&app, "10.00", &[5, 5, 5]).await;
     let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 2), (&s.variants[1], 2), (&s.variants[2], 2)]).await;
-    app.gql_as(Some(&s.staff), ops::STOCK_ADJUST, json!({ "input": { "variantId": s.variants[2], "delta": -4, "reason": "LOST" } })).await.assert_no_errors();
+    app.gql_as(
+        Some(&s.staff),
+        ops::STOCK_ADJUST,
+        json!({ "input": { "variantId": s.variants[2], "delta": -4, "reason": "LOST" } }),
+    )
+    .await
+    .assert_no_errors();
 
     // when
     let r = complete(&app, None, &cart, "k").await;

@@ -38,12 +38,17 @@ async fn carts(app: &TestApp, s: &Shop, variant: &str, quantity: u32, count: usi
     };
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
-        let new = NewCart { lines: vec![(variant, quantity)], email: Some(format!("buyer{i}@example.com")), country: None };
+        let new =
+            NewCart { lines: vec![(variant, quantity)], email: Some(format!("buyer{i}@example.com")), country: None };
         let cart = app.state.carts.create(&rcx, new).await.expect("cart");
         app.state.carts.update_addresses(&rcx, cart.id, Some(address.clone()), None).await.expect("address");
         app.state.checkout.set_shipping_methods(&rcx, cart.id, vec![(vendor, method.0)]).await.expect("shipping");
         if !codes.is_empty() {
-            app.state.checkout.set_discount_codes(&rcx, cart.id, codes.iter().map(|c| (*c).to_owned()).collect()).await.expect("codes");
+            app.state
+                .checkout
+                .set_discount_codes(&rcx, cart.id, codes.iter().map(|c| (*c).to_owned()).collect())
+                .await
+                .expect("codes");
         }
         out.push(ids::encode(CartId(cart.id.0)).0);
     }
@@ -52,7 +57,11 @@ async fn carts(app: &TestApp, s: &Shop, variant: &str, quantity: u32, count: usi
 
 /// Runs every `(cart, key)` attempt with `clients` in flight at once, spread over the apps;
 /// returns how many made an order and the user-error codes of the others.
-async fn race(apps: &[&TestApp], attempts: Vec<(String, String)>, clients: usize) -> (usize, HashMap<String, usize>, Vec<String>) {
+async fn race(
+    apps: &[&TestApp],
+    attempts: Vec<(String, String)>,
+    clients: usize,
+) -> (usize, HashMap<String, usize>, Vec<String>) {
     let results: Vec<crate::helpers::Gql> = stream::iter(attempts.into_iter().enumerate())
         .map(|(i, (cart, key))| {
             let app = apps[i % apps.len()];
@@ -79,7 +88,8 @@ async fn race(apps: &[&TestApp], attempts: Vec<(String, String)>, clients: usize
 
 async fn instances() -> (TestApp, Option<TestApp>) {
     let app = TestApp::spawn().await;
-    let second = if app.database_url.starts_with("postgres") { Some(TestApp::spawn_on(&app.database_url).await) } else { None };
+    let second =
+        if app.database_url.starts_with("postgres") { Some(TestApp::spawn_on(&app.database_url).await) } else { None };
     (app, second)
 }
 
@@ -126,7 +136,11 @@ async fn a_discount_with_usage_limit_one_is_redeemed_once_under_fifty_concurrent
 
     // then: one order with the discount; the rest refused for the code, nothing else
     assert_eq!(ok, 1);
-    let refused: usize = failures.iter().filter(|(c, _)| *c == "DISCOUNT_USAGE_LIMIT_REACHED" || *c == "DISCOUNT_CODE_INVALID").map(|(_, n)| n).sum();
+    let refused: usize = failures
+        .iter()
+        .filter(|(c, _)| *c == "DISCOUNT_USAGE_LIMIT_REACHED" || *c == "DISCOUNT_CODE_INVALID")
+        .map(|(_, n)| n)
+        .sum();
     assert_eq!(refused, 49, "{failures:?}");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (100, 99));
     let d = app.gql_as(Some(&s.staff), "{ discounts { code usedCount } }", json!({})).await;

@@ -27,7 +27,8 @@ pub async fn shop(app: &TestApp, price: &str, stock: &[i32]) -> Shop {
     let mut vendors = Vec::new();
     let mut variants = Vec::new();
     for (i, s) in stock.iter().enumerate() {
-        let v = app.gql_as(Some(&staff), ops::VENDOR_CREATE, json!({ "input": { "name": format!("Vendor {i}") } })).await;
+        let v =
+            app.gql_as(Some(&staff), ops::VENDOR_CREATE, json!({ "input": { "name": format!("Vendor {i}") } })).await;
         v.assert_no_errors();
         let vendor = v.str("vendorCreate.vendor.id");
         let p = app
@@ -81,18 +82,24 @@ pub fn address() -> Value {
 /// chosen for every vendor group: ready for `checkoutComplete`.
 pub async fn ready_cart(app: &TestApp, token: Option<&str>, shop: &Shop, lines: &[(&str, u32)]) -> String {
     let lines: Vec<Value> = lines.iter().map(|(v, q)| json!({ "variantId": v, "quantity": q })).collect();
-    let r = app.gql_as(token, ops::CART_CREATE, json!({ "input": { "lines": lines, "email": "ann@example.com" } })).await;
+    let r =
+        app.gql_as(token, ops::CART_CREATE, json!({ "input": { "lines": lines, "email": "ann@example.com" } })).await;
     r.assert_no_errors();
     let cart = r.str("cartCreate.cart.id");
-    app.gql_as(token, ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": address() })).await.assert_no_errors();
+    app.gql_as(token, ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": address() }))
+        .await
+        .assert_no_errors();
     let groups = app.gql_as(token, ops::CART, json!({ "id": cart })).await;
-    let choices: Vec<Value> = groups.get("cart.vendorGroups")
+    let choices: Vec<Value> = groups
+        .get("cart.vendorGroups")
         .as_array()
         .unwrap()
         .iter()
         .map(|g| json!({ "vendorId": g["vendor"]["id"], "shippingMethodId": shop.shipping_method }))
         .collect();
-    app.gql_as(token, ops::CART_SHIPPING_METHODS_UPDATE, json!({ "cartId": cart, "shippingMethods": choices })).await.assert_no_errors();
+    app.gql_as(token, ops::CART_SHIPPING_METHODS_UPDATE, json!({ "cartId": cart, "shippingMethods": choices }))
+        .await
+        .assert_no_errors();
     cart
 }
 
@@ -102,7 +109,13 @@ pub async fn complete(app: &TestApp, token: Option<&str>, cart: &str, key: &str)
 
 /// `(stockOnHand, quantityAvailable)` of a variant, as staff sees it.
 pub async fn stock(app: &TestApp, staff: &str, variant: &str) -> (i64, i64) {
-    let r = app.gql_as(Some(staff), "query($id: ID!) { variant(id: $id) { stockOnHand quantityAvailable } }", json!({ "id": variant })).await;
+    let r = app
+        .gql_as(
+            Some(staff),
+            "query($id: ID!) { variant(id: $id) { stockOnHand quantityAvailable } }",
+            json!({ "id": variant }),
+        )
+        .await;
     r.assert_no_errors();
     (r.get("variant.stockOnHand").as_i64().unwrap(), r.get("variant.quantityAvailable").as_i64().unwrap())
 }

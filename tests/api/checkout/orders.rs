@@ -7,7 +7,12 @@ use super::{complete, ready_cart, shop, stock};
 use crate::{helpers::TestApp, ops};
 
 async fn pay(app: &TestApp, token: Option<&str>, order: &str, email: Option<&str>) -> crate::helpers::Gql {
-    app.gql_as(token, ops::ORDER_PAYMENT_CREATE, json!({ "input": { "orderId": order, "email": email, "paymentMethod": "pm_card_visa" } })).await
+    app.gql_as(
+        token,
+        ops::ORDER_PAYMENT_CREATE,
+        json!({ "input": { "orderId": order, "email": email, "paymentMethod": "pm_card_visa" } }),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -37,7 +42,10 @@ async fn a_guest_reads_an_order_with_its_id_and_email_only() {
     let ok = app.gql(ops::ORDER, json!({ "id": order, "email": "ANN@example.com" })).await;
     ok.assert_no_errors();
     assert_eq!(ok.str("order.status"), "PAYMENT_PENDING");
-    assert_eq!(app.gql(ops::ORDER, json!({ "id": order, "email": "eve@example.com" })).await.error_codes(), ["FORBIDDEN"]);
+    assert_eq!(
+        app.gql(ops::ORDER, json!({ "id": order, "email": "eve@example.com" })).await.error_codes(),
+        ["FORBIDDEN"]
+    );
     assert_eq!(app.gql(ops::ORDER, json!({ "id": order })).await.error_codes(), ["FORBIDDEN"]);
 }
 
@@ -74,10 +82,14 @@ async fn staff_filter_orders_and_cancel_with_a_note() {
     assert_eq!(by_vendor.get("orders.totalCount"), 1);
     let r = app.gql_as(Some(&s.staff), ops::ORDER_CANCEL, json!({ "orderId": first, "note": "customer called" })).await;
     r.assert_no_errors();
-    assert_eq!(r.get("orderCancel.order.history.1"), &json!({ "from": "PAYMENT_PENDING", "to": "CANCELLED", "actor": "STAFF", "note": "customer called" }));
+    assert_eq!(
+        r.get("orderCancel.order.history.1"),
+        &json!({ "from": "PAYMENT_PENDING", "to": "CANCELLED", "actor": "STAFF", "note": "customer called" })
+    );
     let cancelled = app.gql_as(Some(&s.staff), ops::ORDERS, json!({ "filter": { "status": ["CANCELLED"] } })).await;
     assert_eq!(cancelled.get("orders.totalCount"), 1);
-    let by_email = app.gql_as(Some(&s.staff), ops::ORDERS, json!({ "filter": { "customerEmail": "ANN@example.com" } })).await;
+    let by_email =
+        app.gql_as(Some(&s.staff), ops::ORDERS, json!({ "filter": { "customerEmail": "ANN@example.com" } })).await;
     assert_eq!(by_email.get("orders.totalCount"), 2);
 }
 
@@ -89,26 +101,54 @@ async fn order_fulfil_moves_paid_orders_through_partial_to_fulfilled_and_ships_s
     let placed = complete(&app, None, &cart, "k").await;
     let order = placed.str("checkoutComplete.order.id");
     let line = placed.str("checkoutComplete.order.lines.0.id");
-    let early = app.gql_as(Some(&s.staff), ops::ORDER_FULFIL, json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] })).await;
+    let early = app
+        .gql_as(
+            Some(&s.staff),
+            ops::ORDER_FULFIL,
+            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] }),
+        )
+        .await;
     assert_eq!(early.user_error_codes("orderFulfil"), ["CANNOT_FULFIL"]);
     pay(&app, None, &order, Some("ann@example.com")).await.assert_no_errors();
 
-    let part = app.gql_as(Some(&s.staff), ops::ORDER_FULFIL, json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] })).await;
+    let part = app
+        .gql_as(
+            Some(&s.staff),
+            ops::ORDER_FULFIL,
+            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] }),
+        )
+        .await;
     part.assert_no_errors();
     assert_eq!(part.get("orderFulfil.order.status"), "PARTIALLY_FULFILLED");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (9, 7));
-    let too_many = app.gql_as(Some(&s.staff), ops::ORDER_FULFIL, json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 3 }] })).await;
+    let too_many = app
+        .gql_as(
+            Some(&s.staff),
+            ops::ORDER_FULFIL,
+            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 3 }] }),
+        )
+        .await;
     assert_eq!(too_many.user_error_codes("orderFulfil"), ["INVALID_QUANTITY"]);
-    let rest = app.gql_as(Some(&s.staff), ops::ORDER_FULFIL, json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 2 }] })).await;
+    let rest = app
+        .gql_as(
+            Some(&s.staff),
+            ops::ORDER_FULFIL,
+            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 2 }] }),
+        )
+        .await;
     rest.assert_no_errors();
     assert_eq!(rest.get("orderFulfil.order.status"), "FULFILLED");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (7, 7));
     let cancel = app.gql_as(Some(&s.staff), ops::ORDER_CANCEL, json!({ "orderId": order })).await;
     assert_eq!(cancel.user_error_codes("orderCancel"), ["CANNOT_CANCEL"]);
-    let statuses: Vec<&str> = rest.get("orderFulfil.order.history").as_array().unwrap().iter().map(|h| h["to"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        rest.get("orderFulfil.order.history").as_array().unwrap().iter().map(|h| h["to"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["PAYMENT_PENDING", "PAID", "PARTIALLY_FULFILLED", "FULFILLED"]);
     let customer = app.user("c@example.com", Role::Customer).await;
-    assert_eq!(app.gql_as(Some(&customer), ops::ORDER_FULFIL, json!({ "orderId": order, "lines": [] })).await.error_codes(), ["FORBIDDEN"]);
+    assert_eq!(
+        app.gql_as(Some(&customer), ops::ORDER_FULFIL, json!({ "orderId": order, "lines": [] })).await.error_codes(),
+        ["FORBIDDEN"]
+    );
 }
 
 #[tokio::test]
@@ -131,7 +171,10 @@ async fn unpaid_orders_expire_after_the_reservation_with_a_controlled_clock() {
     assert_eq!(r.str("order.status"), "EXPIRED");
     assert_eq!(r.get("order.history.1.actor"), "SYSTEM");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (5, 5));
-    assert_eq!(pay(&app, None, &order, Some("ann@example.com")).await.user_error_codes("orderPaymentCreate"), ["ORDER_NOT_PAYABLE"]);
+    assert_eq!(
+        pay(&app, None, &order, Some("ann@example.com")).await.user_error_codes("orderPaymentCreate"),
+        ["ORDER_NOT_PAYABLE"]
+    );
 }
 
 fn clock_now(app: &TestApp) -> chrono::DateTime<chrono::Utc> {

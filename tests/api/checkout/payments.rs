@@ -11,7 +11,11 @@ async fn placed(app: &TestApp) -> (super::Shop, String) {
 }
 
 async fn pay(app: &TestApp, order: &str, method: &str) -> crate::helpers::Gql {
-    app.gql(ops::ORDER_PAYMENT_CREATE, json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } })).await
+    app.gql(
+        ops::ORDER_PAYMENT_CREATE,
+        json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } }),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -50,10 +54,14 @@ async fn a_card_needing_authentication_is_paid_after_confirm() {
     assert!(r.get("orderPaymentCreate.payment.clientSecret").is_string());
     assert_eq!(r.get("orderPaymentCreate.order.status"), "PAYMENT_PENDING");
     let payment = r.str("orderPaymentCreate.payment.id");
-    let c = app.gql(ops::ORDER_PAYMENT_CONFIRM, json!({ "input": { "paymentId": payment, "email": "ann@example.com" } })).await;
+    let c = app
+        .gql(ops::ORDER_PAYMENT_CONFIRM, json!({ "input": { "paymentId": payment, "email": "ann@example.com" } }))
+        .await;
     c.assert_no_errors();
     assert_eq!(c.get("orderPaymentConfirm.order.status"), "PAID");
-    let again = app.gql(ops::ORDER_PAYMENT_CONFIRM, json!({ "input": { "paymentId": payment, "email": "ann@example.com" } })).await;
+    let again = app
+        .gql(ops::ORDER_PAYMENT_CONFIRM, json!({ "input": { "paymentId": payment, "email": "ann@example.com" } }))
+        .await;
     assert_eq!(again.user_error_codes("orderPaymentConfirm"), ["NOT_CONFIRMABLE"]);
 }
 
@@ -61,9 +69,17 @@ async fn a_card_needing_authentication_is_paid_after_confirm() {
 async fn order_payment_with_bad_input_returns_codes() {
     let app = TestApp::spawn().await;
     let (s, order) = placed(&app).await;
-    assert_eq!(pay(&app, &order, "tok_garbage").await.user_error_codes("orderPaymentCreate"), ["INVALID_PAYMENT_METHOD"]);
+    assert_eq!(
+        pay(&app, &order, "tok_garbage").await.user_error_codes("orderPaymentCreate"),
+        ["INVALID_PAYMENT_METHOD"]
+    );
     assert_eq!(pay(&app, &s.vendors[0], "pm_card_visa").await.user_error_codes("orderPaymentCreate"), ["INVALID_ID"]);
-    let stranger = app.gql(ops::ORDER_PAYMENT_CREATE, json!({ "input": { "orderId": order, "email": "eve@example.com", "paymentMethod": "pm_card_visa" } })).await;
+    let stranger = app
+        .gql(
+            ops::ORDER_PAYMENT_CREATE,
+            json!({ "input": { "orderId": order, "email": "eve@example.com", "paymentMethod": "pm_card_visa" } }),
+        )
+        .await;
     assert_eq!(stranger.error_codes(), ["FORBIDDEN"]);
     assert_eq!(app.payments.payments_created(), 0, "no attempt charged anything");
 }

@@ -35,7 +35,10 @@ async fn a_discount_code_shows_in_the_cart_and_is_kept_on_the_order() {
 
     let order = complete(&app, None, &cart, "k").await;
     order.assert_no_errors();
-    assert_eq!(order.get("checkoutComplete.order.appliedDiscounts"), &json!([{ "code": "TENOFF", "amount": { "amount": "4.00" } }]));
+    assert_eq!(
+        order.get("checkoutComplete.order.appliedDiscounts"),
+        &json!([{ "code": "TENOFF", "amount": { "amount": "4.00" } }])
+    );
     assert_eq!(order.get("checkoutComplete.order.total.amount"), "41.00");
 }
 
