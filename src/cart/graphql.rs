@@ -271,6 +271,7 @@ pub struct CartLine {
     quote: Arc<OnceCell<Quote>>,
 }
 
+/// One line of a cart: a variant, a quantity, and the unit price the buyer saw.
 #[Object]
 impl CartLine {
     /// Global ID of the line.
@@ -302,6 +303,8 @@ impl CartLine {
     }
 }
 
+/// A cart: what a shopper intends to buy. Its id is its credential for guests: keep it
+/// secret. Amounts are those the buyer saw; `problems` reports what changed since.
 #[Object]
 impl Cart {
     /// Global ID of the cart.

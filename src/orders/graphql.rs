@@ -234,6 +234,8 @@ impl From<model::Order> for Order {
     }
 }
 
+/// An order: what was bought, at which prices, and where it stands. Lines, prices, tax and
+/// addresses are a snapshot taken at checkout.
 #[Object]
 impl Order {
     /// Global ID of the order.
