@@ -5,8 +5,10 @@ use async_graphql::{Context, ID, Interface, Object};
 use crate::{
     catalog::graphql::{Category, Product, ProductVariant, node as catalog},
     error::RequestError,
+    graphql::ContextExt,
     graphql::{errors::request_error, ids},
-    shared::ids::{CategoryId, ProductId, TypedId, VariantId, VendorId},
+    orders::graphql::Order,
+    shared::ids::{CategoryId, OrderId, ProductId, TypedId, VariantId, VendorId},
     vendors::graphql::Vendor,
 };
 
@@ -18,6 +20,7 @@ pub enum Node {
     ProductVariant(ProductVariant),
     Category(Category),
     Vendor(Vendor),
+    Order(Order),
 }
 
 /// Most IDs accepted by one `nodes` call.
@@ -32,6 +35,15 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Nod
         ProductId::TYPE_NAME => catalog::product_node(ctx, ProductId::from_uuid(uuid)).await?.map(Node::Product),
         VariantId::TYPE_NAME => catalog::variant_node(ctx, VariantId::from_uuid(uuid)).await?.map(Node::ProductVariant),
         CategoryId::TYPE_NAME => catalog::category_node(ctx, CategoryId::from_uuid(uuid)).await?.map(Node::Category),
+        // Orders the viewer may not read resolve to null, like missing ones.
+        OrderId::TYPE_NAME => ctx
+            .state()
+            .orders
+            .get(ctx.rcx(), OrderId::from_uuid(uuid), None)
+            .await
+            .ok()
+            .flatten()
+            .map(|o| Node::Order(o.into())),
         _ => None,
     })
 }

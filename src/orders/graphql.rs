@@ -226,11 +226,12 @@ fn line(l: &model::OrderLine, currency: crate::shared::money::Currency) -> Order
 
 /// An order: what was bought, at which prices, and where it stands.
 #[derive(Clone)]
-pub struct Order(pub Arc<model::Order>);
+pub struct Order(pub Arc<model::Order>, ID);
 
 impl From<model::Order> for Order {
     fn from(o: model::Order) -> Self {
-        Self(Arc::new(o))
+        let id = ids::encode(o.id);
+        Self(Arc::new(o), id)
     }
 }
 
@@ -239,8 +240,8 @@ impl From<model::Order> for Order {
 #[Object]
 impl Order {
     /// Global ID of the order.
-    async fn id(&self) -> ID {
-        ids::encode(self.0.id)
+    pub async fn id(&self) -> &ID {
+        &self.1
     }
     /// Human-facing reference, e.g. `AG-7K3M9Q2XPD`.
     async fn code(&self) -> &str {

@@ -204,3 +204,18 @@ async fn unpaid_orders_expire_in_real_time_with_a_short_ttl() {
     assert_eq!(status, "EXPIRED", "expired within TTL + 3 s");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (5, 5));
 }
+
+#[tokio::test]
+async fn node_resolves_an_order_for_its_owner_only() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "5.00", &[10]).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    let bob = app.user("bob@example.com", Role::Customer).await;
+    let cart = ready_cart(&app, Some(&ann), &s, &[(&s.variants[0], 1)]).await;
+    let order = complete(&app, Some(&ann), &cart, "k").await.str("checkoutComplete.order.id");
+    let mine = app.gql_as(Some(&ann), ops::NODE, json!({ "id": order })).await;
+    mine.assert_no_errors();
+    assert_eq!(mine.get("node.__typename"), "Order");
+    assert_eq!(mine.get("node.status"), "PAYMENT_PENDING");
+    assert!(app.gql_as(Some(&bob), ops::NODE, json!({ "id": order })).await.get("node").is_null());
+}
