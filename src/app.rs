@@ -16,6 +16,7 @@ use crate::{
     promotions::PromotionService,
     shared::money::Currency,
     shipping::ShippingService,
+    tax::TaxService,
     vendors::VendorService,
 };
 
@@ -30,6 +31,7 @@ pub struct AppState {
     pub vendors: VendorService,
     pub promotions: PromotionService,
     pub shipping: ShippingService,
+    pub tax: TaxService,
 }
 
 impl AppState {
@@ -45,7 +47,8 @@ impl AppState {
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
         let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
         let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
-        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors, promotions, shipping })
+        let tax = TaxService::new(db.clone(), currency, settings.shop.prices_include_tax);
+        Ok(Self { settings: Arc::new(settings), db, sql_stats, accounts, catalog, vendors, promotions, shipping, tax })
     }
 }
 

@@ -18,16 +18,17 @@ use crate::{
     graphql::{loaders::Loaders, node::NodeQuery},
     promotions::graphql::{PromotionMutation, PromotionQuery},
     shipping::graphql::{ShippingMutation, ShippingQuery},
+    tax::graphql::{TaxMutation, TaxQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
 };
 
 /// The query root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(CatalogQuery, VendorQuery, AccountQuery, PromotionQuery, ShippingQuery, NodeQuery);
+pub struct Query(CatalogQuery, VendorQuery, AccountQuery, PromotionQuery, ShippingQuery, TaxQuery, NodeQuery);
 
 /// The mutation root: one fragment per domain.
 #[derive(MergedObject, Default)]
-pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation, PromotionMutation, ShippingMutation);
+pub struct Mutation(CatalogMutation, VendorMutation, AccountMutation, PromotionMutation, ShippingMutation, TaxMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

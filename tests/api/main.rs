@@ -12,3 +12,4 @@ mod promotions;
 mod schema;
 mod seed;
 mod shipping;
+mod tax;
