@@ -67,7 +67,7 @@ impl AppState {
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
         let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
         let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
-        let tax = TaxService::new(db.clone());
+        let tax = TaxService::new(db.clone(), currency, settings.shop.prices_include_tax);
         let carts = CartService::new(db.clone(), catalog.clone(), clock.clone(), settings.checkout.clone());
         let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), clock.clone());
         let checkout = CheckoutService::new(

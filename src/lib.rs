@@ -36,7 +36,7 @@ pub mod seed;
 pub mod shared;
 /// Shipping zones by country and region, and the methods (flat or weight-tiered) offered in each.
 pub mod shipping;
-/// Tax rates.
+/// Tax rates by country, region and tax class; whether prices include tax.
 pub mod tax;
 /// Logging setup: pretty in development, JSON in production.
 pub mod telemetry;

@@ -22,6 +22,7 @@ use crate::{
     payments::graphql::PaymentMutation,
     promotions::graphql::{PromotionMutation, PromotionQuery},
     shipping::graphql::{ShippingMutation, ShippingQuery},
+    tax::graphql::{TaxMutation, TaxQuery},
     vendors::graphql::{VendorMutation, VendorQuery},
 };
 
@@ -34,6 +35,7 @@ pub struct Query(
     OrderQuery,
     PromotionQuery,
     ShippingQuery,
+    TaxQuery,
     AccountQuery,
     NodeQuery,
 );
@@ -49,6 +51,7 @@ pub struct Mutation(
     PaymentMutation,
     PromotionMutation,
     ShippingMutation,
+    TaxMutation,
     AccountMutation,
 );
 

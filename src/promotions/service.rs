@@ -385,6 +385,11 @@ impl PromotionService {
     /// the customer limit refuses, the use just taken is given back before returning, so the
     /// counter stays right even if the caller commits anyway.
     ///
+    /// Dates are not checked again: checkout redeems what [`PromotionService::candidates`]
+    /// returned. Call it late in the checkout transaction: on PostgreSQL the discount row
+    /// stays locked until that transaction ends, so concurrent checkouts using the same
+    /// discount (an automatic promotion, typically) wait for each other until then.
+    ///
     /// # Errors
     /// `UsageLimitReached` when the limit is reached or the discount is inactive or missing;
     /// `CustomerLimitReached`; `Db`.

@@ -14,3 +14,4 @@ mod promotions;
 mod schema;
 mod seed;
 mod shipping;
+mod tax;

@@ -41,6 +41,11 @@ op!(SHIPPING_METHOD_CREATE, "shipping/ShippingMethodCreate.graphql");
 op!(SHIPPING_METHOD_UPDATE, "shipping/ShippingMethodUpdate.graphql");
 op!(SHIPPING_METHOD_DELETE, "shipping/ShippingMethodDelete.graphql");
 op!(SHIPPING_ZONES, "shipping/ShippingZones.graphql");
+op!(TAX_RATE_CREATE, "tax/TaxRateCreate.graphql");
+op!(TAX_RATE_UPDATE, "tax/TaxRateUpdate.graphql");
+op!(TAX_RATE_DELETE, "tax/TaxRateDelete.graphql");
+op!(TAX_RATES, "tax/TaxRates.graphql");
+op!(SHOP, "tax/Shop.graphql");
 
 op!(CART, "cart/Cart.graphql");
 op!(CART_CREATE, "cart/CartCreate.graphql");
@@ -117,5 +122,10 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("ShippingMethodUpdate", SHIPPING_METHOD_UPDATE),
         ("ShippingMethodDelete", SHIPPING_METHOD_DELETE),
         ("ShippingZones", SHIPPING_ZONES),
+        ("TaxRateCreate", TAX_RATE_CREATE),
+        ("TaxRateUpdate", TAX_RATE_UPDATE),
+        ("TaxRateDelete", TAX_RATE_DELETE),
+        ("TaxRates", TAX_RATES),
+        ("Shop", SHOP),
     ]
 }
