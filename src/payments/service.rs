@@ -148,6 +148,44 @@ impl PaymentService {
         self.finish(rcx, payment, answer).await
     }
 
+    /// Cancels an order (see [`OrderService::cancel`]) and, when it had been paid, refunds
+    /// its succeeded payments. The refund runs after the cancellation committed; a refund the
+    /// provider refuses is logged and leaves the payment SUCCEEDED for staff to settle.
+    ///
+    /// # Errors
+    /// As [`OrderService::cancel`].
+    #[tracing::instrument(name = "payments.cancel_order", skip(self, rcx, email, note))]
+    pub async fn cancel_order(
+        &self,
+        rcx: &RequestContext,
+        id: OrderId,
+        email: Option<&str>,
+        note: Option<String>,
+    ) -> Result<Order, OrderError> {
+        let order = self.orders.cancel(rcx, id, email, note).await?;
+        for p in repo::for_order(&self.db, id).await? {
+            let (PaymentStatus::Succeeded, Some(reference)) = (p.status, p.provider_ref.as_deref()) else { continue };
+            match self.provider.refund(reference, p.amount, &format!("{}_refund", p.idempotency_key)).await {
+                Ok(()) => {
+                    repo::update_status(
+                        &self.db,
+                        p.id,
+                        PaymentStatus::Refunded,
+                        None,
+                        Some("order_cancelled"),
+                        None,
+                        self.clock.now(),
+                    )
+                    .await?;
+                }
+                Err(e) => {
+                    tracing::error!(payment = %p.id, error = %crate::error::chain(&e), "refund after cancellation failed")
+                }
+            }
+        }
+        Ok(order)
+    }
+
     async fn finish(
         &self,
         rcx: &RequestContext,

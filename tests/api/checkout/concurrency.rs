@@ -86,6 +86,26 @@ async fn race(
     (ok, codes, order_ids)
 }
 
+/// Samples `on hand - reserved` of a variant straight from the table until `stop`; returns
+/// the lowest value seen and how many samples were taken.
+async fn sample_available(
+    db: sea_orm::DatabaseConnection,
+    variant: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> (i64, u32) {
+    use sea_orm::EntityTrait;
+    let id = ids::decode::<VariantId>(&variant).unwrap().0;
+    let (mut lowest, mut samples) = (i64::MAX, 0);
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        if let Some(v) = entity::variant::Entity::find_by_id(id).one(&db).await.unwrap() {
+            lowest = lowest.min(i64::from(v.stock_on_hand) - i64::from(v.reserved));
+            samples += 1;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    (lowest, samples)
+}
+
 async fn instances() -> (TestApp, Option<TestApp>) {
     let app = TestApp::spawn().await;
     let second =
@@ -101,10 +121,16 @@ async fn no_oversell(stock_n: i32) {
     let attempts = carts.into_iter().enumerate().map(|(i, c)| (c, format!("key-{i}"))).collect();
     let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
 
-    // when: 200 concurrent clients race to check out
+    // when: 200 concurrent clients race to check out, while a sampler watches the row
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = tokio::spawn(sample_available(app.state.db.clone(), s.variants[0].clone(), stop.clone()));
     let (sold, failures, _) = race(&apps, attempts, 200).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (lowest, samples) = sampler.await.unwrap();
 
-    // then: exactly N sold, every other attempt a clean INSUFFICIENT_STOCK, stock intact
+    // then: exactly N sold, every other attempt a clean INSUFFICIENT_STOCK, stock intact,
+    // and at no sampled instant were more units held than on hand
+    assert!(samples > 0 && lowest >= 0, "on hand - reserved went down to {lowest} ({samples} samples)");
     assert_eq!(sold, stock_n as usize);
     assert_eq!(failures, HashMap::from([("INSUFFICIENT_STOCK".to_owned(), 2_000 - stock_n as usize)]));
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (i64::from(stock_n), 0));

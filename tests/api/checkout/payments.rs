@@ -83,3 +83,17 @@ async fn order_payment_with_bad_input_returns_codes() {
     assert_eq!(stranger.error_codes(), ["FORBIDDEN"]);
     assert_eq!(app.payments.payments_created(), 0, "no attempt charged anything");
 }
+
+#[tokio::test]
+async fn cancelling_a_paid_order_refunds_it_and_gives_stock_back() {
+    let app = TestApp::spawn().await;
+    let (s, order) = placed(&app).await;
+    pay(&app, &order, "pm_card_visa").await.assert_no_errors();
+    let r = app.gql(ops::ORDER_CANCEL, json!({ "orderId": order, "email": "ann@example.com" })).await;
+    r.assert_no_errors();
+    assert_eq!(r.get("orderCancel.order.status"), "CANCELLED");
+    let after = app.gql(ops::ORDER, json!({ "id": order, "email": "ann@example.com" })).await;
+    assert_eq!(after.get("order.payments.0.status"), "REFUNDED");
+    assert_eq!(super::stock(&app, &s.staff, &s.variants[0]).await, (10, 10));
+    assert_eq!(app.payments.payments_created(), 1);
+}
