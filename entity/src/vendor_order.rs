@@ -11,6 +11,7 @@ pub struct Model {
     pub shipping_method_name: Option<String>,
     pub shipping_minor: i64,
     pub shipping_tax_minor: i64,
+    pub shipping_tax_lines: Json,
     pub subtotal_minor: i64,
     pub discount_minor: i64,
     pub tax_minor: i64,

@@ -39,6 +39,7 @@ enum VendorOrders {
     ShippingMethodName,
     ShippingMinor,
     ShippingTaxMinor,
+    ShippingTaxLines,
     SubtotalMinor,
     DiscountMinor,
     TaxMinor,
@@ -184,6 +185,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(VendorOrders::ShippingMethodName).string().null())
                 .col(money(VendorOrders::ShippingMinor))
                 .col(money(VendorOrders::ShippingTaxMinor))
+                .col(ColumnDef::new(VendorOrders::ShippingTaxLines).json().not_null())
                 .col(money(VendorOrders::SubtotalMinor))
                 .col(money(VendorOrders::DiscountMinor))
                 .col(money(VendorOrders::TaxMinor))

@@ -72,6 +72,13 @@ pub struct CheckoutService {
     prices_include_tax: bool,
 }
 
+fn snapshot(lines: &[pricing::TaxLine]) -> Vec<TaxLineSnapshot> {
+    lines
+        .iter()
+        .map(|x| TaxLineSnapshot { name: x.name.clone(), rate: x.rate, amount_minor: x.amount.to_minor().unwrap_or(0) })
+        .collect()
+}
+
 fn customer_key(cart: &Cart) -> Option<String> {
     cart.customer_id.map(|c| c.to_string()).or_else(|| cart.email.clone())
 }
@@ -343,6 +350,7 @@ impl CheckoutService {
                 shipping_method_name: method.map(|m| m.name.clone()),
                 shipping: v.shipping,
                 shipping_tax: ship.map_or(Money::from_minor(0, cart.currency), |s| s.tax),
+                shipping_tax_lines: ship.map(|s| snapshot(&s.tax_lines)).unwrap_or_default(),
                 subtotal: v.subtotal,
                 discount: v.discounts,
                 tax: v.tax,

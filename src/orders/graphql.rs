@@ -171,6 +171,8 @@ pub struct VendorOrder {
     pub shipping: Money,
     /// Tax on shipping.
     pub shipping_tax: Money,
+    /// Tax on shipping, by rate.
+    pub shipping_tax_lines: Vec<TaxLine>,
     /// Sum of line subtotals.
     pub subtotal: Money,
     /// Sum of line discounts.
@@ -195,6 +197,17 @@ impl VendorOrder {
 
 fn money(m: DomainMoney) -> Money {
     m.into()
+}
+
+fn tax_lines(lines: &[model::TaxLineSnapshot], currency: crate::shared::money::Currency) -> Vec<TaxLine> {
+    lines
+        .iter()
+        .map(|t| TaxLine {
+            name: t.name.clone(),
+            rate: t.rate,
+            amount: money(DomainMoney::from_minor(t.amount_minor, currency)),
+        })
+        .collect()
 }
 
 fn line(l: &model::OrderLine, currency: crate::shared::money::Currency) -> OrderLine {
@@ -316,6 +329,7 @@ impl Order {
                 shipping_method_name: v.shipping_method_name.clone(),
                 shipping: money(v.shipping),
                 shipping_tax: money(v.shipping_tax),
+                shipping_tax_lines: tax_lines(&v.shipping_tax_lines, self.0.currency),
                 subtotal: money(v.subtotal),
                 discount: money(v.discount),
                 tax: money(v.tax),

@@ -161,6 +161,7 @@ pub struct VendorOrder {
     pub shipping_method_name: Option<String>,
     pub shipping: Money,
     pub shipping_tax: Money,
+    pub shipping_tax_lines: Vec<TaxLineSnapshot>,
     pub subtotal: Money,
     pub discount: Money,
     pub tax: Money,

@@ -68,6 +68,7 @@ pub async fn insert(db: &impl ConnectionTrait, o: &Order) -> Result<(), DbErr> {
                     shipping_method_name: Set(v.shipping_method_name.clone()),
                     shipping_minor: Set(minor(v.shipping)?),
                     shipping_tax_minor: Set(minor(v.shipping_tax)?),
+                    shipping_tax_lines: Set(json(&v.shipping_tax_lines)?),
                     subtotal_minor: Set(minor(v.subtotal)?),
                     discount_minor: Set(minor(v.discount)?),
                     tax_minor: Set(minor(v.tax)?),
@@ -135,19 +136,23 @@ fn to_order(m: order::Model, vos: Vec<vendor_order::Model>, lines: Vec<order_lin
         updated_at: m.updated_at,
         vendor_orders: vos
             .into_iter()
-            .map(|v| VendorOrder {
-                id: VendorOrderId(v.id),
-                vendor_id: VendorId(v.vendor_id),
-                shipping_method_id: v.shipping_method_id,
-                shipping_method_name: v.shipping_method_name,
-                shipping: money(v.shipping_minor),
-                shipping_tax: money(v.shipping_tax_minor),
-                subtotal: money(v.subtotal_minor),
-                discount: money(v.discount_minor),
-                tax: money(v.tax_minor),
-                total: money(v.total_minor),
+            .map(|v| {
+                Ok(VendorOrder {
+                    id: VendorOrderId(v.id),
+                    vendor_id: VendorId(v.vendor_id),
+                    shipping_method_id: v.shipping_method_id,
+                    shipping_method_name: v.shipping_method_name,
+                    shipping: money(v.shipping_minor),
+                    shipping_tax: money(v.shipping_tax_minor),
+                    shipping_tax_lines: serde_json::from_value(v.shipping_tax_lines)
+                        .map_err(|_| corrupt("tax lines"))?,
+                    subtotal: money(v.subtotal_minor),
+                    discount: money(v.discount_minor),
+                    tax: money(v.tax_minor),
+                    total: money(v.total_minor),
+                })
             })
-            .collect(),
+            .collect::<Result<_, DbErr>>()?,
         lines: lines
             .into_iter()
             .map(|l| {

@@ -13,7 +13,10 @@ fn schema_graphql_is_up_to_date() {
         std::fs::write(path, &sdl).expect("write schema.graphql");
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(committed == sdl, "schema.graphql is stale: run `UPDATE_SCHEMA=1 cargo test schema` and review the diff");
+    assert!(
+        committed == sdl,
+        "schema.graphql is stale: run `UPDATE_SCHEMA=1 cargo test --test api schema_graphql` and review the diff"
+    );
 }
 
 #[tokio::test]

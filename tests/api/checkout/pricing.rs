@@ -62,4 +62,5 @@ async fn tax_at_the_destination_is_added_to_lines_and_shipping() {
     assert_eq!(o["tax"]["amount"], "2.80", "8% of 30.00 plus 8% of 5.00 shipping");
     assert_eq!(o["total"]["amount"], "37.80");
     assert_eq!(o["lines"][0]["taxLines"][0]["name"], "Sales tax 8%");
+    assert_eq!(o["vendorOrders"][0]["shippingTaxLines"][0]["amount"]["amount"], "0.40");
 }
