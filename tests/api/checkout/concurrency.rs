@@ -191,3 +191,20 @@ async fn fifty_concurrent_checkouts_with_one_key_make_one_order() {
     assert_eq!(order_count(&app, &s.staff).await, 1);
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (100, 98));
 }
+
+#[tokio::test]
+async fn reserving_stock_never_holds_more_than_is_on_hand() {
+    // The guard every checkout relies on, checked without timing: whatever the interleaving,
+    // a reservation is refused when it would hold more than on hand.
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "1.00", &[3]).await;
+    let variant = ids::decode::<VariantId>(&s.variants[0]).unwrap();
+    let catalog = &app.state.catalog;
+    let db = &app.state.db;
+    assert!(!catalog.reserve_in(db, variant, 4).await.unwrap(), "more than on hand");
+    assert!(catalog.reserve_in(db, variant, 2).await.unwrap());
+    assert!(!catalog.reserve_in(db, variant, 2).await.unwrap(), "only 1 left");
+    assert!(catalog.reserve_in(db, variant, 1).await.unwrap());
+    assert!(!catalog.reserve_in(db, variant, 1).await.unwrap(), "none left");
+    assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (3, 0));
+}
