@@ -43,7 +43,7 @@ fn violations() -> Vec<(String, &'static str)> {
             &["sea_orm", "entity::", "async_graphql", "tokio"]
         } else if rel.contains("/graphql") {
             &["sea_orm::", "entity::", "repo::", "use sea_orm"]
-        } else if rel.ends_with("/service.rs") {
+        } else if rel.ends_with("/service.rs") || rel.contains("/service/") {
             &["entity::", "async_graphql"]
         } else if rel.ends_with("/repo.rs") {
             &["async_graphql", "crate::http"]

@@ -1,0 +1,309 @@
+//! Cart queries and mutations.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+use crate::{
+    cart::{
+        CartError,
+        model::{self},
+        service::{BuyerIdentity, NewCart},
+    },
+    graphql::{
+        ContextExt,
+        errors::{top_level, user_error_type, user_errors},
+        ids,
+    },
+    shared::ids::{CartId, CartLineId, VariantId, VendorId},
+};
+
+use super::types::*;
+
+user_error_type! {
+    /// A problem with the input of a cart mutation.
+    CartUserError,
+    /// Why a cart mutation was refused.
+    CartErrorCode {
+        /// No cart with this id.
+        CartNotFound,
+        /// The cart was checked out or merged and can no longer change.
+        CartCompleted,
+        /// The ID is malformed or of the wrong type.
+        InvalidId,
+        /// Quantities are 1 to the per-line maximum (999 by default).
+        InvalidQuantity,
+        /// The product is not for sale.
+        VariantUnavailable,
+        /// Not that many units are available.
+        InsufficientStock,
+        /// A cart holds at most 250 lines.
+        TooManyLines,
+        /// No line with this id in the cart.
+        LineNotFound,
+        /// The e-mail address is not valid.
+        InvalidEmail,
+        /// The value is not valid for this field.
+        Invalid,
+        /// The discount code does not exist.
+        DiscountCodeInvalid,
+        /// The shipping method does not serve this vendor at this destination.
+        ShippingMethodUnavailable,
+    }
+}
+
+/// Result of cart mutations.
+#[derive(SimpleObject)]
+pub struct CartPayload {
+    /// The cart after the change; null when `userErrors` is not empty.
+    pub cart: Option<Cart>,
+    /// What was wrong with the input; empty on success. Nothing was changed when not empty.
+    pub user_errors: Vec<CartUserError>,
+}
+
+fn payload(r: Result<model::Cart, CartError>) -> async_graphql::Result<CartPayload> {
+    Ok(match r {
+        Ok(c) => CartPayload { cart: Some(c.into()), user_errors: vec![] },
+        Err(e) => CartPayload { cart: None, user_errors: user_errors(e)? },
+    })
+}
+
+/// A line to add.
+#[derive(InputObject, Clone)]
+pub struct CartLineInput {
+    /// The variant to buy.
+    pub variant_id: ID,
+    /// Units (1 to 999).
+    pub quantity: u32,
+}
+
+/// A line quantity to set.
+#[derive(InputObject, Clone)]
+pub struct CartLineUpdateInput {
+    /// The cart line.
+    pub id: ID,
+    /// New quantity (1 to 999); use `cartLinesRemove` to remove a line.
+    pub quantity: u32,
+}
+
+/// Input of `cartCreate`.
+#[derive(InputObject, Clone, Default)]
+pub struct CartCreateInput {
+    /// Lines to start with.
+    pub lines: Option<Vec<CartLineInput>>,
+    /// The buyer's e-mail.
+    pub email: Option<String>,
+    /// The buyer's country (ISO 3166-1 alpha-2), for shipping and tax estimates.
+    pub country_code: Option<String>,
+}
+
+/// The buyer's identity.
+#[derive(InputObject, Clone)]
+pub struct CartBuyerIdentityInput {
+    /// E-mail for the order confirmation.
+    pub email: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country_code: Option<String>,
+    /// State, province or county.
+    pub region: Option<String>,
+}
+
+/// A shipping method chosen for one vendor group.
+#[derive(InputObject, Clone)]
+pub struct CartShippingMethodInput {
+    /// The vendor of the group.
+    pub vendor_id: ID,
+    /// One of the group's `availableShippingMethods`.
+    pub shipping_method_id: ID,
+}
+
+fn lines(list: Vec<CartLineInput>) -> Result<Vec<(VariantId, u32)>, CartError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let v = ids::decode::<VariantId>(&l.variant_id)
+                .ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "variantId".into()] })?;
+            Ok((v, l.quantity))
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct CartQuery;
+
+#[Object]
+impl CartQuery {
+    /// A cart by id: guest carts to whoever holds the id, a customer's cart to that customer.
+    async fn cart(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Cart>> {
+        let id = ids::arg::<CartId>(&id)?;
+        Ok(ctx.state().carts.get(ctx.rcx(), id).await.map_err(top_level)?.map(Into::into))
+    }
+}
+
+#[derive(Default)]
+pub struct CartMutation;
+
+#[Object]
+impl CartMutation {
+    /// Creates a cart; anonymous callers are welcome. A signed-in customer has one active
+    /// cart: calling this again returns it (with the lines added).
+    async fn cart_create(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<CartCreateInput>,
+    ) -> async_graphql::Result<CartPayload> {
+        let input = input.unwrap_or_default();
+        let lines = match lines(input.lines.unwrap_or_default()) {
+            Ok(l) => l,
+            Err(e) => return payload(Err(e)),
+        };
+        let new = NewCart { lines, email: input.email, country: input.country_code };
+        payload(ctx.state().carts.create(ctx.rcx(), new).await)
+    }
+
+    /// Adds lines; a variant already in the cart has its quantity increased.
+    async fn cart_lines_add(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        lines: Vec<CartLineInput>,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        match self::lines(lines) {
+            Ok(l) => payload(ctx.state().carts.add_lines(ctx.rcx(), id, l).await),
+            Err(e) => payload(Err(e)),
+        }
+    }
+
+    /// Sets line quantities; also accepts each updated line's current price.
+    async fn cart_lines_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        lines: Vec<CartLineUpdateInput>,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        let parsed: Result<Vec<_>, CartError> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let line = ids::decode::<CartLineId>(&l.id)
+                    .ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "id".into()] })?;
+                Ok((line, l.quantity))
+            })
+            .collect();
+        match parsed {
+            Ok(p) => payload(ctx.state().carts.update_lines(ctx.rcx(), id, p).await),
+            Err(e) => payload(Err(e)),
+        }
+    }
+
+    /// Removes lines.
+    async fn cart_lines_remove(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        line_ids: Vec<ID>,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        let parsed: Result<Vec<_>, CartError> = line_ids
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                ids::decode::<CartLineId>(l)
+                    .ok_or(CartError::InvalidId { field: vec!["lineIds".into(), i.to_string()] })
+            })
+            .collect();
+        match parsed {
+            Ok(p) => payload(ctx.state().carts.remove_lines(ctx.rcx(), id, p).await),
+            Err(e) => payload(Err(e)),
+        }
+    }
+
+    /// Sets the buyer's e-mail, country and region.
+    async fn cart_buyer_identity_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        buyer_identity: CartBuyerIdentityInput,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        let b = BuyerIdentity {
+            email: buyer_identity.email,
+            country: buyer_identity.country_code,
+            region: buyer_identity.region,
+        };
+        payload(ctx.state().carts.update_buyer_identity(ctx.rcx(), id, b).await)
+    }
+
+    /// Replaces the discount codes. Unknown codes are refused; known ones that do not apply
+    /// now are kept, with `applicable: false`.
+    async fn cart_discount_codes_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        discount_codes: Vec<String>,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        payload(ctx.state().checkout.set_discount_codes(ctx.rcx(), id, discount_codes).await)
+    }
+
+    /// Sets the shipping address (validated); country and region follow it.
+    async fn cart_shipping_address_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        address: MailingAddressInput,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        payload(ctx.state().carts.update_addresses(ctx.rcx(), id, Some(address.into()), None).await)
+    }
+
+    /// Sets the billing address (validated).
+    async fn cart_billing_address_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        address: MailingAddressInput,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        payload(ctx.state().carts.update_addresses(ctx.rcx(), id, None, Some(address.into())).await)
+    }
+
+    /// Chooses a shipping method for vendor groups.
+    async fn cart_shipping_methods_update(
+        &self,
+        ctx: &Context<'_>,
+        cart_id: ID,
+        shipping_methods: Vec<CartShippingMethodInput>,
+    ) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&cart_id)?;
+        let parsed: Result<Vec<_>, CartError> = shipping_methods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let vendor = ids::decode::<VendorId>(&m.vendor_id).ok_or(CartError::InvalidId {
+                    field: vec!["shippingMethods".into(), i.to_string(), "vendorId".into()],
+                })?;
+                let method = ids::decode::<crate::shared::ids::ShippingMethodId>(&m.shipping_method_id).ok_or(
+                    CartError::InvalidId {
+                        field: vec!["shippingMethods".into(), i.to_string(), "shippingMethodId".into()],
+                    },
+                )?;
+                Ok((vendor, method.0))
+            })
+            .collect();
+        match parsed {
+            Ok(p) => payload(ctx.state().checkout.set_shipping_methods(ctx.rcx(), id, p).await),
+            Err(e) => payload(Err(e)),
+        }
+    }
+
+    /// Merges a guest cart into the signed-in customer's cart: quantities add up (capped at
+    /// available stock and the line maximum), unavailable lines are dropped, discount codes are
+    /// kept, and the guest cart becomes MERGED. Without a customer cart, the guest cart is
+    /// simply adopted.
+    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::accounts::model::Role::Customer)")]
+    async fn cart_merge(&self, ctx: &Context<'_>, guest_cart_id: ID) -> async_graphql::Result<CartPayload> {
+        let id = ids::arg::<CartId>(&guest_cart_id)?;
+        payload(ctx.state().carts.merge(ctx.rcx(), id).await)
+    }
+}

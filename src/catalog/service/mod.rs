@@ -1,0 +1,398 @@
+//! Catalog use cases: storefront reads here; staff writes in `categories`, `products` and
+//! `variants`. Each write is one transaction.
+
+mod categories;
+mod products;
+mod variants;
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::{
+    catalog::{
+        error::{CatalogError, FieldPath, path},
+        model::{
+            Attribute, AttributeValue, Category, OptionValue, Product, ProductFilter, ProductImage, ProductSort,
+            ProductStatus, StockMovement, StockReason, Variant, breadcrumbs, descendants, would_cycle,
+        },
+        repo,
+    },
+    context::RequestContext,
+    shared::{
+        ids::{CategoryId, ProductId, StockMovementId, VariantId, VendorId},
+        money::{Currency, Money, MoneyError},
+        pagination::{Page, PageRequest},
+        text::{Sku, Slug, required_text},
+    },
+    vendors::VendorService,
+};
+
+/// Editable product fields; `None` leaves a field as it is (or at its default on create).
+#[derive(Debug, Clone, Default)]
+pub struct ProductFields {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<ProductStatus>,
+    pub category_ids: Option<Vec<CategoryId>>,
+    pub attributes: Option<Vec<Attribute>>,
+    /// `(url, alt)` in display order; replaces all images.
+    pub images: Option<Vec<(String, Option<String>)>>,
+    /// Which tax rates apply; defaults to "standard".
+    pub tax_class: Option<String>,
+}
+
+/// Editable variant fields; `None` leaves a field as it is. Stock is set only on create; later
+/// changes go through [`CatalogService::adjust_stock`] so every change has a reason.
+#[derive(Debug, Clone, Default)]
+pub struct VariantFields {
+    pub sku: Option<String>,
+    pub title: Option<String>,
+    pub options: Option<Vec<OptionValue>>,
+    pub price: Option<Decimal>,
+    /// `Some(None)` clears the compare-at price.
+    pub compare_at_price: Option<Option<Decimal>>,
+    pub stock_on_hand: Option<i32>,
+    pub weight_grams: Option<Option<i32>>,
+    pub position: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CategoryFields {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    /// `Some(None)` moves the category to the top level.
+    pub parent_id: Option<Option<CategoryId>>,
+    pub position: Option<i32>,
+}
+
+/// A storefront product search.
+#[derive(Debug, Clone, Default)]
+pub struct ProductQuery {
+    pub category_id: Option<CategoryId>,
+    pub vendor_id: Option<VendorId>,
+    pub min_price: Option<Decimal>,
+    pub max_price: Option<Decimal>,
+    pub attributes: Vec<(String, Vec<String>)>,
+    pub in_stock: bool,
+    pub title_contains: Option<String>,
+    /// Staff only; storefront callers always get ACTIVE products.
+    pub statuses: Vec<ProductStatus>,
+}
+
+/// A variant that can be sold now: not archived, and its product ACTIVE.
+#[derive(Debug, Clone)]
+pub struct Sellable {
+    pub variant: Variant,
+    pub product: Product,
+    pub category_ids: Vec<CategoryId>,
+}
+
+const MAX_TITLE: usize = 200;
+const MAX_DESCRIPTION: usize = 20_000;
+const MAX_VARIANTS_PER_CALL: usize = 100;
+
+#[derive(Clone)]
+pub struct CatalogService {
+    db: DatabaseConnection,
+    vendors: VendorService,
+    currency: Currency,
+}
+
+fn price(amount: Decimal, currency: Currency, field: FieldPath) -> Result<Money, CatalogError> {
+    Money::parse_price(amount, currency).map_err(|e| match e {
+        MoneyError::Negative => CatalogError::NegativePrice { field },
+        MoneyError::TooPrecise => CatalogError::PriceTooPrecise { field },
+        _ => CatalogError::Invalid { field, message: "the amount is out of range" },
+    })
+}
+
+/// Required, trimmed text of at most `max` characters: empty is `Required`, longer is `Invalid`.
+fn text(s: &str, max: usize, field: FieldPath) -> Result<String, CatalogError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(CatalogError::Required { field });
+    }
+    required_text(t, max).ok_or(CatalogError::Invalid { field, message: "this text is too long" })
+}
+
+fn with(prefix: &[String], rest: &[&str]) -> FieldPath {
+    prefix.iter().cloned().chain(rest.iter().map(|s| (*s).to_owned())).collect()
+}
+
+fn check_attributes(attrs: &[Attribute]) -> Result<(), CatalogError> {
+    let mut seen = HashSet::new();
+    for (i, a) in attrs.iter().enumerate() {
+        let key_ok = (1..=64).contains(&a.key.len())
+            && a.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            return Err(CatalogError::Invalid {
+                field: path(["attributes", &i.to_string(), "key"]),
+                message: "attribute keys are 1 to 64 lowercase letters, digits and underscores",
+            });
+        }
+        if !seen.insert(a.key.as_str()) {
+            return Err(CatalogError::Invalid {
+                field: path(["attributes", &i.to_string(), "key"]),
+                message: "duplicate attribute key",
+            });
+        }
+        if let AttributeValue::Text(t) = &a.value
+            && (t.is_empty() || t.chars().count() > 200)
+        {
+            return Err(CatalogError::Invalid {
+                field: path(["attributes", &i.to_string(), "value"]),
+                message: "text values are 1 to 200 characters",
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_tax_class(class: Option<&String>) -> Result<(), CatalogError> {
+    let ok = class.is_none_or(|c| {
+        (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(CatalogError::Invalid {
+            field: path(["taxClass"]),
+            message: "tax classes are 1 to 32 lowercase letters, digits and underscores",
+        })
+    }
+}
+
+fn check_images(images: &[(String, Option<String>)]) -> Result<Vec<(String, String)>, CatalogError> {
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, (url, alt))| {
+            let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() <= 2048
+                && !url.contains(char::is_whitespace);
+            if !ok {
+                return Err(CatalogError::Invalid {
+                    field: path(["images", &i.to_string(), "url"]),
+                    message: "image URLs are absolute http(s) URLs",
+                });
+            }
+            Ok((url.clone(), alt.clone().unwrap_or_default()))
+        })
+        .collect()
+}
+
+fn check_options(options: &[OptionValue], prefix: &[String]) -> Result<(), CatalogError> {
+    if options.len() > 10 {
+        return Err(CatalogError::Invalid { field: with(prefix, &["options"]), message: "at most 10 options" });
+    }
+    for (i, o) in options.iter().enumerate() {
+        let bad = |s: &str| s.trim().is_empty() || s.chars().count() > 50;
+        if bad(&o.name) || bad(&o.value) {
+            return Err(CatalogError::Invalid {
+                field: with(prefix, &["options", &i.to_string()]),
+                message: "option names and values are 1 to 50 characters",
+            });
+        }
+    }
+    Ok(())
+}
+
+impl CatalogService {
+    pub fn new(db: DatabaseConnection, vendors: VendorService, currency: Currency) -> Self {
+        Self { db, vendors, currency }
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    fn ensure_staff(rcx: &RequestContext) -> Result<(), CatalogError> {
+        if rcx.is_staff() { Ok(()) } else { Err(CatalogError::Forbidden) }
+    }
+
+    // ---------- reads ----------
+
+    /// Categories in tree order data (parents before use): archived ones only for staff.
+    pub async fn categories(&self, rcx: &RequestContext) -> Result<Vec<Category>, DbErr> {
+        let all = repo::all_categories(&self.db).await?;
+        Ok(if rcx.is_staff() { all } else { all.into_iter().filter(|c| !c.archived).collect() })
+    }
+
+    pub async fn breadcrumbs(&self, id: CategoryId) -> Result<Vec<Category>, DbErr> {
+        Ok(breadcrumbs(&repo::all_categories(&self.db).await?, id))
+    }
+
+    fn filter_for(
+        &self,
+        rcx: &RequestContext,
+        q: &ProductQuery,
+        all_categories: Option<&[Category]>,
+    ) -> Result<ProductFilter, CatalogError> {
+        let minor = |d: Decimal, f: &str| {
+            price(d, self.currency, path([f])).and_then(|m| {
+                m.to_minor().map_err(|_| CatalogError::Invalid { field: path([f]), message: "out of range" })
+            })
+        };
+        Ok(ProductFilter {
+            statuses: if rcx.is_staff() { q.statuses.clone() } else { vec![ProductStatus::Active] },
+            category_ids: match (q.category_id, all_categories) {
+                (Some(root), Some(all)) => Some(descendants(all, root)),
+                _ => None,
+            },
+            vendor_id: q.vendor_id,
+            min_price_minor: q.min_price.map(|d| minor(d, "minPrice")).transpose()?,
+            max_price_minor: q.max_price.map(|d| minor(d, "maxPrice")).transpose()?,
+            attributes: q.attributes.clone(),
+            in_stock: q.in_stock,
+            title_contains: q.title_contains.clone().filter(|t| !t.trim().is_empty()),
+        })
+    }
+
+    /// A page of products matching `q`; storefront callers see ACTIVE products only.
+    ///
+    /// # Errors
+    /// `NegativePrice` / `PriceTooPrecise` for a malformed price range.
+    #[tracing::instrument(name = "catalog.products", skip(self, rcx))]
+    pub async fn products(
+        &self,
+        rcx: &RequestContext,
+        q: &ProductQuery,
+        sort: ProductSort,
+        page: &PageRequest,
+    ) -> Result<Page<Product>, CatalogError> {
+        let cats = match q.category_id {
+            Some(_) => Some(repo::all_categories(&self.db).await?),
+            None => None,
+        };
+        let filter = self.filter_for(rcx, q, cats.as_deref())?;
+        Ok(repo::list_products(&self.db, &filter, sort, page).await?)
+    }
+
+    /// How many products match `q` (for `totalCount`).
+    pub async fn count_products(&self, rcx: &RequestContext, q: &ProductQuery) -> Result<u64, CatalogError> {
+        let cats = match q.category_id {
+            Some(_) => Some(repo::all_categories(&self.db).await?),
+            None => None,
+        };
+        let filter = self.filter_for(rcx, q, cats.as_deref())?;
+        Ok(repo::count_products(&self.db, &filter).await?)
+    }
+
+    fn visible(rcx: &RequestContext, p: &Product) -> bool {
+        rcx.is_staff() || p.status == ProductStatus::Active
+    }
+
+    pub async fn product_by_slug(&self, rcx: &RequestContext, slug: &str) -> Result<Option<Product>, DbErr> {
+        Ok(repo::product_by_slug(&self.db, slug).await?.filter(|p| Self::visible(rcx, p)))
+    }
+
+    /// Products by id for loaders; invisible ones are left out.
+    pub async fn products_by_ids(
+        &self,
+        rcx: &RequestContext,
+        ids: &[ProductId],
+    ) -> Result<HashMap<ProductId, Product>, DbErr> {
+        let mut all = repo::products_by_ids(&self.db, ids).await?;
+        all.retain(|_, p| Self::visible(rcx, p));
+        Ok(all)
+    }
+
+    pub async fn variants_by_ids(&self, ids: &[VariantId]) -> Result<HashMap<VariantId, Variant>, DbErr> {
+        repo::variants_by_ids(&self.db, ids).await
+    }
+
+    pub async fn variants_by_product_ids(&self, ids: &[ProductId]) -> Result<HashMap<ProductId, Vec<Variant>>, DbErr> {
+        repo::variants_by_product_ids(&self.db, ids).await
+    }
+
+    pub async fn images_by_product_ids(
+        &self,
+        ids: &[ProductId],
+    ) -> Result<HashMap<ProductId, Vec<ProductImage>>, DbErr> {
+        repo::images_by_product_ids(&self.db, ids).await
+    }
+
+    pub async fn categories_by_product_ids(
+        &self,
+        ids: &[ProductId],
+    ) -> Result<HashMap<ProductId, Vec<Category>>, DbErr> {
+        repo::categories_by_product_ids(&self.db, ids).await
+    }
+
+    pub async fn attributes_by_product_ids(
+        &self,
+        ids: &[ProductId],
+    ) -> Result<HashMap<ProductId, Vec<Attribute>>, DbErr> {
+        repo::attributes_by_product_ids(&self.db, ids).await
+    }
+
+    /// Stock history of a variant, newest first (staff only).
+    pub async fn stock_movements(
+        &self,
+        rcx: &RequestContext,
+        id: VariantId,
+        limit: u64,
+    ) -> Result<Vec<StockMovement>, CatalogError> {
+        Self::ensure_staff(rcx)?;
+        Ok(repo::stock_movements(&self.db, id, limit.min(100)).await?)
+    }
+
+    /// The sellable variants among `ids` (others are left out), read on `conn` so checkout can
+    /// call it inside its transaction.
+    pub async fn sellable(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        ids: &[VariantId],
+    ) -> Result<HashMap<VariantId, Sellable>, DbErr> {
+        let variants = repo::variants_by_ids(conn, ids).await?;
+        let product_ids: Vec<ProductId> =
+            variants.values().map(|v| v.product_id).collect::<HashSet<_>>().into_iter().collect();
+        let products = repo::products_by_ids(conn, &product_ids).await?;
+        let mut categories = repo::categories_by_product_ids(conn, &product_ids).await?;
+        Ok(variants
+            .into_iter()
+            .filter(|(_, v)| !v.archived)
+            .filter_map(|(id, variant)| {
+                let product = products.get(&variant.product_id).filter(|p| p.status == ProductStatus::Active)?.clone();
+                let category_ids =
+                    categories.get_mut(&product.id).map(|c| c.iter().map(|c| c.id).collect()).unwrap_or_default();
+                Some((id, Sellable { variant, product, category_ids }))
+            })
+            .collect())
+    }
+
+    /// Holds units for an order; `false` when fewer are available. One guarded statement, so
+    /// concurrent checkouts can never hold more than is on hand. Runs on the caller's `conn`.
+    pub async fn reserve_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+    ) -> Result<bool, DbErr> {
+        repo::reserve(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+    }
+
+    /// Gives held units back (order expired or cancelled).
+    pub async fn release_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+    ) -> Result<(), DbErr> {
+        repo::release(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+    }
+
+    /// Ships held units: they leave the shelf and the reservation.
+    pub async fn ship_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+    ) -> Result<bool, DbErr> {
+        repo::ship(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+    }
+}
