@@ -249,3 +249,20 @@ async fn token_create_with_a_guest_cart_merges_it_into_the_customers_cart() {
     app.gql_as(Some(&token), ops::CART, json!({ "id": cart })).await.assert_no_errors();
     assert_eq!(app.gql(ops::CART, json!({ "id": cart })).await.error_codes(), ["FORBIDDEN"]);
 }
+
+#[tokio::test]
+async fn cart_billing_address_update_validates_and_keeps_the_shipping_address() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "3.00", &[5]).await;
+    let cart = super::ready_cart(&app, None, &s, &[(&s.variants[0], 1)]).await;
+    let mut bad = address();
+    bad["countryCode"] = json!("");
+    let r = app.gql(ops::CART_BILLING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": bad })).await;
+    assert_eq!(r.user_error_field("cartBillingAddressUpdate", 0), ["billingAddress", "country"]);
+    let mut billing = address();
+    billing["city"] = json!("Chicago");
+    let ok = app.gql(ops::CART_BILLING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": billing })).await;
+    ok.assert_no_errors();
+    assert_eq!(ok.get("cartBillingAddressUpdate.cart.billingAddress.city"), "Chicago");
+    assert_eq!(ok.get("cartBillingAddressUpdate.cart.shippingAddress.city"), "Springfield");
+}
