@@ -68,6 +68,7 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Origins allowed to call the API from a browser; empty means none, `*` means any.
     pub cors_allowed_origins: Vec<String>,
+    /// Server-side deadline of one HTTP request; past it the answer is 503.
     pub request_timeout_secs: u64,
 }
 

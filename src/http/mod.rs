@@ -9,6 +9,7 @@ use axum::{Router, extract::DefaultBodyLimit, http::HeaderValue, routing::get};
 use tower_http::{
     cors::{AllowOrigin, Any, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -28,6 +29,13 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .route("/health/ready", get(health::ready))
         .with_state(HttpState { app: state, schema })
         .layer(DefaultBodyLimit::max(server.body_limit_bytes))
+        // A request still running after the deadline gets 503; its work is dropped (a database
+        // transaction in flight rolls back). WebSocket upgrades answer at once, so live
+        // subscriptions are not cut.
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            std::time::Duration::from_secs(server.request_timeout_secs),
+        ))
         .layer(cors(&server))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

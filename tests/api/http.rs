@@ -202,3 +202,11 @@ async fn cors_allows_only_configured_origins() {
     let other = preflight("https://evil.example").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn requests_past_the_deadline_get_503() {
+    // A zero deadline: any request that has to wait for the database runs past it.
+    let app = TestApp::spawn_with(|s| s.server.request_timeout_secs = 0).await;
+    let r = app.client.post(app.url("/graphql")).json(&json!({ "query": QUERY })).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+}
