@@ -3,6 +3,7 @@
 
 mod accounts;
 mod architecture;
+mod bench;
 mod catalog;
 mod checkout;
 mod cli;

@@ -18,6 +18,11 @@ use serde_json::json;
 use super::{Shop, order_count, shop, stock};
 use crate::helpers::TestApp;
 
+/// `count` ready carts of one unit of the shop's first variant (for the load drivers).
+pub async fn ready_carts(app: &TestApp, s: &Shop, count: usize) -> Vec<String> {
+    carts(app, s, &s.variants[0], 1, count, &[]).await
+}
+
 /// Ready guest carts built through the services: `count` carts with `quantity` of `variant`.
 async fn carts(app: &TestApp, s: &Shop, variant: &str, quantity: u32, count: usize, codes: &[&str]) -> Vec<String> {
     let rcx = RequestContext::default();

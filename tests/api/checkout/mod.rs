@@ -4,7 +4,7 @@
 
 mod carts;
 mod complete;
-mod concurrency;
+pub mod concurrency;
 mod orders;
 mod payments;
 mod pricing;
