@@ -6,6 +6,14 @@
 
 use std::fmt::Write;
 
+/// A path to an input field, e.g. `["variants", "0", "price"]`.
+pub type FieldPath = Vec<String>;
+
+/// Builds a [`FieldPath`] from segments.
+pub fn path<I: IntoIterator<Item = S>, S: ToString>(parts: I) -> FieldPath {
+    parts.into_iter().map(|p| p.to_string()).collect()
+}
+
 /// The public parts of a user error: a stable code and the input path it refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserErrorParts {

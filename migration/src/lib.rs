@@ -41,3 +41,12 @@ pub(crate) fn timestamp(col: impl IntoIden) -> ColumnDef {
 pub(crate) fn pk_uuid(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().primary_key().to_owned()
 }
+
+/// A named foreign key `from` → `to` whose rows go when the referenced row goes.
+pub(crate) fn fk_cascade(
+    name: &str,
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
+}

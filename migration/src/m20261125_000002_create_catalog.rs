@@ -1,6 +1,6 @@
 use sea_orm_migration::prelude::*;
 
-use crate::{pk_uuid, timestamp};
+use crate::{fk_cascade, pk_uuid, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -102,14 +102,6 @@ enum StockMovements {
     CreatedAt,
 }
 
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
-}
-
 fn index(name: &str, table: impl IntoIden, cols: &[&'static str]) -> IndexCreateStatement {
     let mut i = Index::create().name(name).table(table).to_owned();
     for c in cols {
@@ -145,7 +137,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Categories::Position).integer().not_null().default(0))
                 .col(ColumnDef::new(Categories::Archived).boolean().not_null().default(false))
                 .col(timestamp(Categories::CreatedAt))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_categories_parent",
                     (Categories::Table, Categories::ParentId),
                     (Categories::Table, Categories::Id),
@@ -169,7 +161,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Products::Currency).char_len(3).not_null())
                 .col(timestamp(Products::CreatedAt))
                 .col(timestamp(Products::UpdatedAt))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_products_vendor",
                     (Products::Table, Products::VendorId),
                     (Vendors::Table, Vendors::Id),
@@ -187,12 +179,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ProductCategories::ProductId).uuid().not_null())
                 .col(ColumnDef::new(ProductCategories::CategoryId).uuid().not_null())
                 .primary_key(Index::create().col(ProductCategories::ProductId).col(ProductCategories::CategoryId))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_product_categories_product",
                     (ProductCategories::Table, ProductCategories::ProductId),
                     (Products::Table, Products::Id),
                 ))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_product_categories_category",
                     (ProductCategories::Table, ProductCategories::CategoryId),
                     (Categories::Table, Categories::Id),
@@ -210,7 +202,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ProductAttributes::Key).string_len(64).not_null())
                 .col(ColumnDef::new(ProductAttributes::Kind).string_len(16).not_null())
                 .col(ColumnDef::new(ProductAttributes::Value).string().not_null())
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_product_attributes_product",
                     (ProductAttributes::Table, ProductAttributes::ProductId),
                     (Products::Table, Products::Id),
@@ -229,7 +221,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ProductImages::Url).string_len(2048).not_null())
                 .col(ColumnDef::new(ProductImages::Alt).string().not_null().default(""))
                 .col(ColumnDef::new(ProductImages::Position).integer().not_null().default(0))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_product_images_product",
                     (ProductImages::Table, ProductImages::ProductId),
                     (Products::Table, Products::Id),
@@ -256,7 +248,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Variants::Archived).boolean().not_null().default(false))
                 .col(timestamp(Variants::CreatedAt))
                 .col(timestamp(Variants::UpdatedAt))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_variants_product",
                     (Variants::Table, Variants::ProductId),
                     (Products::Table, Products::Id),
@@ -280,7 +272,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(StockMovements::Note).string().null())
                 .col(ColumnDef::new(StockMovements::ActorId).uuid().null())
                 .col(timestamp(StockMovements::CreatedAt))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_stock_movements_variant",
                     (StockMovements::Table, StockMovements::VariantId),
                     (Variants::Table, Variants::Id),

@@ -1,6 +1,6 @@
 use sea_orm_migration::prelude::*;
 
-use crate::{pk_uuid, timestamp};
+use crate::{fk_cascade, pk_uuid, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -108,14 +108,6 @@ enum Payments {
     UpdatedAt,
 }
 
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
-}
-
 fn money(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().to_owned()
 }
@@ -190,7 +182,7 @@ impl MigrationTrait for Migration {
                 .col(money(VendorOrders::DiscountMinor))
                 .col(money(VendorOrders::TaxMinor))
                 .col(money(VendorOrders::TotalMinor))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_vendor_orders_order",
                     (VendorOrders::Table, VendorOrders::OrderId),
                     (Orders::Table, Orders::Id),
@@ -235,12 +227,12 @@ impl MigrationTrait for Migration {
                 .col(money(OrderLines::TotalMinor))
                 .col(ColumnDef::new(OrderLines::TaxLines).json().not_null())
                 .col(ColumnDef::new(OrderLines::Position).integer().not_null())
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_order_lines_order",
                     (OrderLines::Table, OrderLines::OrderId),
                     (Orders::Table, Orders::Id),
                 ))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_order_lines_vendor_order",
                     (OrderLines::Table, OrderLines::VendorOrderId),
                     (VendorOrders::Table, VendorOrders::Id),
@@ -265,7 +257,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(OrderHistory::ActorId).uuid().null())
                 .col(ColumnDef::new(OrderHistory::Note).string().null())
                 .col(timestamp(OrderHistory::CreatedAt))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_order_history_order",
                     (OrderHistory::Table, OrderHistory::OrderId),
                     (Orders::Table, Orders::Id),
@@ -310,7 +302,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Payments::ClientSecret).string_len(255).null())
                 .col(timestamp(Payments::CreatedAt))
                 .col(timestamp(Payments::UpdatedAt))
-                .foreign_key(&mut fk(
+                .foreign_key(&mut fk_cascade(
                     "fk_payments_order",
                     (Payments::Table, Payments::OrderId),
                     (Orders::Table, Orders::Id),

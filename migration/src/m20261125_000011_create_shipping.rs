@@ -2,7 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::{pk_uuid, timestamp};
+use crate::{fk_cascade, pk_uuid, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -47,14 +47,6 @@ enum ShippingMethods {
     CreatedAt,
 }
 
-fn cascade(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -79,7 +71,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ShippingZoneAreas::Country).char_len(2).not_null())
                 // ISO 3166-2 subdivision part, upper-case; NULL = the whole country.
                 .col(ColumnDef::new(ShippingZoneAreas::Region).string_len(3).null())
-                .foreign_key(&mut cascade(
+                .foreign_key(&mut fk_cascade(
                     "fk_shipping_zone_areas_zone",
                     (ShippingZoneAreas::Table, ShippingZoneAreas::ZoneId),
                     (ShippingZones::Table, ShippingZones::Id),
@@ -122,12 +114,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ShippingMethods::TaxClass).string_len(32).not_null().default("standard"))
                 .col(ColumnDef::new(ShippingMethods::Active).boolean().not_null().default(true))
                 .col(timestamp(ShippingMethods::CreatedAt))
-                .foreign_key(&mut cascade(
+                .foreign_key(&mut fk_cascade(
                     "fk_shipping_methods_zone",
                     (ShippingMethods::Table, ShippingMethods::ZoneId),
                     (ShippingZones::Table, ShippingZones::Id),
                 ))
-                .foreign_key(&mut cascade(
+                .foreign_key(&mut fk_cascade(
                     "fk_shipping_methods_vendor",
                     (ShippingMethods::Table, ShippingMethods::VendorId),
                     (Vendors::Table, Vendors::Id),

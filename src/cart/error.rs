@@ -1,11 +1,5 @@
 use crate::error::{ErrorCode, RequestError, UserErrorParts};
-
-/// A path to an input field, e.g. `["lines", "0", "quantity"]`.
-pub type FieldPath = Vec<String>;
-
-pub fn path<I: IntoIterator<Item = S>, S: ToString>(parts: I) -> FieldPath {
-    parts.into_iter().map(|p| p.to_string()).collect()
-}
+pub use crate::error::{FieldPath, path};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CartError {

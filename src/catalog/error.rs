@@ -1,12 +1,5 @@
 use crate::error::{ErrorCode, RequestError, UserErrorParts};
-
-/// A path to an input field, e.g. `["variants", "0", "price"]`.
-pub type FieldPath = Vec<String>;
-
-/// Builds a [`FieldPath`] from segments.
-pub fn path<I: IntoIterator<Item = S>, S: ToString>(parts: I) -> FieldPath {
-    parts.into_iter().map(|p| p.to_string()).collect()
-}
+pub use crate::error::{FieldPath, path};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {

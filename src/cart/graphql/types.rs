@@ -239,7 +239,8 @@ impl CartVendorGroup {
     }
 }
 
-/// A cart: what a shopper intends to buy. Its id is its credential for guests: keep it secret.
+/// The cart object; its quote (pricing) is computed once, on first use by any field.
+#[derive(Clone)]
 pub struct Cart {
     model: Arc<model::Cart>,
     quote: Arc<OnceCell<Quote>>,
@@ -257,11 +258,20 @@ impl Cart {
     }
 }
 
-/// One line of a cart.
+/// One line of a cart, with its cart for the shared quote.
 pub struct CartLine {
-    line: model::CartLine,
+    cart: Cart,
     index: usize,
-    quote: Arc<OnceCell<Quote>>,
+}
+
+impl CartLine {
+    fn line(&self) -> &model::CartLine {
+        &self.cart.model.lines[self.index]
+    }
+
+    async fn totals(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&crate::pricing::LineTotals>> {
+        Ok(self.cart.quote(ctx).await?.pricing.lines.iter().find(|l| l.index == self.index))
+    }
 }
 
 /// One line of a cart: a variant, a quantity, and the unit price the buyer saw.
@@ -269,30 +279,34 @@ pub struct CartLine {
 impl CartLine {
     /// Global ID of the line.
     async fn id(&self) -> ID {
-        ids::encode(self.line.id)
+        ids::encode(self.line().id)
     }
     /// Units wanted.
     async fn quantity(&self) -> u32 {
-        self.line.quantity
+        self.line().quantity
     }
     /// The unit price the buyer saw when adding or last updating the line; it is what
     /// checkout charges, and `problems` tells when the catalog price has moved.
     async fn unit_price(&self) -> Money {
-        self.line.unit_price.into()
+        self.line().unit_price.into()
     }
     /// The variant; null if it no longer exists.
     async fn variant(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProductVariant>> {
-        Ok(ctx.loaders().variant_by_id.load_one(self.line.variant_id).await.map_err(|e| internal(&*e))?.map(Into::into))
+        Ok(ctx
+            .loaders()
+            .variant_by_id
+            .load_one(self.line().variant_id)
+            .await
+            .map_err(|e| internal(&*e))?
+            .map(Into::into))
     }
     /// `unitPrice × quantity`; null when the line cannot be priced (variant unavailable).
-    async fn subtotal(&self) -> Option<Money> {
-        let q = self.quote.get()?;
-        q.pricing.lines.iter().find(|l| l.index == self.index).map(|l| l.subtotal.into())
+    async fn subtotal(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+        Ok(self.totals(ctx).await?.map(|l| l.subtotal.into()))
     }
     /// Discounts on this line.
-    async fn discount(&self) -> Option<Money> {
-        let q = self.quote.get()?;
-        q.pricing.lines.iter().find(|l| l.index == self.index).map(|l| l.discount.into())
+    async fn discount(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+        Ok(self.totals(ctx).await?.map(|l| l.discount.into()))
     }
 }
 
@@ -325,15 +339,8 @@ impl Cart {
         self.model.region.as_deref()
     }
     /// Lines in the order they were added.
-    async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CartLine>> {
-        self.quote(ctx).await?;
-        Ok(self
-            .model
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(index, l)| CartLine { line: l.clone(), index, quote: self.quote.clone() })
-            .collect())
+    async fn lines(&self) -> Vec<CartLine> {
+        (0..self.model.lines.len()).map(|index| CartLine { cart: self.clone(), index }).collect()
     }
     /// Total units across lines.
     async fn total_quantity(&self) -> u64 {
