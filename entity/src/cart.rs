@@ -16,6 +16,8 @@ pub struct Model {
     pub discount_codes: Json,
     pub shipping_methods: Json,
     pub completed_order_id: Option<Uuid>,
+    /// Bumped by every write to the cart or its lines (checkout compares it).
+    pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

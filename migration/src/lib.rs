@@ -13,6 +13,7 @@ mod m20261125_000005_create_orders;
 mod m20261125_000010_create_promotions;
 mod m20261125_000011_create_shipping;
 mod m20261125_000012_create_tax;
+mod m20261202_000001_add_cart_version;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_create_promotions::Migration),
             Box::new(m20261125_000011_create_shipping::Migration),
             Box::new(m20261125_000012_create_tax::Migration),
+            Box::new(m20261202_000001_add_cart_version::Migration),
         ]
     }
 }

@@ -27,6 +27,8 @@ pub enum CartError {
     DiscountCodeInvalid { field: FieldPath },
     #[error("this shipping method is not available for this vendor and destination")]
     ShippingMethodUnavailable { field: FieldPath },
+    #[error("the cart kept changing while this was saved; try again")]
+    CartChanged,
     #[error("this cart belongs to another customer")]
     Forbidden,
     #[error("database error")]
@@ -41,6 +43,7 @@ impl ErrorCode for CartError {
         Some(match self {
             CartNotFound => UserErrorParts::new("CART_NOT_FOUND").field(["cartId"]),
             CartCompleted => UserErrorParts::new("CART_COMPLETED").field(["cartId"]),
+            CartChanged => UserErrorParts::new("CART_CHANGED").field(["cartId"]),
             InvalidId { field } => UserErrorParts::new("INVALID_ID").field(field.clone()),
             InvalidQuantity { field, .. } => UserErrorParts::new("INVALID_QUANTITY").field(field.clone()),
             VariantUnavailable { field } => UserErrorParts::new("VARIANT_UNAVAILABLE").field(field.clone()),

@@ -60,8 +60,27 @@ pub struct Cart {
     pub shipping_methods: BTreeMap<VendorId, uuid::Uuid>,
     pub lines: Vec<CartLine>,
     pub completed_order_id: Option<uuid::Uuid>,
+    /// Bumped by every write to the cart or its lines; checkout orders the cart only at the
+    /// version it priced.
+    pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Changes to a cart's own fields (not its lines); `None` leaves a field as it is. Saved in
+/// one statement that sets only these columns, so concurrent changes to different fields all
+/// stick.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CartPatch {
+    pub customer_id: Option<UserId>,
+    pub email: Option<String>,
+    pub country: Option<String>,
+    /// `Some(None)` clears the region.
+    pub region: Option<Option<String>>,
+    pub shipping_address: Option<Address>,
+    pub billing_address: Option<Address>,
+    pub discount_codes: Option<Vec<String>>,
+    pub shipping_methods: Option<BTreeMap<VendorId, uuid::Uuid>>,
 }
 
 impl Cart {

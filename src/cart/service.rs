@@ -9,7 +9,7 @@ use crate::{
     accounts::model::Email,
     cart::{
         error::{CartError, path},
-        model::{Cart, CartLine, CartProblem, CartStatus, merged_quantities},
+        model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, merged_quantities},
         repo,
     },
     catalog::{CatalogService, service::Sellable},
@@ -37,6 +37,36 @@ pub struct BuyerIdentity {
     pub email: Option<String>,
     pub country: Option<String>,
     pub region: Option<String>,
+}
+
+/// How many times a cart write re-reads and retries after a concurrent write to the same cart
+/// before answering `CART_CHANGED`. Each retry means another write succeeded, so it only runs
+/// out under a storm of writes to one cart.
+const MAX_ATTEMPTS: usize = 16;
+
+/// A planned addition to one line: `line.quantity` more units, the line holding at most `bound`
+/// afterwards.
+struct Addition {
+    line: CartLine,
+    /// The line's quantity when the cart was read (0 for a new line).
+    seen: u32,
+    exists: bool,
+    bound: u32,
+    available: u32,
+    /// The request line this addition answers for in errors.
+    index: usize,
+}
+
+impl Addition {
+    /// Why the line cannot take the addition: stock when stock is the tighter bound.
+    fn over_bound(&self, max_per_line: u32) -> CartError {
+        let field = path(["lines", &self.index.to_string(), "quantity"]);
+        if self.available < max_per_line {
+            CartError::InsufficientStock { field, available: self.available }
+        } else {
+            CartError::InvalidQuantity { field, max: max_per_line }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -131,6 +161,7 @@ impl CartService {
             shipping_methods: Default::default(),
             lines: vec![],
             completed_order_id: None,
+            version: 0,
             created_at: now,
             updated_at: now,
         };
@@ -145,71 +176,75 @@ impl CartService {
             }
             return Err(e.into());
         }
-        self.write_plan(&txn, &cart, &planned).await?;
+        self.write_additions(&txn, cart.id, &planned).await?;
         txn.commit().await?;
         self.load_active(rcx, cart.id).await
     }
 
-    /// Checks requested additions against the cart and the catalog; returns the lines to write
-    /// (new ones, or existing ones with a new quantity and a fresh price snapshot).
-    async fn plan_additions(&self, cart: &Cart, adds: &[(VariantId, u32)]) -> Result<Vec<(CartLine, bool)>, CartError> {
+    /// Checks requested additions against the cart and the catalog as read; returns, per
+    /// variant, how many units to add (a line's `quantity`) and the most its line may then hold.
+    /// The write re-checks that bound in the same statement as the increment.
+    async fn plan_additions(&self, cart: &Cart, adds: &[(VariantId, u32)]) -> Result<Vec<Addition>, CartError> {
         let ids: Vec<VariantId> = adds.iter().map(|(v, _)| *v).collect();
         let sellable = self.catalog.sellable(&self.db, &ids).await?;
-        let mut planned: Vec<(CartLine, bool)> = Vec::new();
+        let max = self.limits.max_quantity_per_line;
+        let mut planned: Vec<Addition> = Vec::new();
         for (i, (variant, qty)) in adds.iter().enumerate() {
             self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
             let s = sellable
                 .get(variant)
                 .ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "variantId"]) })?;
-            let (mut line, exists) = match planned.iter().position(|(l, _)| l.variant_id == *variant) {
-                Some(p) => planned.remove(p),
-                None => match cart.lines.iter().find(|l| l.variant_id == *variant) {
-                    Some(l) => (l.clone(), true),
-                    None => (
-                        CartLine {
-                            id: CartLineId::new(),
+            let available = u32::try_from(s.variant.available()).unwrap_or(0);
+            let add = match planned.iter_mut().find(|a| a.line.variant_id == *variant) {
+                Some(a) => a,
+                None => {
+                    let existing = cart.lines.iter().find(|l| l.variant_id == *variant);
+                    planned.push(Addition {
+                        line: CartLine {
+                            id: existing.map_or_else(CartLineId::new, |l| l.id),
                             variant_id: *variant,
                             quantity: 0,
                             unit_price: s.variant.price,
                         },
-                        false,
-                    ),
-                },
+                        seen: existing.map_or(0, |l| l.quantity),
+                        exists: existing.is_some(),
+                        bound: max.min(available),
+                        available,
+                        index: i,
+                    });
+                    planned.last_mut().expect("just pushed")
+                }
             };
-            line.quantity = line.quantity.saturating_add(*qty);
-            line.unit_price = s.variant.price;
-            self.check_quantity(line.quantity, path(["lines", &i.to_string(), "quantity"]))?;
-            let available = u32::try_from(s.variant.available()).unwrap_or(0);
-            if line.quantity > available {
-                return Err(CartError::InsufficientStock {
-                    field: path(["lines", &i.to_string(), "quantity"]),
-                    available,
-                });
+            add.line.quantity = add.line.quantity.saturating_add(*qty);
+            add.index = i;
+            let total = add.seen.saturating_add(add.line.quantity);
+            self.check_quantity(total, path(["lines", &i.to_string(), "quantity"]))?;
+            if total > available {
+                return Err(add.over_bound(max));
             }
-            planned.push((line, exists));
         }
-        let new_lines = planned.iter().filter(|(_, exists)| !exists).count();
+        let new_lines = planned.iter().filter(|a| !a.exists).count();
         if cart.lines.len() + new_lines > self.limits.max_lines_per_cart {
             return Err(CartError::TooManyLines { max: self.limits.max_lines_per_cart });
         }
         Ok(planned)
     }
 
-    async fn write_plan(
+    /// Writes planned additions as increments: the cart's version first (refused when the cart
+    /// is no longer ACTIVE), then one upsert per line. Concurrent additions all count.
+    async fn write_additions(
         &self,
         txn: &impl sea_orm::ConnectionTrait,
-        cart: &Cart,
-        planned: &[(CartLine, bool)],
+        cart: CartId,
+        planned: &[Addition],
     ) -> Result<(), CartError> {
         let now = self.clock.now();
-        if !repo::update_fields(txn, cart, now).await? {
+        if !repo::touch(txn, cart, now).await? {
             return Err(CartError::CartCompleted);
         }
-        for (line, exists) in planned {
-            if *exists {
-                repo::update_line(txn, line, now).await?;
-            } else {
-                repo::insert_line(txn, cart.id, line, now).await?;
+        for add in planned {
+            if !repo::add_to_line(txn, cart, &add.line, add.bound, now).await? {
+                return Err(add.over_bound(self.limits.max_quantity_per_line));
             }
         }
         Ok(())
@@ -230,7 +265,7 @@ impl CartService {
         let cart = self.load_active(rcx, id).await?;
         let planned = self.plan_additions(&cart, &lines).await?;
         let txn = self.db.begin().await?;
-        self.write_plan(&txn, &cart, &planned).await?;
+        self.write_additions(&txn, id, &planned).await?;
         txn.commit().await?;
         self.load_active(rcx, id).await
     }
@@ -272,10 +307,19 @@ impl CartService {
             }
             line.quantity = *qty;
             line.unit_price = s.variant.price;
-            changed.push((line, true));
+            changed.push((i, line));
         }
+        let now = self.clock.now();
         let txn = self.db.begin().await?;
-        self.write_plan(&txn, &cart, &changed).await?;
+        if !repo::touch(&txn, id, now).await? {
+            return Err(CartError::CartCompleted);
+        }
+        for (i, line) in &changed {
+            // Removed meanwhile by a concurrent call.
+            if !repo::set_line(&txn, id, line, now).await? {
+                return Err(CartError::LineNotFound { field: path(["lines", &i.to_string(), "id"]) });
+            }
+        }
         txn.commit().await?;
         self.load_active(rcx, id).await
     }
@@ -296,7 +340,7 @@ impl CartService {
             return Err(CartError::LineNotFound { field: path(["lineIds", &i.to_string()]) });
         }
         let txn = self.db.begin().await?;
-        if !repo::update_fields(&txn, &cart, self.clock.now()).await? {
+        if !repo::touch(&txn, id, self.clock.now()).await? {
             return Err(CartError::CartCompleted);
         }
         repo::delete_lines(&txn, id, &line_ids).await?;
@@ -304,16 +348,10 @@ impl CartService {
         self.load_active(rcx, id).await
     }
 
-    /// Runs `change` on the active cart and saves its fields (not its lines).
-    async fn update_with(
-        &self,
-        rcx: &RequestContext,
-        id: CartId,
-        change: impl FnOnce(&mut Cart) -> Result<(), CartError>,
-    ) -> Result<Cart, CartError> {
-        let mut cart = self.load_active(rcx, id).await?;
-        change(&mut cart)?;
-        if !repo::update_fields(&self.db, &cart, self.clock.now()).await? {
+    /// Saves `patch` on the active cart in one statement (only the patched columns).
+    async fn update_with(&self, rcx: &RequestContext, id: CartId, patch: CartPatch) -> Result<Cart, CartError> {
+        self.load_active(rcx, id).await?;
+        if !repo::update_fields(&self.db, id, &patch, None, self.clock.now()).await? {
             return Err(CartError::CartCompleted);
         }
         self.load_active(rcx, id).await
@@ -339,19 +377,13 @@ impl CartService {
         if b.region.as_deref().is_some_and(|r| r.trim().is_empty() || r.chars().count() > 64) {
             return Err(CartError::Invalid { field: path(["region"]) });
         }
-        self.update_with(rcx, id, |c| {
-            if let Some(e) = email {
-                c.email = Some(e.as_str().to_owned());
-            }
-            if let Some(country) = country {
-                c.country = Some(country);
-            }
-            if let Some(r) = b.region {
-                c.region = Some(r.trim().to_owned());
-            }
-            Ok(())
-        })
-        .await
+        let patch = CartPatch {
+            email: email.map(|e| e.as_str().to_owned()),
+            country,
+            region: b.region.map(|r| Some(r.trim().to_owned())),
+            ..CartPatch::default()
+        };
+        self.update_with(rcx, id, patch).await
     }
 
     /// Replaces the discount codes (upper-cased, de-duplicated). Whether each applies is shown
@@ -377,11 +409,7 @@ impl CartService {
                 normalised.push(c);
             }
         }
-        self.update_with(rcx, id, |cart| {
-            cart.discount_codes = normalised;
-            Ok(())
-        })
-        .await
+        self.update_with(rcx, id, CartPatch { discount_codes: Some(normalised), ..CartPatch::default() }).await
     }
 
     /// Sets the shipping address (validated); the billing address defaults to it.
@@ -402,18 +430,14 @@ impl CartService {
         let billing = billing
             .map(|a| a.normalised().map_err(|p| CartError::Invalid { field: path(["billingAddress", p.0]) }))
             .transpose()?;
-        self.update_with(rcx, id, |c| {
-            if let Some(s) = shipping {
-                c.country = Some(s.country.clone());
-                c.region = s.region.clone();
-                c.shipping_address = Some(s);
-            }
-            if let Some(b) = billing {
-                c.billing_address = Some(b);
-            }
-            Ok(())
-        })
-        .await
+        let mut patch = CartPatch::default();
+        if let Some(s) = shipping {
+            patch.country = Some(s.country.clone());
+            patch.region = Some(s.region.clone());
+            patch.shipping_address = Some(s);
+        }
+        patch.billing_address = billing;
+        self.update_with(rcx, id, patch).await
     }
 
     /// Chooses a shipping method for each listed vendor group (`available` checks a choice).
@@ -434,11 +458,18 @@ impl CartService {
                 });
             }
         }
-        self.update_with(rcx, id, |c| {
-            c.shipping_methods.extend(choices);
-            Ok(())
-        })
-        .await
+        // The choices join those already made: a change computed from a read, so it is saved
+        // only if nobody wrote the cart meanwhile, and retried on a fresh read otherwise.
+        for _ in 0..MAX_ATTEMPTS {
+            let cart = self.load_active(rcx, id).await?;
+            let mut methods = cart.shipping_methods.clone();
+            methods.extend(choices.iter().copied());
+            let patch = CartPatch { shipping_methods: Some(methods), ..CartPatch::default() };
+            if repo::update_fields(&self.db, id, &patch, Some(cart.version), self.clock.now()).await? {
+                return self.load_active(rcx, id).await;
+            }
+        }
+        Err(CartError::CartChanged)
     }
 
     /// Merges a guest cart into the signed-in customer's active cart (or adopts it when the
@@ -452,59 +483,84 @@ impl CartService {
     /// `Unauthenticated` is the caller's job (guarded in GraphQL).
     #[tracing::instrument(name = "cart.merge", skip(self, rcx))]
     pub async fn merge(&self, rcx: &RequestContext, guest_id: CartId) -> Result<Cart, CartError> {
+        for _ in 0..MAX_ATTEMPTS {
+            match self.try_merge(rcx, guest_id).await {
+                Err(CartError::CartChanged) => continue,
+                done => return done,
+            }
+        }
+        Err(CartError::CartChanged)
+    }
+
+    /// One merge attempt; `CartChanged` when either cart was written meanwhile (nothing is
+    /// saved then, and the caller tries again on fresh reads).
+    async fn try_merge(&self, rcx: &RequestContext, guest_id: CartId) -> Result<Cart, CartError> {
         let customer = rcx.viewer.map(|v| v.user_id).ok_or(CartError::Forbidden)?;
         let guest = self.load_active(rcx, guest_id).await?;
         if guest.customer_id == Some(customer) {
             return Ok(guest);
         }
         let Some(target) = repo::active_cart_of(&self.db, customer).await? else {
-            let mut adopted = guest;
-            adopted.customer_id = Some(customer);
-            if !repo::update_fields(&self.db, &adopted, self.clock.now()).await? {
-                return Err(CartError::CartCompleted);
+            let adopt = CartPatch { customer_id: Some(customer), ..CartPatch::default() };
+            if !repo::update_fields(&self.db, guest_id, &adopt, None, self.clock.now()).await? {
+                return Err(CartError::CartChanged);
             }
             return self.load_active(rcx, guest_id).await;
         };
-        let mut mine = self.load_active(rcx, target).await?;
+        let mine = self.load_active(rcx, target).await?;
         let ids: Vec<VariantId> = guest.lines.iter().map(|l| l.variant_id).collect();
         let sellable = self.catalog.sellable(&self.db, &ids).await?;
         let available =
             |v: VariantId| sellable.get(&v).map_or(0, |s| u32::try_from(s.variant.available()).unwrap_or(0));
+        let cap = |v: VariantId| available(v).min(self.limits.max_quantity_per_line);
         let merged = merged_quantities(&mine.lines, &guest.lines, available, self.limits.max_quantity_per_line);
-        let mut planned = Vec::new();
+        let mut room = self.limits.max_lines_per_cart.saturating_sub(mine.lines.len());
+        let mut additions = Vec::new();
         for (variant, quantity) in merged {
             let price = sellable[&variant].variant.price;
-            match mine.lines.iter().find(|l| l.variant_id == variant) {
-                Some(l) => planned.push((CartLine { quantity, unit_price: price, ..l.clone() }, true)),
-                None => planned.push((
-                    CartLine { id: CartLineId::new(), variant_id: variant, quantity, unit_price: price },
-                    false,
-                )),
+            let existing = mine.lines.iter().find(|l| l.variant_id == variant);
+            if existing.is_none() {
+                if room == 0 {
+                    continue;
+                }
+                room -= 1;
             }
+            let seen = existing.map_or(0, |l| l.quantity);
+            let id = existing.map_or_else(CartLineId::new, |l| l.id);
+            additions.push((
+                CartLine { id, variant_id: variant, quantity: quantity - seen, unit_price: price },
+                cap(variant),
+            ));
         }
-        let room = self.limits.max_lines_per_cart.saturating_sub(mine.lines.len());
-        let mut new_count = 0;
-        planned.retain(|(_, exists)| {
-            *exists || {
-                new_count += 1;
-                new_count <= room
-            }
-        });
+        let mut codes = mine.discount_codes.clone();
         for code in &guest.discount_codes {
-            if !mine.discount_codes.contains(code) {
-                mine.discount_codes.push(code.clone());
+            if !codes.contains(code) {
+                codes.push(code.clone());
             }
         }
-        mine.email = mine.email.or(guest.email);
-        mine.country = mine.country.or(guest.country);
-        mine.region = mine.region.or(guest.region);
-        mine.shipping_address = mine.shipping_address.or(guest.shipping_address);
-        mine.billing_address = mine.billing_address.or(guest.billing_address);
+        // Fills in what the customer's cart lacks; saved only at the version read.
+        let patch = CartPatch {
+            customer_id: None,
+            email: mine.email.is_none().then_some(guest.email).flatten(),
+            country: mine.country.is_none().then_some(guest.country).flatten(),
+            region: mine.region.is_none().then_some(guest.region).flatten().map(Some),
+            shipping_address: mine.shipping_address.is_none().then_some(guest.shipping_address).flatten(),
+            billing_address: mine.billing_address.is_none().then_some(guest.billing_address).flatten(),
+            discount_codes: Some(codes),
+            shipping_methods: None,
+        };
+        let now = self.clock.now();
         let txn = self.db.begin().await?;
-        if !repo::finish(&txn, guest_id, CartStatus::Merged, None, self.clock.now()).await? {
-            return Err(CartError::CartCompleted);
+        if !repo::finish(&txn, guest_id, Some(guest.version), CartStatus::Merged, None, now).await?
+            || !repo::update_fields(&txn, target, &patch, Some(mine.version), now).await?
+        {
+            return Err(CartError::CartChanged);
         }
-        self.write_plan(&txn, &mine, &planned).await?;
+        for (line, cap) in &additions {
+            // Over the cap only when the customer added the same variant meanwhile: the merge
+            // then keeps what they added (merging is capped, never refused).
+            repo::add_to_line(&txn, target, line, *cap, now).await?;
+        }
         txn.commit().await?;
         self.load_active(rcx, target).await
     }
@@ -517,14 +573,15 @@ impl CartService {
     }
 
     /// Marks the cart completed by `order_id` inside the checkout's transaction; `false` when
-    /// it was not ACTIVE any more.
+    /// it was not ACTIVE any more or was written after checkout read it at `version`.
     pub async fn complete_in(
         &self,
         conn: &impl sea_orm::ConnectionTrait,
         id: CartId,
+        version: i64,
         order_id: uuid::Uuid,
     ) -> Result<bool, DbErr> {
-        repo::finish(conn, id, CartStatus::Completed, Some(order_id), self.clock.now()).await
+        repo::finish(conn, id, Some(version), CartStatus::Completed, Some(order_id), self.clock.now()).await
     }
 
     /// The cart as stored (no access check), for checkout inside its transaction.

@@ -225,7 +225,10 @@ fn filter_condition(f: &ProductFilter) -> Condition {
     }
     if f.in_stock {
         c = c.add(
-            product::Column::Id.in_subquery(variant_subquery(Condition::all().add(variant::Column::StockOnHand.gt(0)))),
+            product::Column::Id.in_subquery(variant_subquery(
+                Condition::all()
+                    .add(Expr::col(variant::Column::StockOnHand).sub(Expr::col(variant::Column::Reserved)).gt(0)),
+            )),
         );
     }
     for (key, values) in &f.attributes {

@@ -6,6 +6,8 @@ pub enum CheckoutError {
     CartNotFound,
     #[error("this cart has already been checked out")]
     CartCompleted,
+    #[error("the cart changed while it was being checked out; review it and try again")]
+    CartChanged,
     #[error("the cart is empty")]
     CartEmpty,
     #[error("an e-mail address is required")]
@@ -48,6 +50,7 @@ impl ErrorCode for CheckoutError {
         Some(match self {
             CartNotFound => UserErrorParts::new("CART_NOT_FOUND").field(["cartId"]),
             CartCompleted => UserErrorParts::new("CART_COMPLETED").field(["cartId"]),
+            CartChanged => UserErrorParts::new("CART_CHANGED").field(["cartId"]),
             CartEmpty => UserErrorParts::new("CART_EMPTY").field(["cartId"]),
             EmailRequired => UserErrorParts::new("EMAIL_REQUIRED").field(["cart", "email"]),
             ShippingAddressRequired => {

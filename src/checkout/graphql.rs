@@ -23,6 +23,9 @@ user_error_type! {
         CartNotFound,
         /// The cart was already checked out (with another key) or merged.
         CartCompleted,
+        /// The cart was edited (by another request) after it was priced for this checkout;
+        /// nothing was ordered: read the cart again and retry with the same key.
+        CartChanged,
         /// The cart has no lines.
         CartEmpty,
         /// Set an e-mail with `cartBuyerIdentityUpdate`.

@@ -181,7 +181,7 @@ impl CheckoutService {
     /// reservation ends (guest and customer TTLs are configured separately).
     ///
     /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `CartEmpty`, `EmailRequired`,
+    /// `CartNotFound`, `CartCompleted`, `CartChanged`, `CartEmpty`, `EmailRequired`,
     /// `ShippingAddressRequired`, `ShippingMethodRequired`, `PriceChanged`,
     /// `VariantUnavailable`, `InsufficientStock`, `DiscountCodeInvalid`,
     /// `DiscountUsageLimitReached`, `IdempotencyKeyReused`, `InvalidIdempotencyKey`;
@@ -236,9 +236,13 @@ impl CheckoutService {
             }
         }
         self.orders.insert_in(&txn, &order, rcx).await?;
-        if !self.carts.complete_in(&txn, cart_id, order.id.0).await? {
-            // Completed meanwhile by a call with another key: this attempt rolls back whole.
-            return Err(CheckoutError::CartCompleted);
+        if !self.carts.complete_in(&txn, cart_id, cart.version, order.id.0).await? {
+            // Completed meanwhile by a call with another key, or edited since it was priced:
+            // this attempt rolls back whole.
+            drop(txn);
+            let now_active =
+                self.carts.find_in(&self.db, cart_id).await?.is_some_and(|c| c.status == CartStatus::Active);
+            return Err(if now_active { CheckoutError::CartChanged } else { CheckoutError::CartCompleted });
         }
         txn.commit().await?;
         Ok(order)

@@ -205,8 +205,22 @@ async fn cors_allows_only_configured_origins() {
 
 #[tokio::test]
 async fn requests_past_the_deadline_get_503() {
-    // A zero deadline: any request that has to wait for the database runs past it.
-    let app = TestApp::spawn_with(|s| s.server.request_timeout_secs = 0).await;
+    // given: a one-second deadline and the app's only database connection held by the test, so a
+    // request that needs the database cannot finish before the deadline, however fast the
+    // machine is
+    let app = TestApp::spawn_with(|s| {
+        s.server.request_timeout_secs = 1;
+        s.database.max_connections = 1;
+    })
+    .await;
+    let held = sea_orm::TransactionTrait::begin(&app.state.db).await.unwrap();
+
+    // when: a query that reads the database
     let r = app.client.post(app.url("/graphql")).json(&json!({ "query": QUERY })).send().await.unwrap();
+
+    // then: 503 at the deadline; the same query succeeds once the connection is free
     assert_eq!(r.status(), 503);
+    drop(held);
+    let r = app.client.post(app.url("/graphql")).json(&json!({ "query": QUERY })).send().await.unwrap();
+    assert_eq!(r.status(), 200);
 }

@@ -27,6 +27,9 @@ user_error_type! {
         CartNotFound,
         /// The cart was checked out or merged and can no longer change.
         CartCompleted,
+        /// The cart kept being changed by other requests while this one saved; read it and try
+        /// again.
+        CartChanged,
         /// The ID is malformed or of the wrong type.
         InvalidId,
         /// Quantities are 1 to the per-line maximum (999 by default).

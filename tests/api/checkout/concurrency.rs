@@ -111,7 +111,7 @@ async fn sample_available(
     (lowest, samples)
 }
 
-async fn instances() -> (TestApp, Option<TestApp>) {
+pub async fn instances() -> (TestApp, Option<TestApp>) {
     let app = TestApp::spawn().await;
     let second =
         if app.database_url.starts_with("postgres") { Some(TestApp::spawn_on(&app.database_url).await) } else { None };

@@ -2,6 +2,7 @@
 //! concurrency. Fixtures go through the API as staff; carts for the concurrency runs are
 //! prepared through the services (the same rules, fewer round trips).
 
+mod cart_races;
 mod carts;
 mod complete;
 pub mod concurrency;

