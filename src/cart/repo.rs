@@ -159,14 +159,7 @@ pub async fn update_fields(
 /// whether the cart was still ACTIVE. Run it first in a transaction that writes lines: on
 /// PostgreSQL it takes the cart's row lock, so line writes and checkout queue on one row.
 pub async fn touch(db: &impl ConnectionTrait, id: CartId, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let res = cart::Entity::update_many()
-        .col_expr(cart::Column::Version, Expr::col(cart::Column::Version).add(1))
-        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
-        .filter(cart::Column::Id.eq(id.uuid()))
-        .filter(cart::Column::Status.eq(CartStatus::Active.as_str()))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
+    update_fields(db, id, &CartPatch::default(), None, now).await
 }
 
 /// Moves an ACTIVE cart to `status` (COMPLETED with its order, or MERGED); returns whether it
