@@ -139,9 +139,9 @@ impl Default for ShopSettings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CheckoutSettings {
-    /// Most units of one variant in a cart line.
+    /// Most units of one variant in a cart line (at most 10,000).
     pub max_quantity_per_line: u32,
-    /// Most lines in one cart.
+    /// Most lines in one cart (at most 1,000).
     pub max_lines_per_cart: usize,
     /// How long a guest's unpaid order holds its stock.
     pub guest_reservation_secs: u64,
@@ -265,6 +265,11 @@ impl Settings {
         self.auth.access_token_ttl_secs = self.auth.access_token_ttl_secs.clamp(1, 900);
         self.auth.max_concurrent_hashes = self.auth.max_concurrent_hashes.max(1);
         self.graphql.max_batch = self.graphql.max_batch.max(1);
+        // Cart sizes are bounded so that the largest cart's totals fit in minor units
+        // (`pricing::MAX_LINES`).
+        self.checkout.max_lines_per_cart = self.checkout.max_lines_per_cart.clamp(1, crate::pricing::MAX_LINES);
+        self.checkout.max_quantity_per_line =
+            self.checkout.max_quantity_per_line.clamp(1, crate::pricing::MAX_QUANTITY);
         self
     }
 
@@ -292,6 +297,16 @@ mod tests {
         s.database.url = Some(Secret::new("postgres://u:pw@h/db"));
         let printed = format!("{s:?} {}", serde_json::to_string(&s).unwrap());
         assert!(!printed.contains("super-secret") && !printed.contains("pw@h"));
+    }
+
+    #[test]
+    fn cart_sizes_are_capped_so_totals_fit_minor_units() {
+        let mut s = Settings::default();
+        s.checkout.max_lines_per_cart = 1_000_000;
+        s.checkout.max_quantity_per_line = u32::MAX;
+        let s = s.normalised();
+        assert_eq!(s.checkout.max_lines_per_cart, crate::pricing::MAX_LINES);
+        assert_eq!(s.checkout.max_quantity_per_line, crate::pricing::MAX_QUANTITY);
     }
 
     #[test]

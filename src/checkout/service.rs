@@ -72,10 +72,17 @@ pub struct CheckoutService {
     prices_include_tax: bool,
 }
 
-fn snapshot(lines: &[pricing::TaxLine]) -> Vec<TaxLineSnapshot> {
+/// An amount in minor units. Within the documented bounds (`shared::money::MAX_PRICE_MINOR`,
+/// `pricing::MAX_LINES`, `pricing::MAX_QUANTITY`) every amount fits; failing loudly here is
+/// the guard against a bound being lifted, never a silent zero.
+fn minor(m: Money) -> Result<i64, CheckoutError> {
+    m.to_minor().map_err(|_| pricing::PricingError::Overflow.into())
+}
+
+fn snapshot(lines: &[pricing::TaxLine]) -> Result<Vec<TaxLineSnapshot>, CheckoutError> {
     lines
         .iter()
-        .map(|x| TaxLineSnapshot { name: x.name.clone(), rate: x.rate, amount_minor: x.amount.to_minor().unwrap_or(0) })
+        .map(|x| Ok(TaxLineSnapshot { name: x.name.clone(), rate: x.rate, amount_minor: minor(x.amount)? }))
         .collect()
 }
 
@@ -354,7 +361,7 @@ impl CheckoutService {
                 shipping_method_name: method.map(|m| m.name.clone()),
                 shipping: v.shipping,
                 shipping_tax: ship.map_or(Money::from_minor(0, cart.currency), |s| s.tax),
-                shipping_tax_lines: ship.map(|s| snapshot(&s.tax_lines)).unwrap_or_default(),
+                shipping_tax_lines: ship.map(|s| snapshot(&s.tax_lines)).transpose()?.unwrap_or_default(),
                 subtotal: v.subtotal,
                 discount: v.discounts,
                 tax: v.tax,
@@ -382,15 +389,7 @@ impl CheckoutService {
                 discount: t.discount,
                 tax: t.tax,
                 total: t.total,
-                tax_lines: t
-                    .tax_lines
-                    .iter()
-                    .map(|x| TaxLineSnapshot {
-                        name: x.name.clone(),
-                        rate: x.rate,
-                        amount_minor: x.amount.to_minor().unwrap_or(0),
-                    })
-                    .collect(),
+                tax_lines: snapshot(&t.tax_lines)?,
                 position: u32::try_from(position).unwrap_or(0),
             });
         }
@@ -412,12 +411,14 @@ impl CheckoutService {
             discounts: p
                 .applied_discounts
                 .iter()
-                .map(|d| OrderDiscount {
-                    discount_id: d.discount_id,
-                    code: d.code.clone(),
-                    amount_minor: d.amount.to_minor().unwrap_or(0),
+                .map(|d| {
+                    Ok(OrderDiscount {
+                        discount_id: d.discount_id,
+                        code: d.code.clone(),
+                        amount_minor: minor(d.amount)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, CheckoutError>>()?,
             cart_id: cart.id.0,
             reserved_until: now + Duration::seconds(i64::try_from(ttl).unwrap_or(900)),
             created_at: now,

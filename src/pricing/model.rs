@@ -14,6 +14,15 @@ pub type TaxClass = String;
 /// The tax class used when a product names none.
 pub const DEFAULT_TAX_CLASS: &str = "standard";
 
+/// The most lines a cart may be configured to hold (`checkout.max_lines_per_cart` is clamped to
+/// it). With [`MAX_QUANTITY`] and `shared::money::MAX_PRICE_MINOR` it bounds every total below
+/// `i64::MAX` minor units.
+pub const MAX_LINES: usize = 1_000;
+
+/// The most units a cart line may be configured to hold (`checkout.max_quantity_per_line` is
+/// clamped to it).
+pub const MAX_QUANTITY: u32 = 10_000;
+
 /// One cart line as pricing sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineInput {

@@ -108,7 +108,7 @@ impl PromotionService {
         Money::parse_price(amount, self.currency).map_err(|e| match e {
             MoneyError::Negative => invalid(&[field], "amounts cannot be negative"),
             MoneyError::TooPrecise => invalid(&[field], "the amount has more decimals than the shop currency allows"),
-            _ => invalid(&[field], "the amount is out of range"),
+            _ => invalid(&[field], "amounts are at most 1,000,000,000.00 (100,000,000,000 minor units)"),
         })
     }
 

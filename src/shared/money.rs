@@ -44,6 +44,13 @@ impl FromStr for Currency {
     }
 }
 
+/// The largest price a person may enter (a unit price, a shipping rate, a discount amount), in
+/// minor units: 1,000,000,000.00 in a two-decimal currency. With at most
+/// [`crate::pricing::MAX_LINES`] lines of [`crate::pricing::MAX_QUANTITY`] units, the largest
+/// cart (1,000 × 10,000 × 10^11 = 10^18 minor units), its shipping and a 100 % tax on both stay
+/// below `i64::MAX` (about 9.2 × 10^18), so every total fits the database's minor units.
+pub const MAX_PRICE_MINOR: i64 = 100_000_000_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     #[error("unknown currency code")]
@@ -56,6 +63,8 @@ pub enum MoneyError {
     TooPrecise,
     #[error("amount is too large")]
     Overflow,
+    #[error("prices are at most 100,000,000,000 minor units (1,000,000,000.00 in a two-decimal currency)")]
+    AboveMaximum,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +81,8 @@ impl Money {
         Self { amount, currency }
     }
 
-    /// A price as entered by a person: non-negative and no more precise than the currency.
+    /// A price as entered by a person: non-negative, no more precise than the currency and at
+    /// most [`MAX_PRICE_MINOR`] minor units.
     pub fn parse_price(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(MoneyError::Negative);
@@ -80,9 +90,10 @@ impl Money {
         if amount.normalize().scale() > currency.exponent() {
             return Err(MoneyError::TooPrecise);
         }
-        let money = Self::new(amount, currency);
-        money.to_minor()?;
-        Ok(money)
+        if amount > Self::from_minor(MAX_PRICE_MINOR, currency).amount {
+            return Err(MoneyError::AboveMaximum);
+        }
+        Ok(Self::new(amount, currency))
     }
 
     pub fn from_minor(minor: i64, currency: Currency) -> Self {
@@ -137,6 +148,16 @@ mod tests {
         assert_eq!(Money::parse_price(d("1.5"), Currency::parse("JPY").unwrap()), Err(MoneyError::TooPrecise));
         assert!(Money::parse_price(d("1.50"), Currency::USD).is_ok());
         assert!(Money::parse_price(d("1.500"), Currency::USD).is_ok(), "trailing zeros are not precision");
+    }
+
+    #[test]
+    fn prices_are_bounded_in_minor_units() {
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(Money::parse_price(d("1000000000.00"), Currency::USD).unwrap().to_minor(), Ok(MAX_PRICE_MINOR));
+        assert_eq!(Money::parse_price(d("1000000000.01"), Currency::USD), Err(MoneyError::AboveMaximum));
+        assert_eq!(Money::parse_price(d("100000000000"), jpy).unwrap().to_minor(), Ok(MAX_PRICE_MINOR));
+        assert_eq!(Money::parse_price(d("100000000001"), jpy), Err(MoneyError::AboveMaximum));
+        assert_eq!(Money::parse_price(Decimal::MAX, Currency::USD), Err(MoneyError::AboveMaximum));
     }
 
     #[test]

@@ -108,7 +108,7 @@ impl ShippingService {
         Money::parse_price(amount, self.currency).map_err(|e| match e {
             MoneyError::Negative => invalid(field, "prices cannot be negative"),
             MoneyError::TooPrecise => invalid(field, "the price has more decimals than the shop currency allows"),
-            _ => invalid(field, "the price is out of range"),
+            _ => invalid(field, "prices are at most 1,000,000,000.00 (100,000,000,000 minor units)"),
         })
     }
 

@@ -60,7 +60,8 @@ pub struct ProductVariantCreateInput {
     pub title: Option<String>,
     /// Option values, e.g. `[{name: "Size", value: "M"}]`.
     pub options: Option<Vec<SelectedOptionInput>>,
-    /// Unit price in the shop currency, no more precise than the currency allows.
+    /// Unit price in the shop currency, no more precise than the currency allows and at most
+    /// 100,000,000,000 minor units (1,000,000,000.00 in a two-decimal currency).
     pub price: Decimal,
     /// Reference price shown struck through.
     pub compare_at_price: Option<Decimal>,
@@ -82,7 +83,7 @@ pub struct ProductVariantUpdateInput {
     pub title: Option<String>,
     /// New option values (replace the old ones).
     pub options: Option<Vec<SelectedOptionInput>>,
-    /// New unit price.
+    /// New unit price (bounds as on create).
     pub price: Option<Decimal>,
     /// New reference price; set `clearCompareAtPrice` to remove it.
     pub compare_at_price: Option<Decimal>,

@@ -22,7 +22,7 @@ use crate::{
     context::RequestContext,
     shared::{
         ids::{CategoryId, ProductId, StockMovementId, VariantId, VendorId},
-        money::{Currency, Money, MoneyError},
+        money::{Currency, MAX_PRICE_MINOR, Money, MoneyError},
         pagination::{Page, PageRequest},
         text::{Sku, Slug, required_text},
     },
@@ -106,7 +106,10 @@ fn price(amount: Decimal, currency: Currency, field: FieldPath) -> Result<Money,
     Money::parse_price(amount, currency).map_err(|e| match e {
         MoneyError::Negative => CatalogError::NegativePrice { field },
         MoneyError::TooPrecise => CatalogError::PriceTooPrecise { field },
-        _ => CatalogError::Invalid { field, message: "the amount is out of range" },
+        _ => CatalogError::Invalid {
+            field,
+            message: "prices are at most 1,000,000,000.00 (100,000,000,000 minor units)",
+        },
     })
 }
 
@@ -232,7 +235,12 @@ impl CatalogService {
         q: &ProductQuery,
         all_categories: Option<&[Category]>,
     ) -> Result<ProductFilter, CatalogError> {
+        // A bound above every possible price matches all prices (max) or none (min).
+        let highest = Money::from_minor(MAX_PRICE_MINOR, self.currency).amount();
         let minor = |d: Decimal, f: &str| {
+            if d > highest {
+                return Ok(MAX_PRICE_MINOR + 1);
+            }
             price(d, self.currency, path([f])).and_then(|m| {
                 m.to_minor().map_err(|_| CatalogError::Invalid { field: path([f]), message: "out of range" })
             })

@@ -4,6 +4,7 @@
 use proptest::{collection::vec, option, prelude::*};
 
 use super::*;
+use crate::shared::money::MAX_PRICE_MINOR;
 
 const VENDORS: u128 = 3;
 const PRODUCTS: u128 = 6;
@@ -194,6 +195,74 @@ fn check_discounts(input: &PricingInput, r: &PricingResult) -> Result<(), TestCa
     }
     prop_assert_eq!(r.discounts.amount(), total_of(r.applied_discounts.iter().map(|a| &a.amount)));
     Ok(())
+}
+
+/// Every amount of `r` converts to minor units (what the database and Stripe store).
+fn check_minor_units(r: &PricingResult) -> Result<(), TestCaseError> {
+    let mut all: Vec<&Money> = vec![&r.subtotal, &r.discounts, &r.shipping, &r.tax, &r.total];
+    all.extend(r.lines.iter().flat_map(|l| [&l.subtotal, &l.discount, &l.tax, &l.total]));
+    all.extend(r.shipping_lines.iter().flat_map(|s| [&s.price, &s.tax, &s.total]));
+    all.extend(r.vendors.iter().flat_map(|v| [&v.subtotal, &v.discounts, &v.shipping, &v.tax, &v.total]));
+    for m in all {
+        prop_assert!(m.to_minor().is_ok(), "{:?} does not fit minor units", m);
+    }
+    Ok(())
+}
+
+/// Carts at the documented bounds: up to `MAX_LINES` lines of up to `MAX_QUANTITY` units at
+/// up to `MAX_PRICE_MINOR`, shipping at the maximum price, tax up to 100 %, in a two- and a
+/// zero-decimal currency.
+fn bounded_input() -> impl Strategy<Value = PricingInput> {
+    let line = (1..=VENDORS, MAX_PRICE_MINOR / 2..=MAX_PRICE_MINOR, MAX_QUANTITY / 2..=MAX_QUANTITY);
+    (currency(), vec(line, 1..=MAX_LINES), 0..=10_000i64, any::<bool>()).prop_map(
+        |(currency, lines, rate_bp, prices_include_tax)| PricingInput {
+            currency,
+            prices_include_tax,
+            lines: lines
+                .into_iter()
+                .enumerate()
+                .map(|(index, (vendor_n, minor, quantity))| LineInput {
+                    vendor_id: vendor(vendor_n),
+                    ..super::line(index, Money::from_minor(minor, currency), quantity)
+                })
+                .collect(),
+            shipping: (1..=VENDORS)
+                .map(|n| shipping(vendor(n), Money::from_minor(MAX_PRICE_MINOR, currency), DEFAULT_TAX_CLASS))
+                .collect(),
+            discounts: Vec::new(),
+            tax_rates: vec![tax_rate(DEFAULT_TAX_CLASS, &Decimal::new(rate_bp, 4).to_string())],
+        },
+    )
+}
+
+#[test]
+fn compute_the_largest_cart_fits_minor_units() {
+    // every line at every bound, tax of 100 % on top
+    let currency = Currency::USD;
+    let input = PricingInput {
+        lines: (0..MAX_LINES)
+            .map(|i| super::line(i, Money::from_minor(MAX_PRICE_MINOR, currency), MAX_QUANTITY))
+            .collect(),
+        shipping: vec![shipping(vendor(1), Money::from_minor(MAX_PRICE_MINOR, currency), DEFAULT_TAX_CLASS)],
+        tax_rates: vec![tax_rate(DEFAULT_TAX_CLASS, "1")],
+        ..super::cart(Vec::new())
+    };
+    let r = compute(&input).expect("the largest cart prices");
+    check_minor_units(&r).unwrap();
+    assert_eq!(r.subtotal.to_minor(), Ok(MAX_PRICE_MINOR * i64::from(MAX_QUANTITY) * MAX_LINES as i64));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn compute_carts_within_the_bounds_fit_minor_units(input in bounded_input()) {
+        let result = compute(&input);
+        prop_assert!(result.is_ok(), "{:?}", result.err());
+        let result = result.unwrap();
+        check_minor_units(&result)?;
+        check_totals(&input, &result)?;
+    }
 }
 
 proptest! {

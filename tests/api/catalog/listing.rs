@@ -178,6 +178,9 @@ async fn products_filtered_by_price_range_match_any_variant_within_inclusive_bou
         (json!({ "min": "12.00", "max": "12.00" }), vec!["Ceramic Mug"]),
         (json!({ "min": "60.01" }), vec![]),
         (json!({}), vec!["Linen Shirt", "Cotton Shirt", "Chino Trousers", "Ceramic Mug"]),
+        // bounds above the largest possible price are not errors: they match all or nothing
+        (json!({ "max": "99999999999999" }), vec!["Linen Shirt", "Cotton Shirt", "Chino Trousers", "Ceramic Mug"]),
+        (json!({ "min": "99999999999999" }), vec![]),
     ];
 
     for (price, expected) in cases {

@@ -223,6 +223,18 @@ async fn product_create_with_bad_input_returns_the_code_and_field_and_writes_not
             field(&["variants", "0", "price"]),
         ),
         (
+            "price above the maximum (100,000,000,000 minor units)",
+            with(&["variants", "0", "price"], json!("1000000000.01")),
+            "INVALID",
+            field(&["variants", "0", "price"]),
+        ),
+        (
+            "price far above the maximum",
+            with(&["variants", "0", "price"], json!("79228162514264337593543950335")),
+            "INVALID",
+            field(&["variants", "0", "price"]),
+        ),
+        (
             "unknown category",
             with(&["categoryIds"], json!([super::unknown_id("Category")])),
             "NOT_FOUND",

@@ -129,6 +129,7 @@ async fn discount_create_with_bad_input_returns_user_errors_and_writes_nothing()
         (json!({ "code": "PREC1", "percentage": "12.345" }), "INVALID", vec!["percentage"]),
         (json!({ "code": "NEG1", "amount": "-1" }), "INVALID", vec!["amount"]),
         (json!({ "code": "CENTS1", "amount": "1.005" }), "INVALID", vec!["amount"]),
+        (json!({ "code": "HUGE1", "amount": "1000000000.01" }), "INVALID", vec!["amount"]),
         (json!({ "code": "MIN1", "percentage": "10", "minSubtotal": "1.001" }), "INVALID", vec!["minSubtotal"]),
         (
             json!({ "code": "DATES1", "percentage": "10", "startsAt": "2026-02-01T00:00:00Z", "endsAt": "2026-01-01T00:00:00Z" }),

@@ -230,6 +230,7 @@ async fn shipping_method_create_with_bad_input_returns_user_errors_and_writes_no
         (base(json!({ "flatRate": null })), "REQUIRED", vec!["flatRate"]),
         (base(json!({ "weightTiers": [{ "price": "1" }] })), "INVALID", vec!["weightTiers"]),
         (base(json!({ "flatRate": "-1" })), "INVALID", vec!["flatRate"]),
+        (base(json!({ "flatRate": "1000000000.01" })), "INVALID", vec!["flatRate"]),
         (base(json!({ "flatRate": "1.001" })), "INVALID", vec!["flatRate"]),
         (base(json!({ "freeOver": "-5" })), "INVALID", vec!["freeOver"]),
         (base(json!({ "taxClass": "not a class" })), "INVALID", vec!["taxClass"]),
