@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::shared::{
     address::Address,
-    ids::{CartId, CartLineId, UserId, VariantId, VendorId},
+    ids::{CartId, CartLineId, OrderId, ShippingMethodId, UserId, VariantId, VendorId},
     money::{Currency, Money},
 };
 
@@ -57,9 +57,9 @@ pub struct Cart {
     /// Codes as entered (upper-cased), in entry order.
     pub discount_codes: Vec<String>,
     /// The shipping method chosen for each vendor's group of lines.
-    pub shipping_methods: BTreeMap<VendorId, uuid::Uuid>,
+    pub shipping_methods: BTreeMap<VendorId, ShippingMethodId>,
     pub lines: Vec<CartLine>,
-    pub completed_order_id: Option<uuid::Uuid>,
+    pub completed_order_id: Option<OrderId>,
     /// Bumped by every write to the cart or its lines; checkout orders the cart only at the
     /// version it priced.
     pub version: i64,
@@ -80,7 +80,7 @@ pub struct CartPatch {
     pub shipping_address: Option<Address>,
     pub billing_address: Option<Address>,
     pub discount_codes: Option<Vec<String>>,
-    pub shipping_methods: Option<BTreeMap<VendorId, uuid::Uuid>>,
+    pub shipping_methods: Option<BTreeMap<VendorId, ShippingMethodId>>,
 }
 
 impl Cart {

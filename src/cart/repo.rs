@@ -14,7 +14,7 @@ use crate::{
     cart::model::{Cart, CartLine, CartPatch, CartStatus},
     shared::{
         address::Address,
-        ids::{CartId, CartLineId, TypedId, UserId, VariantId, VendorId},
+        ids::{CartId, CartLineId, OrderId, ShippingMethodId, TypedId, UserId, VariantId, VendorId},
         money::{Currency, Money},
     },
 };
@@ -45,7 +45,7 @@ fn to_cart(m: cart::Model, lines: Vec<cart_line::Model>) -> Result<Cart, DbErr> 
         shipping_address: m.shipping_address.map(|a| from_json::<Address>(a, "address")).transpose()?,
         billing_address: m.billing_address.map(|a| from_json::<Address>(a, "address")).transpose()?,
         discount_codes: from_json(m.discount_codes, "discount codes")?,
-        shipping_methods: methods.into_iter().map(|(k, v)| (VendorId(k), v)).collect(),
+        shipping_methods: methods.into_iter().map(|(k, v)| (VendorId(k), ShippingMethodId(v))).collect(),
         lines: lines
             .into_iter()
             .map(|l| CartLine {
@@ -55,15 +55,15 @@ fn to_cart(m: cart::Model, lines: Vec<cart_line::Model>) -> Result<Cart, DbErr> 
                 unit_price: Money::from_minor(l.unit_price_minor, currency),
             })
             .collect(),
-        completed_order_id: m.completed_order_id,
+        completed_order_id: m.completed_order_id.map(OrderId),
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
 }
 
-fn methods_json(methods: &BTreeMap<VendorId, uuid::Uuid>) -> Result<serde_json::Value, DbErr> {
-    json(&methods.iter().map(|(k, v)| (k.uuid(), *v)).collect::<BTreeMap<_, _>>())
+fn methods_json(methods: &BTreeMap<VendorId, ShippingMethodId>) -> Result<serde_json::Value, DbErr> {
+    json(&methods.iter().map(|(k, v)| (k.uuid(), v.uuid())).collect::<BTreeMap<_, _>>())
 }
 
 pub async fn insert_cart(db: &impl ConnectionTrait, c: &Cart) -> Result<(), DbErr> {
@@ -170,12 +170,12 @@ pub async fn finish(
     id: CartId,
     version: Option<i64>,
     status: CartStatus,
-    order_id: Option<uuid::Uuid>,
+    order_id: Option<OrderId>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let mut update = cart::Entity::update_many()
         .col_expr(cart::Column::Status, Expr::value(status.as_str()))
-        .col_expr(cart::Column::CompletedOrderId, Expr::value(order_id))
+        .col_expr(cart::Column::CompletedOrderId, Expr::value(order_id.map(|o| o.uuid())))
         .col_expr(cart::Column::Version, Expr::col(cart::Column::Version).add(1))
         .col_expr(cart::Column::UpdatedAt, Expr::value(now))
         .filter(cart::Column::Id.eq(id.uuid()))

@@ -18,7 +18,7 @@ use crate::{
     shared::{
         address::{Address, country_code},
         clock::SharedClock,
-        ids::{CartId, CartLineId, VariantId, VendorId},
+        ids::{CartId, CartLineId, OrderId, ShippingMethodId, VariantId, VendorId},
         money::Currency,
     },
 };
@@ -448,8 +448,8 @@ impl CartService {
         &self,
         rcx: &RequestContext,
         id: CartId,
-        choices: Vec<(VendorId, uuid::Uuid)>,
-        available: &HashMap<VendorId, Vec<uuid::Uuid>>,
+        choices: Vec<(VendorId, ShippingMethodId)>,
+        available: &HashMap<VendorId, Vec<ShippingMethodId>>,
     ) -> Result<Cart, CartError> {
         for (i, (vendor, method)) in choices.iter().enumerate() {
             if !available.get(vendor).is_some_and(|m| m.contains(method)) {
@@ -579,7 +579,7 @@ impl CartService {
         conn: &impl sea_orm::ConnectionTrait,
         id: CartId,
         version: i64,
-        order_id: uuid::Uuid,
+        order_id: OrderId,
     ) -> Result<bool, DbErr> {
         repo::finish(conn, id, Some(version), CartStatus::Completed, Some(order_id), self.clock.now()).await
     }

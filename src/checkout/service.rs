@@ -26,7 +26,7 @@ use crate::{
     promotions::{CodeProblem, PromotionError, PromotionService},
     shared::{
         clock::SharedClock,
-        ids::{CartId, OrderId, OrderLineId, VariantId, VendorId, VendorOrderId},
+        ids::{CartId, OrderId, OrderLineId, ShippingMethodId, VariantId, VendorId, VendorOrderId},
         money::Money,
     },
     shipping::ShippingService,
@@ -232,7 +232,7 @@ impl CheckoutService {
         let customer = customer_key(&cart);
         for applied in &quote.pricing.applied_discounts {
             if let Err(e) =
-                self.promotions.redeem_in(&txn, applied.discount_id, order.id.0, customer.as_deref(), now).await
+                self.promotions.redeem_in(&txn, applied.discount_id, order.id, customer.as_deref(), now).await
             {
                 let index =
                     applied.code.as_ref().and_then(|c| cart.discount_codes.iter().position(|x| x == c)).unwrap_or(0);
@@ -243,7 +243,7 @@ impl CheckoutService {
             }
         }
         self.orders.insert_in(&txn, &order, rcx).await?;
-        if !self.carts.complete_in(&txn, cart_id, cart.version, order.id.0).await? {
+        if !self.carts.complete_in(&txn, cart_id, cart.version, order.id).await? {
             // Completed meanwhile by a call with another key, or edited since it was priced:
             // this attempt rolls back whole.
             drop(txn);
@@ -282,10 +282,10 @@ impl CheckoutService {
         &self,
         rcx: &RequestContext,
         cart_id: CartId,
-        choices: Vec<(VendorId, uuid::Uuid)>,
+        choices: Vec<(VendorId, ShippingMethodId)>,
     ) -> Result<Cart, crate::cart::CartError> {
         let cart = self.carts.get(rcx, cart_id).await?.ok_or(crate::cart::CartError::CartNotFound)?;
-        let mut available: HashMap<VendorId, Vec<uuid::Uuid>> = HashMap::new();
+        let mut available: HashMap<VendorId, Vec<ShippingMethodId>> = HashMap::new();
         if let Some((country, region)) = cart.destination() {
             for (vendor, _) in &choices {
                 let methods = self.shipping.methods_for(&self.db, &country, region.as_deref(), *vendor).await?;
@@ -419,7 +419,7 @@ impl CheckoutService {
                     })
                 })
                 .collect::<Result<_, CheckoutError>>()?,
-            cart_id: cart.id.0,
+            cart_id: cart.id,
             reserved_until: now + Duration::seconds(i64::try_from(ttl).unwrap_or(900)),
             created_at: now,
             updated_at: now,

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::shared::{
     address::Address,
-    ids::{OrderId, OrderLineId, ProductId, UserId, VariantId, VendorId, VendorOrderId},
+    ids::{
+        CartId, DiscountId, OrderId, OrderLineId, ProductId, ShippingMethodId, UserId, VariantId, VendorId,
+        VendorOrderId,
+    },
     money::{Currency, Money},
 };
 
@@ -128,7 +131,7 @@ pub struct TaxLineSnapshot {
 /// A discount applied to the order, kept for display and for releasing its usage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDiscount {
-    pub discount_id: uuid::Uuid,
+    pub discount_id: DiscountId,
     pub code: Option<String>,
     pub amount_minor: i64,
 }
@@ -157,7 +160,7 @@ pub struct OrderLine {
 pub struct VendorOrder {
     pub id: VendorOrderId,
     pub vendor_id: VendorId,
-    pub shipping_method_id: Option<uuid::Uuid>,
+    pub shipping_method_id: Option<ShippingMethodId>,
     pub shipping_method_name: Option<String>,
     pub shipping: Money,
     pub shipping_tax: Money,
@@ -186,7 +189,7 @@ pub struct Order {
     pub shipping_address: Option<Address>,
     pub billing_address: Option<Address>,
     pub discounts: Vec<OrderDiscount>,
-    pub cart_id: uuid::Uuid,
+    pub cart_id: CartId,
     pub reserved_until: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -13,7 +13,10 @@ use crate::{
     orders::model::{ActorKind, HistoryEntry, Order, OrderFilter, OrderLine, OrderStatus, VendorOrder},
     shared::{
         address::Address,
-        ids::{OrderId, OrderLineId, ProductId, TypedId, UserId, VariantId, VendorId, VendorOrderId},
+        ids::{
+            CartId, OrderId, OrderLineId, ProductId, ShippingMethodId, TypedId, UserId, VariantId, VendorId,
+            VendorOrderId,
+        },
         money::{Currency, Money},
         pagination::{Cursor, Page, PageRequest},
     },
@@ -48,7 +51,7 @@ pub async fn insert(db: &impl ConnectionTrait, o: &Order) -> Result<(), DbErr> {
         shipping_address: Set(json(&o.shipping_address)?),
         billing_address: Set(json(&o.billing_address)?),
         discounts: Set(json(&o.discounts)?),
-        cart_id: Set(o.cart_id),
+        cart_id: Set(o.cart_id.uuid()),
         reserved_until: Set(o.reserved_until),
         created_at: Set(o.created_at),
         updated_at: Set(o.updated_at),
@@ -64,7 +67,7 @@ pub async fn insert(db: &impl ConnectionTrait, o: &Order) -> Result<(), DbErr> {
                     id: Set(v.id.uuid()),
                     order_id: Set(o.id.uuid()),
                     vendor_id: Set(v.vendor_id.uuid()),
-                    shipping_method_id: Set(v.shipping_method_id),
+                    shipping_method_id: Set(v.shipping_method_id.map(|m| m.uuid())),
                     shipping_method_name: Set(v.shipping_method_name.clone()),
                     shipping_minor: Set(minor(v.shipping)?),
                     shipping_tax_minor: Set(minor(v.shipping_tax)?),
@@ -130,7 +133,7 @@ fn to_order(m: order::Model, vos: Vec<vendor_order::Model>, lines: Vec<order_lin
         billing_address: serde_json::from_value::<Option<Address>>(m.billing_address)
             .map_err(|_| corrupt("address"))?,
         discounts: serde_json::from_value(m.discounts).map_err(|_| corrupt("discounts"))?,
-        cart_id: m.cart_id,
+        cart_id: CartId(m.cart_id),
         reserved_until: m.reserved_until,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -140,7 +143,7 @@ fn to_order(m: order::Model, vos: Vec<vendor_order::Model>, lines: Vec<order_lin
                 Ok(VendorOrder {
                     id: VendorOrderId(v.id),
                     vendor_id: VendorId(v.vendor_id),
-                    shipping_method_id: v.shipping_method_id,
+                    shipping_method_id: v.shipping_method_id.map(ShippingMethodId),
                     shipping_method_name: v.shipping_method_name,
                     shipping: money(v.shipping_minor),
                     shipping_tax: money(v.shipping_tax_minor),

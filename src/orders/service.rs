@@ -160,7 +160,7 @@ impl OrderService {
                 self.catalog.release_in(conn, l.variant_id, unshipped).await?;
             }
         }
-        self.promotions.release_in(conn, order.id.0, self.clock.now()).await
+        self.promotions.release_in(conn, order.id, self.clock.now()).await
     }
 
     /// Cancels an order before fulfilment: its customer (or a guest with the order e-mail), or

@@ -4,8 +4,8 @@
 //! Amounts here are exact `Decimal`s already rounded to the currency exponent; each line share
 //! is rounded once, when it is made.
 
+use crate::shared::ids::DiscountId;
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use super::model::{
     DiscountRejection, DiscountRule, DiscountTarget, DiscountValue, LineInput, PricingError, checked_amount, sum,
@@ -25,7 +25,7 @@ pub(super) struct Allocation {
 #[derive(Debug)]
 pub(super) struct Resolution {
     pub applied: Vec<Allocation>,
-    pub rejected: Vec<(Uuid, DiscountRejection)>,
+    pub rejected: Vec<(DiscountId, DiscountRejection)>,
 }
 
 /// A rule's value once validated.

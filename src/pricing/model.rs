@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use crate::shared::{
-    ids::{CategoryId, ProductId, VariantId, VendorId},
+    ids::{CategoryId, DiscountId, ProductId, ShippingMethodId, VariantId, VendorId},
     money::{Currency, Money},
 };
 
@@ -43,7 +43,7 @@ pub struct LineInput {
 pub struct ShippingInput {
     pub vendor_id: VendorId,
     /// Opaque id of the shipping method, echoed back.
-    pub method_id: uuid::Uuid,
+    pub method_id: ShippingMethodId,
     pub price: Money,
     pub tax_class: TaxClass,
 }
@@ -73,7 +73,7 @@ pub enum DiscountTarget {
 /// limits and per-customer limits are checked by the promotions domain before this point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscountRule {
-    pub id: uuid::Uuid,
+    pub id: DiscountId,
     /// The code as entered, or `None` for an automatic promotion.
     pub code: Option<String>,
     pub value: DiscountValue,
@@ -121,7 +121,7 @@ pub struct TaxLine {
 /// A discount's share of one line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineDiscount {
-    pub discount_id: uuid::Uuid,
+    pub discount_id: DiscountId,
     pub amount: Money,
 }
 
@@ -146,7 +146,7 @@ pub struct LineTotals {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShippingTotals {
     pub vendor_id: VendorId,
-    pub method_id: uuid::Uuid,
+    pub method_id: ShippingMethodId,
     pub price: Money,
     pub tax_lines: Vec<TaxLine>,
     pub tax: Money,
@@ -157,7 +157,7 @@ pub struct ShippingTotals {
 /// A discount that was applied, with the amount it took off in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppliedDiscount {
-    pub discount_id: uuid::Uuid,
+    pub discount_id: DiscountId,
     pub code: Option<String>,
     pub amount: Money,
 }
@@ -190,7 +190,7 @@ pub struct PricingResult {
     pub lines: Vec<LineTotals>,
     pub shipping_lines: Vec<ShippingTotals>,
     pub applied_discounts: Vec<AppliedDiscount>,
-    pub rejected_discounts: Vec<(uuid::Uuid, DiscountRejection)>,
+    pub rejected_discounts: Vec<(DiscountId, DiscountRejection)>,
     /// Per vendor, in order of first appearance in the cart.
     pub vendors: Vec<VendorTotals>,
     /// Σ line subtotals.
@@ -237,7 +237,7 @@ pub enum ShippingRate {
 /// A shipping method as pricing sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShippingMethodRule {
-    pub id: uuid::Uuid,
+    pub id: ShippingMethodId,
     pub name: String,
     pub rate: ShippingRate,
     /// Free when the group's subtotal (before discounts) reaches this amount.

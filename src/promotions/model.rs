@@ -118,7 +118,7 @@ impl Discount {
     /// The discount as pricing sees it.
     pub fn to_rule(&self) -> DiscountRule {
         DiscountRule {
-            id: self.id.0,
+            id: self.id,
             code: self.code.clone(),
             value: self.value.clone(),
             target: self.target.clone(),
@@ -248,7 +248,7 @@ mod tests {
     fn the_rule_carries_what_pricing_needs() {
         let x = discount();
         let rule = x.to_rule();
-        assert_eq!(rule.id, x.id.0);
+        assert_eq!(rule.id, x.id);
         assert_eq!(rule.code.as_deref(), Some("SAVE10"));
         assert_eq!(rule.min_subtotal, x.min_subtotal);
         assert!(rule.combines_with_others);

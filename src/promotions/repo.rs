@@ -20,7 +20,7 @@ use crate::{
         model::Discount,
     },
     shared::{
-        ids::{CategoryId, DiscountId, ProductId, TypedId, VendorId},
+        ids::{CategoryId, DiscountId, OrderId, ProductId, TypedId, VendorId},
         money::{Currency, Money},
     },
 };
@@ -199,10 +199,10 @@ pub async fn customer_uses(
 /// concurrent redemptions cannot overshoot the limit. On PostgreSQL the updated row stays locked
 /// until the caller's transaction ends; on SQLite the write lock covers the whole database.
 /// Returns whether a use was taken.
-pub async fn take_use(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
+pub async fn take_use(db: &impl ConnectionTrait, id: DiscountId) -> Result<bool, DbErr> {
     let res = discount::Entity::update_many()
         .col_expr(discount::Column::UsedCount, Expr::col(discount::Column::UsedCount).add(1))
-        .filter(discount::Column::Id.eq(id))
+        .filter(discount::Column::Id.eq(id.uuid()))
         .filter(discount::Column::Active.eq(true))
         .filter(
             Condition::any()
@@ -215,10 +215,10 @@ pub async fn take_use(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr
 }
 
 /// Gives a use back: `used_count - 1`, guarded so it never goes below zero.
-pub async fn give_back_use(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+pub async fn give_back_use(db: &impl ConnectionTrait, id: DiscountId) -> Result<(), DbErr> {
     discount::Entity::update_many()
         .col_expr(discount::Column::UsedCount, Expr::col(discount::Column::UsedCount).sub(1))
-        .filter(discount::Column::Id.eq(id))
+        .filter(discount::Column::Id.eq(id.uuid()))
         .filter(discount::Column::UsedCount.gt(0))
         .exec(db)
         .await?;
@@ -227,8 +227,8 @@ pub async fn give_back_use(db: &impl ConnectionTrait, id: Uuid) -> Result<(), Db
 
 /// The code of a discount: `None` when there is no such discount, `Some(None)` for an
 /// automatic promotion.
-pub async fn code_of(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Option<String>>, DbErr> {
-    discount::Entity::find_by_id(id)
+pub async fn code_of(db: &impl ConnectionTrait, id: DiscountId) -> Result<Option<Option<String>>, DbErr> {
+    discount::Entity::find_by_id(id.uuid())
         .select_only()
         .column(discount::Column::Code)
         .into_tuple::<Option<String>>()
@@ -237,21 +237,21 @@ pub async fn code_of(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Optio
 }
 
 /// Unreleased redemptions of one discount by one customer.
-pub async fn count_customer_uses(db: &impl ConnectionTrait, id: Uuid, customer_key: &str) -> Result<u64, DbErr> {
-    Ok(customer_uses(db, &[DiscountId(id)], customer_key).await?.remove(&DiscountId(id)).unwrap_or(0))
+pub async fn count_customer_uses(db: &impl ConnectionTrait, id: DiscountId, customer_key: &str) -> Result<u64, DbErr> {
+    Ok(customer_uses(db, &[id], customer_key).await?.remove(&id).unwrap_or(0))
 }
 
 pub async fn insert_redemption(
     db: &impl ConnectionTrait,
-    discount_id: Uuid,
-    order_id: Uuid,
+    discount_id: DiscountId,
+    order_id: OrderId,
     customer_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     discount_redemption::ActiveModel {
         id: Set(Uuid::now_v7()),
-        discount_id: Set(discount_id),
-        order_id: Set(order_id),
+        discount_id: Set(discount_id.uuid()),
+        order_id: Set(order_id.uuid()),
         customer_key: Set(customer_key.map(str::to_owned)),
         created_at: Set(now),
         released_at: Set(None),
@@ -262,16 +262,20 @@ pub async fn insert_redemption(
 }
 
 /// `(redemption id, discount id)` of an order's unreleased redemptions.
-pub async fn unreleased_of_order(db: &impl ConnectionTrait, order_id: Uuid) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
-    discount_redemption::Entity::find()
+pub async fn unreleased_of_order(
+    db: &impl ConnectionTrait,
+    order_id: OrderId,
+) -> Result<Vec<(Uuid, DiscountId)>, DbErr> {
+    let rows: Vec<(Uuid, Uuid)> = discount_redemption::Entity::find()
         .select_only()
         .column(discount_redemption::Column::Id)
         .column(discount_redemption::Column::DiscountId)
-        .filter(discount_redemption::Column::OrderId.eq(order_id))
+        .filter(discount_redemption::Column::OrderId.eq(order_id.uuid()))
         .filter(discount_redemption::Column::ReleasedAt.is_null())
         .into_tuple()
         .all(db)
-        .await
+        .await?;
+    Ok(rows.into_iter().map(|(redemption, discount)| (redemption, DiscountId(discount))).collect())
 }
 
 /// Marks a redemption released, guarded on it not being released yet: a second, concurrent

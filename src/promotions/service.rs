@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
-use uuid::Uuid;
 
 use crate::{
     catalog::CatalogService,
@@ -21,7 +20,7 @@ use crate::{
         repo,
     },
     shared::{
-        ids::{CategoryId, DiscountId, ProductId, VendorId},
+        ids::{CategoryId, DiscountId, OrderId, ProductId, VendorId},
         money::{Currency, Money, MoneyError},
     },
     vendors::VendorService,
@@ -397,8 +396,8 @@ impl PromotionService {
     pub async fn redeem_in(
         &self,
         conn: &impl ConnectionTrait,
-        discount_id: Uuid,
-        order_id: Uuid,
+        discount_id: DiscountId,
+        order_id: OrderId,
         customer_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), PromotionError> {
@@ -408,7 +407,7 @@ impl PromotionService {
             return Err(PromotionError::UsageLimitReached { code });
         }
         if let Some(k) = &key {
-            let discount = repo::by_id(conn, DiscountId(discount_id)).await?;
+            let discount = repo::by_id(conn, discount_id).await?;
             if let Some(d) = discount
                 && let Some(max) = d.per_customer_limit
                 && repo::count_customer_uses(conn, discount_id, k).await? >= u64::try_from(max).unwrap_or(0)
@@ -432,7 +431,7 @@ impl PromotionService {
     pub async fn release_in(
         &self,
         conn: &impl ConnectionTrait,
-        order_id: Uuid,
+        order_id: OrderId,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
         for (redemption, discount) in repo::unreleased_of_order(conn, order_id).await? {

@@ -15,7 +15,8 @@ pub trait TypedId: Copy + Eq + std::hash::Hash + Send + Sync + 'static {
 
 macro_rules! typed_id {
     ($($name:ident => $type_name:literal),* $(,)?) => {$(
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
         pub struct $name(pub Uuid);
 
         impl $name {

@@ -61,7 +61,7 @@ impl ShippingMethod {
     /// The method as pricing sees it.
     pub fn to_rule(&self) -> ShippingMethodRule {
         ShippingMethodRule {
-            id: self.id.0,
+            id: self.id,
             name: self.name.clone(),
             rate: self.rate.clone(),
             free_over: self.free_over,
@@ -155,6 +155,6 @@ mod tests {
         assert!(m.serves(a) && m.serves(b));
         m.vendor_id = Some(a);
         assert!(m.serves(a) && !m.serves(b));
-        assert_eq!(m.to_rule().id, m.id.0);
+        assert_eq!(m.to_rule().id, m.id);
     }
 }

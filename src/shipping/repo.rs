@@ -241,7 +241,7 @@ pub async fn available_methods(
     country: CountryCode,
     region: Option<&RegionCode>,
     vendor: VendorId,
-    only: Option<Uuid>,
+    only: Option<ShippingMethodId>,
 ) -> Result<Vec<ShippingMethod>, DbErr> {
     let mut covers = Condition::any().add(shipping_zone_area::Column::Region.is_null());
     if let Some(r) = region {
@@ -261,7 +261,7 @@ pub async fn available_methods(
                 .add(shipping_method::Column::VendorId.eq(vendor.uuid())),
         );
     if let Some(id) = only {
-        q = q.filter(shipping_method::Column::Id.eq(id));
+        q = q.filter(shipping_method::Column::Id.eq(id.uuid()));
     }
     q.order_by_asc(shipping_method::Column::Name)
         .order_by_asc(shipping_method::Column::Id)

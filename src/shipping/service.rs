@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
-use uuid::Uuid;
 
 use crate::{
     context::RequestContext,
@@ -386,7 +385,7 @@ impl ShippingService {
     pub async fn method_for(
         &self,
         conn: &impl ConnectionTrait,
-        method_id: Uuid,
+        method_id: ShippingMethodId,
         country: &str,
         region: Option<&str>,
         vendor_id: VendorId,
@@ -397,7 +396,7 @@ impl ShippingService {
     async fn available(
         &self,
         conn: &impl ConnectionTrait,
-        only: Option<Uuid>,
+        only: Option<ShippingMethodId>,
         country: &str,
         region: Option<&str>,
         vendor_id: VendorId,

@@ -291,7 +291,7 @@ impl CartMutation {
                         field: vec!["shippingMethods".into(), i.to_string(), "shippingMethodId".into()],
                     },
                 )?;
-                Ok((vendor, method.0))
+                Ok((vendor, method))
             })
             .collect();
         match parsed {

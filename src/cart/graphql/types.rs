@@ -382,11 +382,7 @@ impl Cart {
             let chosen = q.pricing.shipping_lines.iter().find(|s| s.vendor_id == *vendor);
             let options = q.shipping_options.get(vendor).cloned().unwrap_or_default();
             let option = |m: &crate::pricing::ShippingMethodRule, price: Option<crate::shared::money::Money>| {
-                ShippingMethodOption {
-                    id: ids::encode(crate::shared::ids::ShippingMethodId(m.id)),
-                    name: m.name.clone(),
-                    price: price.map(Into::into),
-                }
+                ShippingMethodOption { id: ids::encode(m.id), name: m.name.clone(), price: price.map(Into::into) }
             };
             groups.push(CartVendorGroup {
                 line_ids,
@@ -426,7 +422,7 @@ impl Cart {
     }
     /// The order this cart became, once completed.
     async fn completed_order_id(&self) -> Option<ID> {
-        self.model.completed_order_id.map(|o| ids::encode(crate::shared::ids::OrderId(o)))
+        self.model.completed_order_id.map(ids::encode)
     }
     /// When the cart was created.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -19,7 +19,10 @@ fn compute_percentage_rounds_each_line_once() {
 
     // then 9.99 × 0.15 = 1.4985 → 1.50 and 0.05 × 0.15 = 0.0075 → 0.01
     assert_eq!(line_discounts(&result), [d("1.50"), d("0.01")]);
-    assert_eq!(result.lines[0].discounts, [LineDiscount { discount_id: Uuid::from_u128(1), amount: usd("1.50") }]);
+    assert_eq!(
+        result.lines[0].discounts,
+        [LineDiscount { discount_id: DiscountId(Uuid::from_u128(1)), amount: usd("1.50") }]
+    );
     assert_eq!(result.applied_discounts[0].amount, usd("1.51"));
     assert_eq!((result.subtotal, result.discounts, result.total), (usd("10.04"), usd("1.51"), usd("8.53")));
     assert_eq!(amounts(result.lines.iter().map(|l| &l.total)), [d("8.49"), d("0.04")]);

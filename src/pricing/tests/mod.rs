@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::shared::{
-    ids::{CategoryId, ProductId, VariantId, VendorId},
+    ids::{CategoryId, DiscountId, ProductId, ShippingMethodId, VariantId, VendorId},
     money::{Currency, Money},
 };
 
@@ -67,7 +67,7 @@ fn cart(lines: Vec<LineInput>) -> PricingInput {
 /// A combinable automatic discount on the whole order with id `n`.
 fn rule(n: u128, value: DiscountValue) -> DiscountRule {
     DiscountRule {
-        id: Uuid::from_u128(n),
+        id: DiscountId(Uuid::from_u128(n)),
         code: None,
         value,
         target: DiscountTarget::Subtotal,
@@ -86,7 +86,12 @@ fn tax_rate(class: &str, rate: &str) -> TaxRate {
 }
 
 fn shipping(vendor_id: VendorId, price: Money, tax_class: &str) -> ShippingInput {
-    ShippingInput { vendor_id, method_id: Uuid::from_u128(99), price, tax_class: tax_class.to_owned() }
+    ShippingInput {
+        vendor_id,
+        method_id: ShippingMethodId(Uuid::from_u128(99)),
+        price,
+        tax_class: tax_class.to_owned(),
+    }
 }
 
 /// The amounts of `money`, for compact assertions.
@@ -100,9 +105,9 @@ fn line_discounts(result: &PricingResult) -> Vec<Decimal> {
 }
 
 fn applied_ids(result: &PricingResult) -> Vec<u128> {
-    result.applied_discounts.iter().map(|a| a.discount_id.as_u128()).collect()
+    result.applied_discounts.iter().map(|a| a.discount_id.0.as_u128()).collect()
 }
 
 fn rejected(result: &PricingResult) -> Vec<(u128, DiscountRejection)> {
-    result.rejected_discounts.iter().map(|(id, why)| (id.as_u128(), *why)).collect()
+    result.rejected_discounts.iter().map(|(id, why)| (id.0.as_u128(), *why)).collect()
 }

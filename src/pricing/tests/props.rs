@@ -81,7 +81,7 @@ fn pricing_input() -> impl Strategy<Value = PricingInput> {
                     .collect(),
                 discounts: (1..)
                     .zip(discounts)
-                    .map(|(n, rule)| DiscountRule { id: Uuid::from_u128(n), ..rule })
+                    .map(|(n, rule)| DiscountRule { id: DiscountId(Uuid::from_u128(n)), ..rule })
                     .collect(),
                 tax_rates: CLASSES
                     .iter()

@@ -2,7 +2,7 @@ use super::*;
 
 fn method(rate: ShippingRate, free_over: Option<Money>) -> ShippingMethodRule {
     ShippingMethodRule {
-        id: Uuid::from_u128(7),
+        id: ShippingMethodId(Uuid::from_u128(7)),
         name: "Post".to_owned(),
         rate,
         free_over,

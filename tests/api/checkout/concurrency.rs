@@ -47,7 +47,7 @@ async fn carts(app: &TestApp, s: &Shop, variant: &str, quantity: u32, count: usi
             NewCart { lines: vec![(variant, quantity)], email: Some(format!("buyer{i}@example.com")), country: None };
         let cart = app.state.carts.create(&rcx, new).await.expect("cart");
         app.state.carts.update_addresses(&rcx, cart.id, Some(address.clone()), None).await.expect("address");
-        app.state.checkout.set_shipping_methods(&rcx, cart.id, vec![(vendor, method.0)]).await.expect("shipping");
+        app.state.checkout.set_shipping_methods(&rcx, cart.id, vec![(vendor, method)]).await.expect("shipping");
         if !codes.is_empty() {
             app.state
                 .checkout

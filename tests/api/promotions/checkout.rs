@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use agora::shared::ids::{DiscountId, OrderId};
 use agora::{
     pricing::{DiscountTarget, DiscountValue},
     promotions::{CodeProblem, PromotionError},
@@ -15,9 +16,8 @@ use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
-use uuid::Uuid;
 
-use super::{create, discount, product, ten_percent, uuid, vendor};
+use super::{create, discount, discount_id, product, ten_percent, vendor};
 use crate::{helpers::TestApp, ops};
 
 fn codes(list: &[&str]) -> Vec<String> {
@@ -51,7 +51,7 @@ async fn candidates_returns_usable_codes_and_automatic_promotions_and_says_why_o
     let off = create(&app, &staff, ten_percent("OFF10", json!({}))).await;
     app.gql_as(Some(&staff), ops::DISCOUNT_DEACTIVATE, json!({ "id": off["id"] })).await.assert_no_errors();
     let used = create(&app, &staff, ten_percent("ONCE10", json!({ "usageLimit": 1 }))).await;
-    app.state.promotions.redeem_in(&app.state.db, uuid(&used["id"]), Uuid::now_v7(), None, now).await.unwrap();
+    app.state.promotions.redeem_in(&app.state.db, discount_id(&used["id"]), OrderId::new(), None, now).await.unwrap();
     let auto = create(&app, &staff, json!({ "automatic": true, "percentage": "2.5" })).await;
     create(&app, &staff, json!({ "automatic": true, "percentage": "50", "endsAt": past(1), "startsAt": past(2) }))
         .await;
@@ -61,8 +61,8 @@ async fn candidates_returns_usable_codes_and_automatic_promotions_and_says_why_o
     let c = app.state.promotions.candidates(&app.state.db, &entered, Some("ann@example.com"), now).await.unwrap();
 
     // then: the code (once, though entered twice), then the live automatic promotion
-    let ids: Vec<Uuid> = c.rules.iter().map(|r| r.id).collect();
-    assert_eq!(ids, [uuid(&mugs5["id"]), uuid(&auto["id"])]);
+    let ids: Vec<DiscountId> = c.rules.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [discount_id(&mugs5["id"]), discount_id(&auto["id"])]);
     let rule = &c.rules[0];
     assert_eq!(rule.code.as_deref(), Some("MUGS5"));
     assert_eq!(rule.value, DiscountValue::Fixed(Money::from_minor(500, Currency::USD)));
@@ -93,12 +93,12 @@ async fn redeem_in_counts_uses_up_to_the_limit_and_release_in_gives_them_back_on
     let staff = app.staff().await;
     let d = create(&app, &staff, ten_percent("TWICE", json!({ "usageLimit": 2 }))).await;
     let (promotions, db, now) = (&app.state.promotions, &app.state.db, Utc::now());
-    let (first, second, third) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (first, second, third) = (OrderId::new(), OrderId::new(), OrderId::new());
 
     // when: three orders redeem it
-    promotions.redeem_in(db, uuid(&d["id"]), first, None, now).await.unwrap();
-    promotions.redeem_in(db, uuid(&d["id"]), second, None, now).await.unwrap();
-    let refused = promotions.redeem_in(db, uuid(&d["id"]), third, None, now).await;
+    promotions.redeem_in(db, discount_id(&d["id"]), first, None, now).await.unwrap();
+    promotions.redeem_in(db, discount_id(&d["id"]), second, None, now).await.unwrap();
+    let refused = promotions.redeem_in(db, discount_id(&d["id"]), third, None, now).await;
 
     // then
     assert!(
@@ -115,7 +115,7 @@ async fn redeem_in_counts_uses_up_to_the_limit_and_release_in_gives_them_back_on
 
     // then: one use is back, and the third order can have it
     assert_eq!(used_count(&app, &staff, &d["id"]).await, 1);
-    promotions.redeem_in(db, uuid(&d["id"]), third, None, now).await.unwrap();
+    promotions.redeem_in(db, discount_id(&d["id"]), third, None, now).await.unwrap();
     assert_eq!(used_count(&app, &staff, &d["id"]).await, 2);
 }
 
@@ -126,11 +126,11 @@ async fn redeem_in_enforces_the_per_customer_limit_case_insensitively() {
     let staff = app.staff().await;
     let d = create(&app, &staff, ten_percent("ONEEACH", json!({ "perCustomerLimit": 1 }))).await;
     let (promotions, db, now) = (&app.state.promotions, &app.state.db, Utc::now());
-    let ann_order = Uuid::now_v7();
+    let ann_order = OrderId::new();
 
     // when
-    promotions.redeem_in(db, uuid(&d["id"]), ann_order, Some("Ann@Example.com"), now).await.unwrap();
-    let again = promotions.redeem_in(db, uuid(&d["id"]), Uuid::now_v7(), Some("ann@example.com "), now).await;
+    promotions.redeem_in(db, discount_id(&d["id"]), ann_order, Some("Ann@Example.com"), now).await.unwrap();
+    let again = promotions.redeem_in(db, discount_id(&d["id"]), OrderId::new(), Some("ann@example.com "), now).await;
 
     // then: refused, and the use taken by the refused call was given back
     assert!(matches!(&again, Err(PromotionError::CustomerLimitReached { code: Some(c) }) if c == "ONEEACH"));
@@ -138,7 +138,7 @@ async fn redeem_in_enforces_the_per_customer_limit_case_insensitively() {
     let c = promotions.candidates(db, &codes(&["oneeach"]), Some("ANN@example.com"), now).await.unwrap();
     assert_eq!(c.problems, [("oneeach".to_owned(), CodeProblem::CustomerLimitReached)]);
     // another customer, or an unknown one, still can
-    promotions.redeem_in(db, uuid(&d["id"]), Uuid::now_v7(), Some("bob@example.com"), now).await.unwrap();
+    promotions.redeem_in(db, discount_id(&d["id"]), OrderId::new(), Some("bob@example.com"), now).await.unwrap();
     assert_eq!(promotions.candidates(db, &codes(&["oneeach"]), None, now).await.unwrap().rules.len(), 1);
 
     // when: Ann's order is cancelled, she may use it again
@@ -156,9 +156,9 @@ async fn redeem_in_refuses_an_inactive_or_unknown_discount() {
     app.gql_as(Some(&staff), ops::DISCOUNT_DEACTIVATE, json!({ "id": d["id"] })).await.assert_no_errors();
     let (promotions, db, now) = (&app.state.promotions, &app.state.db, Utc::now());
 
-    let r = promotions.redeem_in(db, uuid(&d["id"]), Uuid::now_v7(), None, now).await;
+    let r = promotions.redeem_in(db, discount_id(&d["id"]), OrderId::new(), None, now).await;
     assert!(matches!(&r, Err(PromotionError::UsageLimitReached { code: Some(c) }) if c == "GONE10"), "{r:?}");
-    let r = promotions.redeem_in(db, Uuid::now_v7(), Uuid::now_v7(), None, now).await;
+    let r = promotions.redeem_in(db, DiscountId::new(), OrderId::new(), None, now).await;
     assert!(matches!(r, Err(PromotionError::UsageLimitReached { code: None })), "{r:?}");
     assert_eq!(used_count(&app, &staff, &d["id"]).await, 0);
 }
@@ -168,10 +168,14 @@ async fn redeem_in_a_rolled_back_transaction_leaves_no_trace() {
     let app = TestApp::spawn().await;
     let staff = app.staff().await;
     let d = create(&app, &staff, ten_percent("UNDO10", json!({ "usageLimit": 1 }))).await;
-    let order = Uuid::now_v7();
+    let order = OrderId::new();
 
     let txn = app.state.db.begin().await.unwrap();
-    app.state.promotions.redeem_in(&txn, uuid(&d["id"]), order, Some("ann@example.com"), Utc::now()).await.unwrap();
+    app.state
+        .promotions
+        .redeem_in(&txn, discount_id(&d["id"]), order, Some("ann@example.com"), Utc::now())
+        .await
+        .unwrap();
     txn.rollback().await.unwrap();
 
     assert_eq!(used_count(&app, &staff, &d["id"]).await, 0);
@@ -186,8 +190,8 @@ async fn release_in_never_takes_the_usage_count_below_zero() {
     let app = TestApp::spawn().await;
     let staff = app.staff().await;
     let d = create(&app, &staff, ten_percent("FLOOR10", json!({}))).await;
-    let order = Uuid::now_v7();
-    app.state.promotions.redeem_in(&app.state.db, uuid(&d["id"]), order, None, Utc::now()).await.unwrap();
+    let order = OrderId::new();
+    app.state.promotions.redeem_in(&app.state.db, discount_id(&d["id"]), order, None, Utc::now()).await.unwrap();
     app.state.db.execute_unprepared("UPDATE discounts SET used_count = 0").await.unwrap();
 
     // when
@@ -203,7 +207,7 @@ async fn redeem_in_under_concurrency_never_exceeds_the_usage_limit() {
     let app = TestApp::spawn().await;
     let staff = app.staff().await;
     let d = create(&app, &staff, ten_percent("ONLYONE", json!({ "usageLimit": 1 }))).await;
-    let id = uuid(&d["id"]);
+    let id = discount_id(&d["id"]);
     let state = Arc::new(app.state.clone());
 
     // when: 50 checkouts redeem it at once, each in its own transaction
@@ -213,7 +217,7 @@ async fn redeem_in_under_concurrency_never_exceeds_the_usage_limit() {
             tokio::spawn(async move {
                 let txn = state.db.begin().await.expect("begin");
                 let key = format!("customer{i}@example.com");
-                match state.promotions.redeem_in(&txn, id, Uuid::now_v7(), Some(&key), Utc::now()).await {
+                match state.promotions.redeem_in(&txn, id, OrderId::new(), Some(&key), Utc::now()).await {
                     Ok(()) => {
                         txn.commit().await.expect("commit");
                         true

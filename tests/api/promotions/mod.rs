@@ -63,9 +63,9 @@ async fn discount(app: &TestApp, staff: &str, id: &str) -> Value {
     r.get("discount").clone()
 }
 
-/// The database id behind a discount's global ID.
-fn uuid(global_id: &Value) -> uuid::Uuid {
-    ids::decode::<DiscountId>(global_id.as_str().expect("an ID string")).expect("a Discount ID").0
+/// The typed id behind a discount's global ID.
+fn discount_id(global_id: &Value) -> DiscountId {
+    ids::decode::<DiscountId>(global_id.as_str().expect("an ID string")).expect("a Discount ID")
 }
 
 /// The `(field, code)` of every user error of `mutation`.

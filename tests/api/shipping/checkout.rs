@@ -17,8 +17,8 @@ fn usd(minor: i64) -> Money {
     Money::from_minor(minor, Currency::USD)
 }
 
-fn method_uuid(m: &Value) -> uuid::Uuid {
-    ids::decode::<ShippingMethodId>(m["id"].as_str().unwrap()).unwrap().0
+fn method_id(m: &Value) -> ShippingMethodId {
+    ids::decode::<ShippingMethodId>(m["id"].as_str().unwrap()).unwrap()
 }
 
 struct World {
@@ -98,7 +98,7 @@ async fn methods_for_returns_the_rules_pricing_needs() {
     let w = world().await;
     let rules = w.app.state.shipping.methods_for(&w.app.state.db, "US", None, w.acme).await.unwrap();
     let express = &rules[0];
-    assert_eq!(express.id, method_uuid(&w.acme_express));
+    assert_eq!(express.id, method_id(&w.acme_express));
     assert_eq!(
         express.rate,
         ShippingRate::WeightTiers(vec![
@@ -109,7 +109,7 @@ async fn methods_for_returns_the_rules_pricing_needs() {
     assert_eq!(express.free_over, None);
     assert_eq!(express.tax_class, "reduced");
     let standard = &rules[1];
-    assert_eq!(standard.id, method_uuid(&w.standard));
+    assert_eq!(standard.id, method_id(&w.standard));
     assert_eq!(standard.rate, ShippingRate::Flat(usd(500)));
     assert_eq!(standard.free_over, Some(usd(5000)));
     assert_eq!(standard.tax_class, "standard");
@@ -119,17 +119,17 @@ async fn methods_for_returns_the_rules_pricing_needs() {
 async fn method_for_confirms_a_method_only_where_and_for_whom_it_is_offered() {
     let w = world().await;
     let (shipping, db) = (&w.app.state.shipping, &w.app.state.db);
-    let found = shipping.method_for(db, method_uuid(&w.ca_courier), "US", Some("CA"), w.other).await.unwrap();
+    let found = shipping.method_for(db, method_id(&w.ca_courier), "US", Some("CA"), w.other).await.unwrap();
     assert_eq!(found.map(|r| r.name), Some("CA Courier".to_owned()));
-    let express = shipping.method_for(db, method_uuid(&w.acme_express), "US", None, w.acme).await.unwrap();
+    let express = shipping.method_for(db, method_id(&w.acme_express), "US", None, w.acme).await.unwrap();
     assert_eq!(express.map(|r| r.name), Some("Acme Express".to_owned()));
 
     let refused = [
-        (method_uuid(&w.ca_courier), "US", Some("NY"), w.other), // outside its zone
-        (method_uuid(&w.eu_post), "US", None, w.other),          // another zone's method
-        (method_uuid(&w.acme_express), "US", None, w.other),     // another vendor's method
-        (method_uuid(&w.inactive), "US", None, w.other),         // inactive
-        (uuid::Uuid::now_v7(), "US", None, w.other),             // no such method
+        (method_id(&w.ca_courier), "US", Some("NY"), w.other), // outside its zone
+        (method_id(&w.eu_post), "US", None, w.other),          // another zone's method
+        (method_id(&w.acme_express), "US", None, w.other),     // another vendor's method
+        (method_id(&w.inactive), "US", None, w.other),         // inactive
+        (ShippingMethodId::new(), "US", None, w.other),        // no such method
     ];
     for (id, country, region, vendor) in refused {
         assert_eq!(shipping.method_for(db, id, country, region, vendor).await.unwrap(), None, "{id} {region:?}");
