@@ -1,9 +1,10 @@
 //! Carts and their pure rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use crate::catalog::model::Sellable;
 use crate::shared::{
     address::Address,
     ids::{CartId, CartLineId, OrderId, ShippingMethodId, UserId, VariantId, VendorId},
@@ -129,6 +130,26 @@ pub fn merged_quantities(
     out
 }
 
+/// The problems of `cart` given what is sellable now.
+pub fn problems_of(cart: &Cart, sellable: &HashMap<VariantId, Sellable>) -> Vec<CartProblem> {
+    let mut out = Vec::new();
+    for l in &cart.lines {
+        match sellable.get(&l.variant_id) {
+            None => out.push(CartProblem::VariantUnavailable { line: l.id }),
+            Some(s) => {
+                if s.variant.price != l.unit_price {
+                    out.push(CartProblem::PriceChanged { line: l.id, seen: l.unit_price, now: s.variant.price });
+                }
+                let available = u32::try_from(s.variant.available()).unwrap_or(0);
+                if available < l.quantity {
+                    out.push(CartProblem::InsufficientStock { line: l.id, available });
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +180,59 @@ mod tests {
         let merged = merged_quantities(&customer, &guest, stock, 999);
         assert_eq!(merged, vec![(a, 4), (b, 3)], "a capped at stock 4, c unavailable");
         assert_eq!(merged_quantities(&[], &[line(b, 3)], stock, 2), vec![(b, 2)], "capped at the line limit");
+    }
+
+    #[test]
+    fn problems_name_unavailable_repriced_and_short_lines() {
+        use crate::catalog::model::fixtures::sellable;
+        let vendor = VendorId::new();
+        let (fine, repriced, short) = (sellable(vendor, 500, 10), sellable(vendor, 700, 10), sellable(vendor, 500, 1));
+        let gone = VariantId::new();
+        let line_of = |v: VariantId, q: u32, cents: i64| CartLine {
+            id: CartLineId::new(),
+            variant_id: v,
+            quantity: q,
+            unit_price: Money::from_minor(cents, Currency::USD),
+        };
+        let lines = vec![
+            line_of(fine.variant.id, 2, 500),
+            line_of(repriced.variant.id, 1, 600),
+            line_of(short.variant.id, 3, 500),
+            line_of(gone, 1, 500),
+        ];
+        let ids: Vec<CartLineId> = lines.iter().map(|l| l.id).collect();
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        let cart = Cart {
+            id: CartId::random(),
+            customer_id: None,
+            status: CartStatus::Active,
+            currency: Currency::USD,
+            email: None,
+            country: None,
+            region: None,
+            shipping_address: None,
+            billing_address: None,
+            discount_codes: vec![],
+            shipping_methods: BTreeMap::new(),
+            lines,
+            completed_order_id: None,
+            version: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        let known: HashMap<VariantId, Sellable> =
+            [fine, repriced, short].into_iter().map(|s| (s.variant.id, s)).collect();
+        assert_eq!(
+            problems_of(&cart, &known),
+            vec![
+                CartProblem::PriceChanged {
+                    line: ids[1],
+                    seen: Money::from_minor(600, Currency::USD),
+                    now: Money::from_minor(700, Currency::USD)
+                },
+                CartProblem::InsufficientStock { line: ids[2], available: 1 },
+                CartProblem::VariantUnavailable { line: ids[3] },
+            ]
+        );
     }
 }

@@ -9,10 +9,10 @@ use crate::{
     accounts::model::Email,
     cart::{
         error::{CartError, path},
-        model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, merged_quantities},
+        model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, merged_quantities, problems_of},
         repo,
     },
-    catalog::{CatalogService, service::Sellable},
+    catalog::CatalogService,
     config::CheckoutSettings,
     context::RequestContext,
     shared::{
@@ -596,24 +596,4 @@ impl CartService {
     pub fn authorize(&self, rcx: &RequestContext, cart: &Cart) -> Result<(), CartError> {
         Self::ensure_access(rcx, cart)
     }
-}
-
-/// The problems of `cart` given what is sellable now.
-pub fn problems_of(cart: &Cart, sellable: &HashMap<VariantId, Sellable>) -> Vec<CartProblem> {
-    let mut out = Vec::new();
-    for l in &cart.lines {
-        match sellable.get(&l.variant_id) {
-            None => out.push(CartProblem::VariantUnavailable { line: l.id }),
-            Some(s) => {
-                if s.variant.price != l.unit_price {
-                    out.push(CartProblem::PriceChanged { line: l.id, seen: l.unit_price, now: s.variant.price });
-                }
-                let available = u32::try_from(s.variant.available()).unwrap_or(0);
-                if available < l.quantity {
-                    out.push(CartProblem::InsufficientStock { line: l.id, available });
-                }
-            }
-        }
-    }
-    out
 }

@@ -150,6 +150,22 @@ impl Variant {
     }
 }
 
+/// A variant that can be sold now: not archived, and its product ACTIVE.
+#[derive(Debug, Clone)]
+pub struct Sellable {
+    pub variant: Variant,
+    pub product: Product,
+    pub category_ids: Vec<CategoryId>,
+}
+
+impl Sellable {
+    /// `variant` of `product` if it can be sold now.
+    pub fn of(variant: Variant, product: &Product, category_ids: Vec<CategoryId>) -> Option<Self> {
+        (!variant.archived && product.status == ProductStatus::Active && variant.product_id == product.id)
+            .then(|| Self { variant, product: product.clone(), category_ids })
+    }
+}
+
 /// Why stock changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StockReason {
@@ -256,6 +272,54 @@ pub fn would_cycle(all: &[Category], id: CategoryId, new_parent: CategoryId) -> 
     descendants(all, id).contains(&new_parent)
 }
 
+/// Products and variants for other domains' unit tests.
+#[cfg(test)]
+pub mod fixtures {
+    use super::*;
+
+    /// An ACTIVE product of `vendor` in USD, of the standard tax class.
+    pub fn product(vendor: VendorId) -> Product {
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        Product {
+            id: ProductId::new(),
+            vendor_id: vendor,
+            title: "Mug".into(),
+            slug: Slug::parse("mug").unwrap(),
+            description: String::new(),
+            status: ProductStatus::Active,
+            min_price: None,
+            currency: Currency::USD,
+            tax_class: "standard".into(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// A live variant of `product` at `cents` with `stock` on hand, none reserved.
+    pub fn variant(product: &Product, cents: i64, stock: i32) -> Variant {
+        Variant {
+            id: VariantId::new(),
+            product_id: product.id,
+            sku: Sku::parse("MUG-1").unwrap(),
+            title: "Default".into(),
+            options: vec![],
+            price: Money::from_minor(cents, Currency::USD),
+            compare_at_price: None,
+            stock_on_hand: stock,
+            reserved: 0,
+            weight_grams: Some(500),
+            position: 0,
+            archived: false,
+        }
+    }
+
+    /// A sellable variant of a new product of `vendor`.
+    pub fn sellable(vendor: VendorId, cents: i64, stock: i32) -> Sellable {
+        let p = product(vendor);
+        Sellable::of(variant(&p, cents, stock), &p, vec![]).expect("sellable")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +355,21 @@ mod tests {
         assert_eq!(AttributeValue::Number("1.50".parse().unwrap()).canonical(), "1.5");
         assert_eq!(AttributeValue::from_stored("BOOLEAN", "true"), Some(AttributeValue::Boolean(true)));
         assert_eq!(AttributeValue::from_stored("NUMBER", "x"), None);
+    }
+
+    #[test]
+    fn sellable_only_live_variants_of_active_products() {
+        use fixtures::{product, variant};
+        let mut p = product(VendorId::new());
+        assert!(Sellable::of(variant(&p, 100, 1), &p, vec![]).is_some());
+        let mut archived = variant(&p, 100, 1);
+        archived.archived = true;
+        assert!(Sellable::of(archived, &p, vec![]).is_none(), "archived variant");
+        let other = product(p.vendor_id);
+        assert!(Sellable::of(variant(&other, 100, 1), &p, vec![]).is_none(), "another product's variant");
+        for status in [ProductStatus::Draft, ProductStatus::Archived] {
+            p.status = status;
+            assert!(Sellable::of(variant(&p, 100, 1), &p, vec![]).is_none(), "{status:?} product");
+        }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod graphql;
+pub mod model;
 pub mod repo;
 pub mod service;
 

@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 use crate::{
     cart::model::{self, CartProblem as DomainProblem, CartStatus as DomainStatus},
     catalog::graphql::ProductVariant,
-    checkout::service::Quote,
+    checkout::model::Quote,
     graphql::{
         ContextExt,
         errors::{internal, top_level},

@@ -15,7 +15,7 @@ use crate::{
         error::{CatalogError, FieldPath, path},
         model::{
             Attribute, AttributeValue, Category, OptionValue, Product, ProductFilter, ProductImage, ProductSort,
-            ProductStatus, StockMovement, StockReason, Variant, breadcrumbs, descendants, would_cycle,
+            ProductStatus, Sellable, StockMovement, StockReason, Variant, breadcrumbs, descendants, would_cycle,
         },
         repo,
     },
@@ -81,14 +81,6 @@ pub struct ProductQuery {
     pub title_contains: Option<String>,
     /// Staff only; storefront callers always get ACTIVE products.
     pub statuses: Vec<ProductStatus>,
-}
-
-/// A variant that can be sold now: not archived, and its product ACTIVE.
-#[derive(Debug, Clone)]
-pub struct Sellable {
-    pub variant: Variant,
-    pub product: Product,
-    pub category_ids: Vec<CategoryId>,
 }
 
 const MAX_TITLE: usize = 200;
@@ -363,12 +355,11 @@ impl CatalogService {
         let mut categories = repo::categories_by_product_ids(conn, &product_ids).await?;
         Ok(variants
             .into_iter()
-            .filter(|(_, v)| !v.archived)
             .filter_map(|(id, variant)| {
-                let product = products.get(&variant.product_id).filter(|p| p.status == ProductStatus::Active)?.clone();
+                let product = products.get(&variant.product_id)?;
                 let category_ids =
                     categories.get_mut(&product.id).map(|c| c.iter().map(|c| c.id).collect()).unwrap_or_default();
-                Some((id, Sellable { variant, product, category_ids }))
+                Sellable::of(variant, product, category_ids).map(|s| (id, s))
             })
             .collect())
     }
