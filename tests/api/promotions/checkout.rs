@@ -17,8 +17,11 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{create, discount, product, ten_percent, uuid, vendor};
-use crate::{helpers::TestApp, ops};
+use super::{create, discount, product, ten_percent, uuid};
+use crate::{
+    helpers::{TestApp, fixtures::vendor},
+    ops,
+};
 
 fn codes(list: &[&str]) -> Vec<String> {
     list.iter().map(|c| (*c).to_owned()).collect()
