@@ -12,6 +12,8 @@ use crate::{
         ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
     },
     context::RequestContext,
+    orders::graphql::HistoryByOrderIdLoader,
+    payments::graphql::PaymentsByOrderIdLoader,
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     vendors::graphql::VendorByIdLoader,
 };
@@ -33,6 +35,8 @@ pub struct Loaders {
     pub attributes_by_product_id: Cached<AttributesByProductIdLoader>,
     pub all_categories: Cached<AllCategoriesLoader>,
     pub shipping_methods_by_zone_id: Cached<ShippingMethodsByZoneIdLoader>,
+    pub history_by_order_id: Cached<HistoryByOrderIdLoader>,
+    pub payments_by_order_id: Cached<PaymentsByOrderIdLoader>,
 }
 
 impl Loaders {
@@ -48,6 +52,8 @@ impl Loaders {
             attributes_by_product_id: loader(AttributesByProductIdLoader(catalog.clone())),
             all_categories: loader(AllCategoriesLoader(catalog.clone(), rcx.clone())),
             shipping_methods_by_zone_id: loader(ShippingMethodsByZoneIdLoader(state.shipping.clone())),
+            history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
+            payments_by_order_id: loader(PaymentsByOrderIdLoader(state.payments.clone())),
         }
     }
 }
