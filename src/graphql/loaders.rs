@@ -1,7 +1,7 @@
 //! Per-request dataloaders, one per relationship, each backed by a batch repo function.
 //! Built fresh for every request (they carry the viewer, and nothing is cached across requests).
 
-use std::sync::Arc;
+use std::{collections::HashMap, hash::Hash, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 
@@ -17,6 +17,12 @@ use crate::{
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     vendors::graphql::VendorByIdLoader,
 };
+
+/// What a one-to-many loader returns: every key gets an entry, so "has none" never looks like
+/// "not loaded".
+pub fn complete<K: Copy + Eq + Hash, V>(keys: &[K], mut found: HashMap<K, Vec<V>>) -> HashMap<K, Vec<V>> {
+    keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect()
+}
 
 type Cached<L> = Arc<DataLoader<L, HashMapCache>>;
 

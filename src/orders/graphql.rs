@@ -19,6 +19,7 @@ use crate::{
         errors::{internal, request_error, top_level, user_error_type, user_errors},
         guards::RoleGuard,
         ids,
+        loaders::complete,
         money::Money,
     },
     orders::{
@@ -247,9 +248,7 @@ impl Loader<OrderId> for HistoryByOrderIdLoader {
 
     #[tracing::instrument(name = "loader.history_by_order_id", skip_all, fields(count = keys.len()))]
     async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, Self::Error> {
-        let mut found = self.0.history_by_order_ids(keys).await.map_err(Arc::new)?;
-        // Every key gets an entry: "no history" must not look like "not loaded".
-        Ok(keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect())
+        Ok(complete(keys, self.0.history_by_order_ids(keys).await.map_err(Arc::new)?))
     }
 }
 

@@ -11,6 +11,7 @@ use crate::{
         ContextExt,
         errors::{user_error_type, user_errors},
         ids,
+        loaders::complete,
         money::Money,
     },
     orders::graphql::Order,
@@ -84,9 +85,7 @@ impl Loader<OrderId> for PaymentsByOrderIdLoader {
 
     #[tracing::instrument(name = "loader.payments_by_order_id", skip_all, fields(count = keys.len()))]
     async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, Self::Error> {
-        let mut found = self.0.by_order_ids(keys).await.map_err(Arc::new)?;
-        // Every key gets an entry: "no payments" must not look like "not loaded".
-        Ok(keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect())
+        Ok(complete(keys, self.0.by_order_ids(keys).await.map_err(Arc::new)?))
     }
 }
 
