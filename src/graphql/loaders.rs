@@ -1,7 +1,7 @@
 //! Per-request dataloaders, one per relationship, each backed by a batch repo function.
 //! Built fresh for every request (they carry the viewer, and nothing is cached across requests).
 
-use std::sync::Arc;
+use std::{collections::HashMap, hash::Hash, sync::Arc};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 
@@ -12,9 +12,17 @@ use crate::{
         ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
     },
     context::RequestContext,
+    orders::graphql::HistoryByOrderIdLoader,
+    payments::graphql::PaymentsByOrderIdLoader,
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     vendors::graphql::VendorByIdLoader,
 };
+
+/// What a one-to-many loader returns: every key gets an entry, so "has none" never looks like
+/// "not loaded".
+pub fn complete<K: Copy + Eq + Hash, V>(keys: &[K], mut found: HashMap<K, Vec<V>>) -> HashMap<K, Vec<V>> {
+    keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect()
+}
 
 type Cached<L> = Arc<DataLoader<L, HashMapCache>>;
 
@@ -33,6 +41,8 @@ pub struct Loaders {
     pub attributes_by_product_id: Cached<AttributesByProductIdLoader>,
     pub all_categories: Cached<AllCategoriesLoader>,
     pub shipping_methods_by_zone_id: Cached<ShippingMethodsByZoneIdLoader>,
+    pub history_by_order_id: Cached<HistoryByOrderIdLoader>,
+    pub payments_by_order_id: Cached<PaymentsByOrderIdLoader>,
 }
 
 impl Loaders {
@@ -48,6 +58,8 @@ impl Loaders {
             attributes_by_product_id: loader(AttributesByProductIdLoader(catalog.clone())),
             all_categories: loader(AllCategoriesLoader(catalog.clone(), rcx.clone())),
             shipping_methods_by_zone_id: loader(ShippingMethodsByZoneIdLoader(state.shipping.clone())),
+            history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
+            payments_by_order_id: loader(PaymentsByOrderIdLoader(state.payments.clone())),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Orders in the API: customers' and guests' order views, staff lists, cancel and fulfil.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
     ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
     connection::{Connection, Edge, EmptyFields},
+    dataloader::Loader,
 };
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -18,10 +19,11 @@ use crate::{
         errors::{internal, request_error, top_level, user_error_type, user_errors},
         guards::RoleGuard,
         ids,
+        loaders::complete,
         money::Money,
     },
     orders::{
-        OrderError,
+        OrderError, OrderService,
         model::{self, OrderFilter, OrderStatus as DomainStatus},
     },
     payments::graphql::OrderPayment,
@@ -237,6 +239,19 @@ fn line(l: &model::OrderLine, currency: crate::shared::money::Currency) -> Order
     }
 }
 
+/// The status history of each order (`Order.history`), one query per batch of orders.
+pub struct HistoryByOrderIdLoader(pub OrderService);
+
+impl Loader<OrderId> for HistoryByOrderIdLoader {
+    type Value = Vec<model::HistoryEntry>;
+    type Error = Arc<sea_orm::DbErr>;
+
+    #[tracing::instrument(name = "loader.history_by_order_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, Self::Error> {
+        Ok(complete(keys, self.0.history_by_order_ids(keys).await.map_err(Arc::new)?))
+    }
+}
+
 /// An order: what was bought, at which prices, and where it stands.
 #[derive(Clone)]
 pub struct Order(pub Arc<model::Order>, ID);
@@ -347,8 +362,9 @@ impl Order {
     }
     /// Status changes, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderHistoryEntry>> {
-        let entries = ctx.state().orders.history(self.0.id).await.map_err(|e| internal(&e))?;
+        let entries = ctx.loaders().history_by_order_id.load_one(self.0.id).await.map_err(|e| internal(&*e))?;
         Ok(entries
+            .unwrap_or_default()
             .into_iter()
             .map(|e| OrderHistoryEntry {
                 from: e.from.map(Into::into),
@@ -367,8 +383,8 @@ impl Order {
     }
     /// Payment attempts, oldest first.
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderPayment>> {
-        let list = ctx.state().payments.for_order(self.0.id).await.map_err(|e| internal(&e))?;
-        Ok(list.into_iter().map(Into::into).collect())
+        let list = ctx.loaders().payments_by_order_id.load_one(self.0.id).await.map_err(|e| internal(&*e))?;
+        Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
     }
     /// When the order was placed.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -1,5 +1,7 @@
 //! Orders in the database. Status changes are compare-and-set: `WHERE id = ? AND status = ?`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{order, order_history, order_line, vendor_order};
 use sea_orm::{
@@ -293,28 +295,32 @@ pub async fn insert_history(db: &impl ConnectionTrait, order: OrderId, e: &Histo
     Ok(())
 }
 
-pub async fn history(db: &impl ConnectionTrait, order: OrderId) -> Result<Vec<HistoryEntry>, DbErr> {
-    order_history::Entity::find()
-        .filter(order_history::Column::OrderId.eq(order.uuid()))
+fn to_history(m: order_history::Model) -> Result<HistoryEntry, DbErr> {
+    Ok(HistoryEntry {
+        from: m.from_status.as_deref().map(|s| OrderStatus::parse(s).ok_or_else(|| corrupt("status"))).transpose()?,
+        to: OrderStatus::parse(&m.to_status).ok_or_else(|| corrupt("status"))?,
+        actor_kind: ActorKind::parse(&m.actor_kind).ok_or_else(|| corrupt("actor"))?,
+        actor_id: m.actor_id.map(UserId),
+        note: m.note,
+        created_at: m.created_at,
+    })
+}
+
+/// The status history of each order, oldest first (one query; orders without any are absent).
+pub async fn history_by_order_ids(
+    db: &impl ConnectionTrait,
+    ids: &[OrderId],
+) -> Result<HashMap<OrderId, Vec<HistoryEntry>>, DbErr> {
+    let rows = order_history::Entity::find()
+        .filter(order_history::Column::OrderId.is_in(ids.iter().map(TypedId::uuid)))
         .order_by_asc(order_history::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|m| {
-            Ok(HistoryEntry {
-                from: m
-                    .from_status
-                    .as_deref()
-                    .map(|s| OrderStatus::parse(s).ok_or_else(|| corrupt("status")))
-                    .transpose()?,
-                to: OrderStatus::parse(&m.to_status).ok_or_else(|| corrupt("status"))?,
-                actor_kind: ActorKind::parse(&m.actor_kind).ok_or_else(|| corrupt("actor"))?,
-                actor_id: m.actor_id.map(UserId),
-                note: m.note,
-                created_at: m.created_at,
-            })
-        })
-        .collect()
+        .await?;
+    let mut out: HashMap<OrderId, Vec<HistoryEntry>> = HashMap::new();
+    for m in rows {
+        out.entry(OrderId(m.order_id)).or_default().push(to_history(m)?);
+    }
+    Ok(out)
 }
 
 /// Unpaid orders whose reservation ran out, oldest first.

@@ -1,5 +1,7 @@
 //! Order use cases: reading (customers, guests, staff), cancelling, fulfilling, expiring.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
@@ -120,9 +122,10 @@ impl OrderService {
         repo::count(&self.db, filter).await
     }
 
-    /// The order's status history, oldest first (for callers already allowed to read it).
-    pub async fn history(&self, id: OrderId) -> Result<Vec<HistoryEntry>, DbErr> {
-        repo::history(&self.db, id).await
+    /// The status history of each order, oldest first, for callers already allowed to read
+    /// the orders (the `Order.history` loader); orders without entries are absent.
+    pub async fn history_by_order_ids(&self, ids: &[OrderId]) -> Result<HashMap<OrderId, Vec<HistoryEntry>>, DbErr> {
+        repo::history_by_order_ids(&self.db, ids).await
     }
 
     /// Moves an order with `event` inside `conn`: checks the transition, writes it with a

@@ -1,18 +1,22 @@
 //! Paying for orders in the API.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, dataloader::Loader};
 use chrono::{DateTime, Utc};
+use sea_orm::DbErr;
 
 use crate::{
     graphql::{
         ContextExt,
         errors::{user_error_type, user_errors},
         ids,
+        loaders::complete,
         money::Money,
     },
     orders::graphql::Order,
     payments::{
-        PaymentError,
+        PaymentError, PaymentService,
         model::{self, PaymentStatus as DomainStatus},
     },
     shared::ids::{OrderId, PaymentId},
@@ -69,6 +73,19 @@ impl From<model::Payment> for OrderPayment {
             client_secret: p.client_secret,
             created_at: p.created_at,
         }
+    }
+}
+
+/// The payments of each order (`Order.payments`), one query per batch of orders.
+pub struct PaymentsByOrderIdLoader(pub PaymentService);
+
+impl Loader<OrderId> for PaymentsByOrderIdLoader {
+    type Value = Vec<model::Payment>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.payments_by_order_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, Self::Error> {
+        Ok(complete(keys, self.0.by_order_ids(keys).await.map_err(Arc::new)?))
     }
 }
 

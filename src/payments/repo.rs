@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::payment;
 use sea_orm::{
@@ -73,6 +75,21 @@ pub async fn for_order(db: &impl ConnectionTrait, order: OrderId) -> Result<Vec<
         .into_iter()
         .map(to_payment)
         .collect()
+}
+
+/// The payments of each order, oldest first (one query; orders without any are absent).
+pub async fn by_order_ids(db: &impl ConnectionTrait, ids: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, DbErr> {
+    let rows = payment::Entity::find()
+        .filter(payment::Column::OrderId.is_in(ids.iter().map(TypedId::uuid)))
+        .order_by_asc(payment::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<OrderId, Vec<Payment>> = HashMap::new();
+    for m in rows {
+        let p = to_payment(m)?;
+        out.entry(p.order_id).or_default().push(p);
+    }
+    Ok(out)
 }
 
 /// Stores the provider's answer.

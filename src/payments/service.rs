@@ -1,7 +1,7 @@
 //! Paying for orders. The provider is called only after the payment row is committed, never
 //! inside a transaction.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
@@ -61,9 +61,10 @@ impl PaymentService {
         self.provider.name()
     }
 
-    /// Payments of an order, oldest first (for callers allowed to read the order).
-    pub async fn for_order(&self, order: OrderId) -> Result<Vec<Payment>, sea_orm::DbErr> {
-        repo::for_order(&self.db, order).await
+    /// The payments of each order, oldest first, for callers allowed to read the orders (the
+    /// `Order.payments` loader); orders without payments are absent.
+    pub async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, sea_orm::DbErr> {
+        repo::by_order_ids(&self.db, orders).await
     }
 
     /// Pays an unpaid order with a payment-method token. The order becomes PAID when the

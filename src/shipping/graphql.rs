@@ -14,6 +14,7 @@ use crate::{
         errors::{internal, top_level, user_error_type, user_errors},
         guards::RoleGuard,
         ids,
+        loaders::complete,
         money::Money,
     },
     pricing::ShippingRate,
@@ -52,9 +53,7 @@ impl async_graphql::dataloader::Loader<ShippingZoneId> for ShippingMethodsByZone
 
     #[tracing::instrument(name = "loader.shipping_methods_by_zone_id", skip_all, fields(count = keys.len()))]
     async fn load(&self, keys: &[ShippingZoneId]) -> Result<HashMap<ShippingZoneId, Self::Value>, Self::Error> {
-        let mut found = self.0.methods_by_zone_ids(keys).await.map_err(Arc::new)?;
-        // Every key gets an entry: "no methods" must not look like "not loaded".
-        Ok(keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect())
+        Ok(complete(keys, self.0.methods_by_zone_ids(keys).await.map_err(Arc::new)?))
     }
 }
 

@@ -45,7 +45,7 @@ fn violations() -> Vec<(String, &'static str)> {
             &["sea_orm::", "entity::", "repo::", "use sea_orm"]
         } else if rel.ends_with("/service.rs") || rel.contains("/service/") {
             &["entity::", "async_graphql"]
-        } else if rel.ends_with("/repo.rs") {
+        } else if rel.ends_with("/repo.rs") || rel.contains("/repo/") {
             &["async_graphql", "crate::http"]
         } else {
             &[]

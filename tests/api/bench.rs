@@ -7,7 +7,13 @@ use std::time::{Duration, Instant};
 use futures_util::{StreamExt, stream};
 use serde_json::json;
 
-use crate::{checkout::shop, helpers::TestApp, ops};
+use crate::{
+    helpers::{
+        TestApp,
+        fixtures::{ready_carts, shop},
+    },
+    ops,
+};
 
 fn report(name: &str, mut latencies: Vec<Duration>, wall: Duration) {
     latencies.sort();
@@ -51,7 +57,7 @@ async fn timed(
 async fn bench_checkout_on_one_hot_variant() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "9.99", &[1_000_000]).await;
-    let carts = crate::checkout::concurrency::ready_carts(&app, &s, 2_000).await;
+    let carts = ready_carts(&app, &s, 2_000).await;
     let requests = carts
         .into_iter()
         .enumerate()

@@ -2,19 +2,14 @@
 //! `rates_for` (what checkout calls) through `app.state`.
 
 use agora::{accounts::model::Role, pricing};
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, Set, SqlErr};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Gql, TestApp},
+    helpers::{TestApp, field, fixtures::unknown_id, user_errors},
     ops,
 };
-
-fn unknown_id(type_name: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{type_name}:{}", uuid::Uuid::now_v7()))
-}
 
 /// Creates a rate as staff; returns it.
 async fn rate(app: &TestApp, staff: &str, country: &str, region: Option<&str>, class: &str, percent: &str) -> Value {
@@ -28,15 +23,6 @@ async fn rates(app: &TestApp, staff: &str) -> Vec<Value> {
     let r = app.gql_as(Some(staff), ops::TAX_RATES, json!({})).await;
     r.assert_no_errors();
     r.get("taxRates").as_array().cloned().unwrap_or_default()
-}
-
-fn user_errors(r: &Gql, mutation: &str) -> Vec<(Vec<String>, String)> {
-    let codes = r.user_error_codes(mutation);
-    codes.into_iter().enumerate().map(|(i, c)| (r.user_error_field(mutation, i), c)).collect()
-}
-
-fn field(name: &str) -> Vec<String> {
-    vec![name.to_owned()]
 }
 
 fn d(s: &str) -> Decimal {
@@ -123,7 +109,7 @@ async fn tax_rate_create_with_bad_input_returns_user_errors_and_writes_nothing()
         let r = app.gql_as(Some(&staff), ops::TAX_RATE_CREATE, json!({ "input": input })).await;
 
         // then
-        assert_eq!(user_errors(&r, "taxRateCreate"), [(field(path), code.to_owned())], "{input}");
+        assert_eq!(user_errors(&r, "taxRateCreate"), [(field(&[path]), code.to_owned())], "{input}");
         assert!(r.get("taxRateCreate.taxRate").is_null());
     }
     assert_eq!(rates(&app, &staff).await.len(), 2, "nothing was written");
@@ -195,7 +181,7 @@ async fn tax_rate_update_with_bad_input_returns_user_errors_and_changes_nothing(
     ];
     for (id, input, code, path) in cases {
         let r = app.gql_as(Some(&staff), ops::TAX_RATE_UPDATE, json!({ "id": id, "input": input })).await;
-        assert_eq!(user_errors(&r, "taxRateUpdate"), [(field(path), code.to_owned())], "{input}");
+        assert_eq!(user_errors(&r, "taxRateUpdate"), [(field(&[path]), code.to_owned())], "{input}");
     }
     assert_eq!(rates(&app, &staff).await, before, "nothing changed");
     let r = app.gql_as(Some(&staff), ops::TAX_RATE_UPDATE, json!({ "id": unknown_id("Discount"), "input": {} })).await;
@@ -215,7 +201,7 @@ async fn tax_rate_delete_removes_the_rate() {
     assert_eq!(rates(&app, &staff).await, [b]);
 
     let r = app.gql_as(Some(&staff), ops::TAX_RATE_DELETE, json!({ "id": a["id"] })).await;
-    assert_eq!(user_errors(&r, "taxRateDelete"), [(field("id"), "NOT_FOUND".to_owned())]);
+    assert_eq!(user_errors(&r, "taxRateDelete"), [(field(&["id"]), "NOT_FOUND".to_owned())]);
     assert!(r.get("taxRateDelete.deletedId").is_null());
 }
 

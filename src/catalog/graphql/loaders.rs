@@ -11,15 +11,11 @@ use crate::{
         model::{Attribute, Category, Product, ProductImage, Variant},
     },
     context::RequestContext,
+    graphql::loaders::complete,
     shared::ids::{ProductId, VariantId},
 };
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
-
-/// Every key gets an entry, so "has none" never looks like "not loaded".
-fn complete<K: Copy + Eq + std::hash::Hash, V>(keys: &[K], mut found: HashMap<K, Vec<V>>) -> HashMap<K, Vec<V>> {
-    keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect()
-}
 
 /// Products by id, as visible to the viewer (storefront callers: ACTIVE only).
 pub struct ProductByIdLoader(pub CatalogService, pub RequestContext);

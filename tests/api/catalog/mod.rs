@@ -9,33 +9,16 @@ mod products;
 mod stock;
 mod variants;
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Gql, TestApp},
+    helpers::{
+        Gql, TestApp, field,
+        fixtures::{category, unknown_id, vendor},
+        user_errors,
+    },
     ops,
 };
-
-/// A well-formed global ID of `type_name` that names nothing.
-fn unknown_id(type_name: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{type_name}:{}", uuid::Uuid::now_v7()))
-}
-
-/// Creates a vendor; returns its ID.
-async fn vendor(app: &TestApp, staff: &str, name: &str) -> String {
-    let r = app.gql_as(Some(staff), ops::VENDOR_CREATE, json!({ "input": { "name": name } })).await;
-    r.assert_no_errors();
-    r.str("vendorCreate.vendor.id")
-}
-
-/// Creates a category (top level when `parent` is `None`); returns its ID.
-async fn category(app: &TestApp, staff: &str, name: &str, parent: Option<&str>) -> String {
-    let r =
-        app.gql_as(Some(staff), ops::CATEGORY_CREATE, json!({ "input": { "name": name, "parentId": parent } })).await;
-    r.assert_no_errors();
-    r.str("categoryCreate.category.id")
-}
 
 /// A variant input with a SKU, a price and stock on hand.
 fn variant(sku: &str, price: &str, stock: i32) -> Value {
@@ -94,17 +77,6 @@ fn titles(r: &Gql) -> Vec<String> {
 /// `products.totalCount` of a page.
 fn total_count(r: &Gql) -> u64 {
     r.get("products.totalCount").as_u64().unwrap_or_else(|| panic!("no totalCount in {}", r.body))
-}
-
-/// The `field` and `code` of every user error of `mutation`, for table-driven assertions.
-fn user_errors(r: &Gql, mutation: &str) -> Vec<(Vec<String>, String)> {
-    let codes = r.user_error_codes(mutation);
-    codes.into_iter().enumerate().map(|(i, c)| (r.user_error_field(mutation, i), c)).collect()
-}
-
-/// A field path from string segments.
-fn field(parts: &[&str]) -> Vec<String> {
-    parts.iter().map(|p| (*p).to_owned()).collect()
 }
 
 /// A copy of `v` without any `id` keys, to compare objects with generated IDs.

@@ -5,9 +5,11 @@
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use super::{concurrency::instances, ready_cart, shop, stock};
 use crate::{
-    helpers::{Gql, TestApp},
+    helpers::{
+        Gql, TestApp,
+        fixtures::{address, complete, instances, ready_cart, shop, stock},
+    },
     ops,
 };
 
@@ -144,7 +146,7 @@ async fn cart_updates_of_different_fields_at_once_all_stick() {
             json!({ "cartId": cart, "buyerIdentity": { "email": "ann@example.com" } }),
         )) as std::pin::Pin<Box<dyn Future<Output = Gql>>>);
         calls.push(Box::pin(
-            other.gql(ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": super::address() })),
+            other.gql(ops::CART_SHIPPING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": address() })),
         ));
     }
     let results = join_all(calls).await;
@@ -173,7 +175,7 @@ async fn checkout_complete_racing_cart_edits_orders_exactly_the_cart_it_complete
         let cart = ready_cart(&app, None, &s, &[(variant, 1)]).await;
         let key = format!("k{round}");
         let adds = join_all((0..8).map(|i| add(if i % 2 == 0 { other } else { &app }, &cart, variant, 1)));
-        let (checkout, adds) = tokio::join!(super::complete(&app, None, &cart, &key), adds);
+        let (checkout, adds) = tokio::join!(complete(&app, None, &cart, &key), adds);
 
         // then: the order holds exactly the cart's final lines, and its stock is reserved; or
         // the checkout was refused with CART_CHANGED and nothing was ordered
@@ -209,7 +211,7 @@ async fn products_in_stock_filter_counts_reserved_units_as_gone() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "4.00", &[2, 5]).await;
     let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 2)]).await;
-    super::complete(&app, None, &cart, "k").await.assert_no_errors();
+    complete(&app, None, &cart, "k").await.assert_no_errors();
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (2, 0));
 
     // when: the storefront lists products in stock

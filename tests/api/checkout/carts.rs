@@ -1,8 +1,13 @@
 use agora::accounts::model::Role;
 use serde_json::json;
 
-use super::{address, shop};
-use crate::{helpers::TestApp, ops};
+use crate::{
+    helpers::{
+        TestApp,
+        fixtures::{address, ready_cart, shop},
+    },
+    ops,
+};
 
 #[tokio::test]
 async fn cart_create_anonymous_with_lines_returns_a_cart_with_snapshots_and_cost() {
@@ -254,7 +259,7 @@ async fn token_create_with_a_guest_cart_merges_it_into_the_customers_cart() {
 async fn cart_billing_address_update_validates_and_keeps_the_shipping_address() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "3.00", &[5]).await;
-    let cart = super::ready_cart(&app, None, &s, &[(&s.variants[0], 1)]).await;
+    let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 1)]).await;
     let mut bad = address();
     bad["countryCode"] = json!("");
     let r = app.gql(ops::CART_BILLING_ADDRESS_UPDATE, json!({ "cartId": cart, "address": bad })).await;

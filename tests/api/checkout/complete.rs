@@ -1,8 +1,13 @@
 use agora::accounts::model::Role;
 use serde_json::json;
 
-use super::{address, complete, order_count, ready_cart, shop, stock};
-use crate::{helpers::TestApp, ops};
+use crate::{
+    helpers::{
+        TestApp,
+        fixtures::{address, complete, order_count, ready_cart, shop, stock},
+    },
+    ops,
+};
 
 #[tokio::test]
 async fn checkout_complete_turns_a_ready_cart_into_an_order_holding_its_stock() {

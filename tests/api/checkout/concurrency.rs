@@ -3,62 +3,14 @@
 
 use std::collections::HashMap;
 
-use agora::{
-    cart::service::NewCart,
-    context::RequestContext,
-    graphql::ids,
-    shared::{
-        address::Address,
-        ids::{CartId, ShippingMethodId, VariantId, VendorId},
-    },
-};
+use agora::{graphql::ids, shared::ids::VariantId};
 use futures_util::{StreamExt, stream};
 use serde_json::json;
 
-use super::{Shop, order_count, shop, stock};
-use crate::helpers::TestApp;
-
-/// `count` ready carts of one unit of the shop's first variant (for the load drivers).
-pub async fn ready_carts(app: &TestApp, s: &Shop, count: usize) -> Vec<String> {
-    carts(app, s, &s.variants[0], 1, count, &[]).await
-}
-
-/// Ready guest carts built through the services: `count` carts with `quantity` of `variant`.
-async fn carts(app: &TestApp, s: &Shop, variant: &str, quantity: u32, count: usize, codes: &[&str]) -> Vec<String> {
-    let rcx = RequestContext::default();
-    let variant = ids::decode::<VariantId>(variant).unwrap();
-    let vendor = ids::decode::<VendorId>(&s.vendors[0]).unwrap();
-    let method = ids::decode::<ShippingMethodId>(&s.shipping_method).unwrap();
-    let address = Address {
-        first_name: "Ann".into(),
-        last_name: "Lee".into(),
-        company: None,
-        line1: "1 Main St".into(),
-        line2: None,
-        city: "Springfield".into(),
-        postal_code: "62701".into(),
-        region: Some("IL".into()),
-        country: "US".into(),
-        phone: None,
-    };
-    let mut out = Vec::with_capacity(count);
-    for i in 0..count {
-        let new =
-            NewCart { lines: vec![(variant, quantity)], email: Some(format!("buyer{i}@example.com")), country: None };
-        let cart = app.state.carts.create(&rcx, new).await.expect("cart");
-        app.state.carts.update_addresses(&rcx, cart.id, Some(address.clone()), None).await.expect("address");
-        app.state.checkout.set_shipping_methods(&rcx, cart.id, vec![(vendor, method)]).await.expect("shipping");
-        if !codes.is_empty() {
-            app.state
-                .checkout
-                .set_discount_codes(&rcx, cart.id, codes.iter().map(|c| (*c).to_owned()).collect())
-                .await
-                .expect("codes");
-        }
-        out.push(ids::encode(CartId(cart.id.0)).0);
-    }
-    out
-}
+use crate::helpers::{
+    Gql, TestApp,
+    fixtures::{complete, discount, instances, order_count, service_carts, shop, stock},
+};
 
 /// Runs every `(cart, key)` attempt with `clients` in flight at once, spread over the apps;
 /// returns how many made an order and the user-error codes of the others.
@@ -67,10 +19,10 @@ async fn race(
     attempts: Vec<(String, String)>,
     clients: usize,
 ) -> (usize, HashMap<String, usize>, Vec<String>) {
-    let results: Vec<crate::helpers::Gql> = stream::iter(attempts.into_iter().enumerate())
+    let results: Vec<Gql> = stream::iter(attempts.into_iter().enumerate())
         .map(|(i, (cart, key))| {
             let app = apps[i % apps.len()];
-            async move { super::complete(app, None, &cart, &key).await }
+            async move { complete(app, None, &cart, &key).await }
         })
         .buffer_unordered(clients)
         .collect()
@@ -111,18 +63,11 @@ async fn sample_available(
     (lowest, samples)
 }
 
-pub async fn instances() -> (TestApp, Option<TestApp>) {
-    let app = TestApp::spawn().await;
-    let second =
-        if app.database_url.starts_with("postgres") { Some(TestApp::spawn_on(&app.database_url).await) } else { None };
-    (app, second)
-}
-
 async fn no_oversell(stock_n: i32) {
     // given: stock N, 2,000 ready carts of one unit each
     let (app, second) = instances().await;
     let s = shop(&app, "9.99", &[stock_n]).await;
-    let carts = carts(&app, &s, &s.variants[0], 1, 2_000, &[]).await;
+    let carts = service_carts(&app, &s, &s.variants[0], 1, 2_000, &[]).await;
     let attempts = carts.into_iter().enumerate().map(|(i, c)| (c, format!("key-{i}"))).collect();
     let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
 
@@ -157,8 +102,8 @@ async fn a_discount_with_usage_limit_one_is_redeemed_once_under_fifty_concurrent
     // given: 50 carts using one code with usage limit 1
     let (app, second) = instances().await;
     let s = shop(&app, "20.00", &[100]).await;
-    super::pricing::discount(&app, &s.staff, json!({ "code": "ONCE", "percentage": "10", "usageLimit": 1 })).await;
-    let carts = carts(&app, &s, &s.variants[0], 1, 50, &["ONCE"]).await;
+    discount(&app, &s.staff, json!({ "code": "ONCE", "percentage": "10", "usageLimit": 1 })).await;
+    let carts = service_carts(&app, &s, &s.variants[0], 1, 50, &["ONCE"]).await;
     let attempts = carts.into_iter().enumerate().map(|(i, c)| (c, format!("key-{i}"))).collect();
     let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
 
@@ -183,7 +128,7 @@ async fn fifty_concurrent_checkouts_with_one_key_make_one_order() {
     // given
     let (app, second) = instances().await;
     let s = shop(&app, "20.00", &[100]).await;
-    let cart = carts(&app, &s, &s.variants[0], 2, 1, &[]).await.remove(0);
+    let cart = service_carts(&app, &s, &s.variants[0], 2, 1, &[]).await.remove(0);
     let attempts = (0..50).map(|_| (cart.clone(), "the-key".to_owned())).collect();
     let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
 

@@ -3,10 +3,15 @@ use std::time::Duration;
 use agora::accounts::model::Role;
 use serde_json::json;
 
-use super::{complete, ready_cart, shop, stock};
-use crate::{helpers::TestApp, ops};
+use crate::{
+    helpers::{
+        Gql, TestApp,
+        fixtures::{complete, ready_cart, shop, stock},
+    },
+    ops,
+};
 
-async fn pay(app: &TestApp, token: Option<&str>, order: &str, email: Option<&str>) -> crate::helpers::Gql {
+async fn pay(app: &TestApp, token: Option<&str>, order: &str, email: Option<&str>) -> Gql {
     app.gql_as(
         token,
         ops::ORDER_PAYMENT_CREATE,

@@ -1,16 +1,21 @@
 use serde_json::json;
 
-use super::{complete, ready_cart, shop};
-use crate::{helpers::TestApp, ops};
+use crate::{
+    helpers::{
+        Gql, TestApp,
+        fixtures::{Shop, complete, ready_cart, shop, stock},
+    },
+    ops,
+};
 
-async fn placed(app: &TestApp) -> (super::Shop, String) {
+async fn placed(app: &TestApp) -> (Shop, String) {
     let s = shop(app, "7.00", &[10]).await;
     let cart = ready_cart(app, None, &s, &[(&s.variants[0], 1)]).await;
     let order = complete(app, None, &cart, "k").await.str("checkoutComplete.order.id");
     (s, order)
 }
 
-async fn pay(app: &TestApp, order: &str, method: &str) -> crate::helpers::Gql {
+async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
     app.gql(
         ops::ORDER_PAYMENT_CREATE,
         json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } }),
@@ -94,6 +99,6 @@ async fn cancelling_a_paid_order_refunds_it_and_gives_stock_back() {
     assert_eq!(r.get("orderCancel.order.status"), "CANCELLED");
     let after = app.gql(ops::ORDER, json!({ "id": order, "email": "ann@example.com" })).await;
     assert_eq!(after.get("order.payments.0.status"), "REFUNDED");
-    assert_eq!(super::stock(&app, &s.staff, &s.variants[0]).await, (10, 10));
+    assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (10, 10));
     assert_eq!(app.payments.payments_created(), 1);
 }

@@ -1,20 +1,14 @@
 //! Discounts, shipping and tax as the buyer sees them, end to end.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{complete, ready_cart, shop};
-use crate::{helpers::TestApp, ops};
-
-/// Creates a discount as staff with `fields` over sensible defaults; returns its id.
-pub async fn discount(app: &TestApp, staff: &str, fields: Value) -> String {
-    let mut input = json!({ "target": "SUBTOTAL", "automatic": false, "combinesWithOthers": true, "active": true });
-    for (k, v) in fields.as_object().unwrap() {
-        input[k] = v.clone();
-    }
-    let r = app.gql_as(Some(staff), ops::DISCOUNT_CREATE, json!({ "input": input })).await;
-    r.assert_no_errors();
-    r.str("discountCreate.discount.id")
-}
+use crate::{
+    helpers::{
+        TestApp,
+        fixtures::{address, complete, discount, ready_cart, shop},
+    },
+    ops,
+};
 
 #[tokio::test]
 async fn a_discount_code_shows_in_the_cart_and_is_kept_on_the_order() {
@@ -103,7 +97,7 @@ async fn shipping_is_free_over_the_threshold_and_weight_tiers_price_heavier_grou
         .await;
     method.assert_no_errors();
     let method = method.str("shippingMethodCreate.shippingMethod.id");
-    let mut addr = super::address();
+    let mut addr = address();
     addr["countryCode"] = json!("DE");
     addr["region"] = serde_json::Value::Null;
     let cost_for = |qty: u32| {

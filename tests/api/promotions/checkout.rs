@@ -17,8 +17,11 @@ use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
-use super::{create, discount, discount_id, product, ten_percent, vendor};
-use crate::{helpers::TestApp, ops};
+use super::{create, discount, discount_id, product, ten_percent};
+use crate::{
+    helpers::{TestApp, fixtures::vendor},
+    ops,
+};
 
 fn codes(list: &[&str]) -> Vec<String> {
     list.iter().map(|c| (*c).to_owned()).collect()

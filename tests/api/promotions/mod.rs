@@ -8,17 +8,7 @@ mod mutations;
 use agora::{graphql::ids, shared::ids::DiscountId};
 use serde_json::{Value, json};
 
-use crate::{
-    helpers::{Gql, TestApp},
-    ops,
-};
-
-/// Creates a vendor; returns its global ID.
-async fn vendor(app: &TestApp, staff: &str, name: &str) -> String {
-    let r = app.gql_as(Some(staff), ops::VENDOR_CREATE, json!({ "input": { "name": name } })).await;
-    r.assert_no_errors();
-    r.str("vendorCreate.vendor.id")
-}
+use crate::{helpers::TestApp, ops};
 
 /// Creates a product with one variant; returns its global ID.
 async fn product(app: &TestApp, staff: &str, vendor: &str, title: &str, sku: &str) -> String {
@@ -26,13 +16,6 @@ async fn product(app: &TestApp, staff: &str, vendor: &str, title: &str, sku: &st
     let r = app.gql_as(Some(staff), ops::PRODUCT_CREATE, json!({ "input": input })).await;
     r.assert_no_errors();
     r.str("productCreate.product.id")
-}
-
-/// Creates a top-level category; returns its global ID.
-async fn category(app: &TestApp, staff: &str, name: &str) -> String {
-    let r = app.gql_as(Some(staff), ops::CATEGORY_CREATE, json!({ "input": { "name": name } })).await;
-    r.assert_no_errors();
-    r.str("categoryCreate.category.id")
 }
 
 /// Runs `discountCreate` as staff and expects success; returns the discount.
@@ -66,15 +49,4 @@ async fn discount(app: &TestApp, staff: &str, id: &str) -> Value {
 /// The typed id behind a discount's global ID.
 fn discount_id(global_id: &Value) -> DiscountId {
     ids::decode::<DiscountId>(global_id.as_str().expect("an ID string")).expect("a Discount ID")
-}
-
-/// The `(field, code)` of every user error of `mutation`.
-fn user_errors(r: &Gql, mutation: &str) -> Vec<(Vec<String>, String)> {
-    let codes = r.user_error_codes(mutation);
-    codes.into_iter().enumerate().map(|(i, c)| (r.user_error_field(mutation, i), c)).collect()
-}
-
-/// A field path from string segments.
-fn field(parts: &[&str]) -> Vec<String> {
-    parts.iter().map(|p| (*p).to_owned()).collect()
 }

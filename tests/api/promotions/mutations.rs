@@ -1,15 +1,17 @@
 //! Staff discount mutations and queries: success, every refused input, guards.
 
 use agora::accounts::model::Role;
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
-use super::{category, create, discount, discounts, field, product, ten_percent, user_errors, vendor};
-use crate::{helpers::TestApp, ops};
-
-fn unknown_id(type_name: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{type_name}:{}", uuid::Uuid::now_v7()))
-}
+use super::{create, discount, discounts, product, ten_percent};
+use crate::{
+    helpers::{
+        TestApp, field,
+        fixtures::{category, unknown_id, vendor},
+        user_errors,
+    },
+    ops,
+};
 
 #[tokio::test]
 async fn discount_create_with_a_code_stores_it_upper_cased_with_defaults() {
@@ -82,7 +84,7 @@ async fn discount_create_with_an_amount_on_products_of_a_vendor_keeps_every_fiel
 async fn discount_create_automatic_on_categories_has_no_code() {
     let app = TestApp::spawn().await;
     let staff = app.staff().await;
-    let mugs = category(&app, &staff, "Mugs").await;
+    let mugs = category(&app, &staff, "Mugs", None).await;
     let d = create(
         &app,
         &staff,
@@ -113,7 +115,7 @@ async fn discount_create_with_bad_input_returns_user_errors_and_writes_nothing()
     create(&app, &staff, ten_percent("TAKEN1", json!({}))).await;
     let acme = vendor(&app, &staff, "Acme").await;
     let mug = product(&app, &staff, &acme, "Mug", "MUG-1").await;
-    let mugs = category(&app, &staff, "Mugs").await;
+    let mugs = category(&app, &staff, "Mugs", None).await;
     let unknown_product = unknown_id("Product");
     let cases: Vec<(Value, &str, Vec<&str>)> = vec![
         (json!({ "code": "ab", "percentage": "10" }), "INVALID", vec!["code"]),
@@ -201,7 +203,7 @@ async fn discount_update_changes_given_fields_and_null_clears() {
         ten_percent("OLD10", json!({ "endsAt": "2030-01-01T00:00:00Z", "usageLimit": 5, "minSubtotal": "50" })),
     )
     .await;
-    let mugs = category(&app, &staff, "Mugs").await;
+    let mugs = category(&app, &staff, "Mugs", None).await;
 
     // when
     let r = app

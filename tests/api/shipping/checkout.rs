@@ -10,8 +10,10 @@ use agora::{
 };
 use serde_json::{Value, json};
 
-use super::{method, vendor, zone};
-use crate::helpers::TestApp;
+use crate::helpers::{
+    TestApp,
+    fixtures::{method, vendor, zone},
+};
 
 fn usd(minor: i64) -> Money {
     Money::from_minor(minor, Currency::USD)

@@ -3,8 +3,15 @@
 use agora::accounts::model::Role;
 use serde_json::{Value, json};
 
-use super::{field, method, unknown_id, user_errors, vendor, zone, zones};
-use crate::{helpers::TestApp, ops};
+use super::zones;
+use crate::{
+    helpers::{
+        TestApp, field,
+        fixtures::{method, unknown_id, vendor, zone},
+        user_errors,
+    },
+    ops,
+};
 
 #[tokio::test]
 async fn shipping_zone_create_normalises_countries_and_regions() {

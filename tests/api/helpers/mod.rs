@@ -1,4 +1,7 @@
-//! `TestApp`: the real server on port 0 with a fresh database, and a small GraphQL client.
+//! `TestApp`: the real server on port 0 with a fresh database, and a small GraphQL client
+//! (`Gql`). Data the tests build through the API lives in `fixtures`.
+
+pub mod fixtures;
 
 use std::net::SocketAddr;
 
@@ -217,4 +220,15 @@ impl Gql {
             .map(|e| e["extensions"]["code"].as_str().unwrap_or("<none>").to_owned())
             .collect()
     }
+}
+
+/// The `(field, code)` of every user error of `mutation`, for table-driven assertions.
+pub fn user_errors(r: &Gql, mutation: &str) -> Vec<(Vec<String>, String)> {
+    let codes = r.user_error_codes(mutation);
+    codes.into_iter().enumerate().map(|(i, c)| (r.user_error_field(mutation, i), c)).collect()
+}
+
+/// A field path from string segments.
+pub fn field(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|p| (*p).to_owned()).collect()
 }
