@@ -18,7 +18,7 @@ user_error_type! {
     CheckoutUserError,
     /// Why `checkoutComplete` was refused. Nothing was written: no order, no reservation, no
     /// discount usage.
-    CheckoutErrorCode {
+    CheckoutErrorCode mirrors crate::checkout::error::Code {
         /// No cart with this id.
         CartNotFound,
         /// The cart was already checked out (with another key) or merged.

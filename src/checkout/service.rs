@@ -23,7 +23,7 @@ use crate::{
         model::{Order, OrderDiscount, OrderLine, OrderStatus, TaxLineSnapshot, VendorOrder, new_order_code},
     },
     pricing::{self, LineInput, PricingInput, PricingResult, ShippingInput, ShippingMethodRule},
-    promotions::{CodeProblem, PromotionError, PromotionService},
+    promotions::{CodeProblem, PromotionService},
     shared::{
         clock::SharedClock,
         ids::{CartId, OrderId, OrderLineId, VariantId, VendorId, VendorOrderId},
@@ -229,10 +229,7 @@ impl CheckoutService {
             {
                 let index =
                     applied.code.as_ref().and_then(|c| cart.discount_codes.iter().position(|x| x == c)).unwrap_or(0);
-                return Err(match e {
-                    PromotionError::Db(db) => CheckoutError::Db(db),
-                    _ => CheckoutError::DiscountUsageLimitReached { index },
-                });
+                return Err(CheckoutError::redeeming(e, index));
             }
         }
         self.orders.insert_in(&txn, &order, rcx).await?;

@@ -31,7 +31,7 @@ user_error_type! {
     /// A problem with the input of a discount mutation.
     PromotionUserError,
     /// Why a discount mutation was refused.
-    PromotionErrorCode {
+    PromotionErrorCode mirrors crate::promotions::error::Code {
         /// The field must be given.
         Required,
         /// The value is not valid for this field; see the message.
@@ -42,6 +42,10 @@ user_error_type! {
         NotFound,
         /// The ID is malformed or of the wrong type.
         InvalidId,
+        /// The discount has been used as often as its usage limit allows.
+        UsageLimitReached,
+        /// This customer has used the discount as often as its per-customer limit allows.
+        CustomerLimitReached,
     }
 }
 
@@ -272,8 +276,7 @@ fn target_ref(id: &ID) -> TargetRef {
 }
 
 fn vendor_id(id: Option<&ID>) -> Result<Option<VendorId>, PromotionError> {
-    id.map(|id| ids::decode::<VendorId>(id).ok_or_else(|| PromotionError::InvalidId { field: path(["vendorId"]) }))
-        .transpose()
+    Ok(id.map(|id| ids::decode_at::<VendorId>(id, path(["vendorId"]))).transpose()?)
 }
 
 impl TryFrom<DiscountCreateInput> for DiscountFields {
