@@ -20,6 +20,8 @@ pub enum Code {
     DiscountUsageLimitReached,
     IdempotencyKeyReused,
     Invalid,
+    /// Not produced any more: a malformed `cartId` argument is a top-level `BAD_USER_INPUT`
+    /// (STYLE §2.3). Kept because the API keeps the value (removing it would break clients).
     InvalidId,
 }
 
@@ -53,8 +55,6 @@ pub enum CheckoutError {
     IdempotencyKeyReused,
     #[error("idempotency keys are 1 to 255 printable characters")]
     InvalidIdempotencyKey,
-    #[error("this is not a valid ID of the expected type")]
-    InvalidId,
     #[error("this cart belongs to another customer")]
     Forbidden,
     #[error("database error")]
@@ -125,7 +125,6 @@ impl ErrorCode for CheckoutError {
             ]),
             IdempotencyKeyReused => UserErrorParts::new(Code::IdempotencyKeyReused).field(["idempotencyKey"]),
             InvalidIdempotencyKey => UserErrorParts::new(Code::Invalid).field(["idempotencyKey"]),
-            InvalidId => UserErrorParts::new(Code::InvalidId).field(["cartId"]),
             Forbidden | Db(_) | Pricing(_) | Promotion(_) => return None,
         })
     }
