@@ -14,36 +14,45 @@ pub fn path<I: IntoIterator<Item = S>, S: ToString>(parts: I) -> FieldPath {
     parts.into_iter().map(|p| p.to_string()).collect()
 }
 
-/// The public parts of a user error: a stable code and the input path it refers to.
+/// The public parts of a user error: the domain's code (a plain enum in its `error.rs`, mirrored
+/// by a GraphQL enum in its `graphql` module) and the input path it refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserErrorParts {
-    pub code: &'static str,
-    pub field: Option<Vec<String>>,
+pub struct UserErrorParts<C> {
+    pub code: C,
+    pub field: Option<FieldPath>,
 }
 
-impl UserErrorParts {
-    pub fn new(code: &'static str) -> Self {
+impl<C> UserErrorParts<C> {
+    pub fn new(code: C) -> Self {
         Self { code, field: None }
     }
 
-    pub fn field<I, S>(mut self, path: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.field = Some(path.into_iter().map(Into::into).collect());
+    /// The input path at fault, built with [`path`].
+    pub fn field<I: IntoIterator<Item = S>, S: ToString>(mut self, parts: I) -> Self {
+        self.field = Some(path(parts));
         self
     }
 }
 
 /// Implemented by every domain error: `None` means internal (masked, logged).
 pub trait ErrorCode: std::error::Error {
-    fn user_error(&self) -> Option<UserErrorParts>;
+    /// The domain's user-error codes; its GraphQL enum mirrors it variant for variant, so a
+    /// code the API cannot express does not compile.
+    type Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Self::Code>>;
 
     /// A request-level failure (not signed in, not allowed); answered as a top-level error.
     fn request_error(&self) -> Option<RequestError> {
         None
     }
+}
+
+/// A malformed or wrongly typed global ID inside an input, at `field`; each domain turns it
+/// into its `InvalidId { field }` user error (`From` in its `error.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidIdAt {
+    pub field: FieldPath,
 }
 
 /// `error: cause: cause…`, for logs only.

@@ -3,6 +3,19 @@ use crate::{
     error::{ErrorCode, RequestError, UserErrorParts},
 };
 
+/// The codes of [`AccountError`]'s user errors; `AccountErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    InvalidEmail,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordTooCommon,
+    EmailTaken,
+    InvalidCredentials,
+    TooManyAttempts,
+    InvalidRefreshToken,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     #[error("enter a valid e-mail address")]
@@ -45,18 +58,20 @@ impl AccountError {
 }
 
 impl ErrorCode for AccountError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use AccountError::*;
         Some(match self {
-            InvalidEmail => UserErrorParts::new("INVALID_EMAIL").field(["email"]),
-            PasswordTooShort => UserErrorParts::new("PASSWORD_TOO_SHORT").field(["password"]),
-            PasswordTooLong => UserErrorParts::new("PASSWORD_TOO_LONG").field(["password"]),
-            PasswordTooCommon => UserErrorParts::new("PASSWORD_TOO_COMMON").field(["password"]),
-            EmailTaken => UserErrorParts::new("EMAIL_TAKEN").field(["email"]),
-            InvalidCredentials => UserErrorParts::new("INVALID_CREDENTIALS"),
-            TooManyAttempts => UserErrorParts::new("TOO_MANY_ATTEMPTS"),
-            InvalidRefreshToken => UserErrorParts::new("INVALID_REFRESH_TOKEN").field(["refreshToken"]),
-            WrongCurrentPassword => UserErrorParts::new("INVALID_CREDENTIALS").field(["currentPassword"]),
+            InvalidEmail => UserErrorParts::new(Code::InvalidEmail).field(["email"]),
+            PasswordTooShort => UserErrorParts::new(Code::PasswordTooShort).field(["password"]),
+            PasswordTooLong => UserErrorParts::new(Code::PasswordTooLong).field(["password"]),
+            PasswordTooCommon => UserErrorParts::new(Code::PasswordTooCommon).field(["password"]),
+            EmailTaken => UserErrorParts::new(Code::EmailTaken).field(["email"]),
+            InvalidCredentials => UserErrorParts::new(Code::InvalidCredentials),
+            TooManyAttempts => UserErrorParts::new(Code::TooManyAttempts),
+            InvalidRefreshToken => UserErrorParts::new(Code::InvalidRefreshToken).field(["refreshToken"]),
+            WrongCurrentPassword => UserErrorParts::new(Code::InvalidCredentials).field(["currentPassword"]),
             Unauthenticated | Db(_) | Hashing(_) | Signing(_) => return None,
         })
     }

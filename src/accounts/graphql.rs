@@ -88,7 +88,7 @@ user_error_type! {
     /// A problem with the input of an account mutation.
     AccountUserError,
     /// Why an account mutation was refused.
-    AccountErrorCode {
+    AccountErrorCode mirrors crate::accounts::error::Code {
         /// The e-mail address is not valid.
         InvalidEmail,
         /// The password has fewer than 10 characters.

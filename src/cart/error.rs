@@ -1,5 +1,23 @@
-use crate::error::{ErrorCode, RequestError, UserErrorParts};
+use crate::error::{ErrorCode, InvalidIdAt, RequestError, UserErrorParts};
 pub use crate::error::{FieldPath, path};
+
+/// The codes of [`CartError`]'s user errors; `CartErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    CartNotFound,
+    CartCompleted,
+    CartChanged,
+    InvalidId,
+    InvalidQuantity,
+    VariantUnavailable,
+    InsufficientStock,
+    TooManyLines,
+    LineNotFound,
+    InvalidEmail,
+    Invalid,
+    DiscountCodeInvalid,
+    ShippingMethodUnavailable,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CartError {
@@ -38,29 +56,35 @@ pub enum CartError {
 }
 
 impl ErrorCode for CartError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use CartError::*;
         Some(match self {
-            CartNotFound => UserErrorParts::new("CART_NOT_FOUND").field(["cartId"]),
-            CartCompleted => UserErrorParts::new("CART_COMPLETED").field(["cartId"]),
-            CartChanged => UserErrorParts::new("CART_CHANGED").field(["cartId"]),
-            InvalidId { field } => UserErrorParts::new("INVALID_ID").field(field.clone()),
-            InvalidQuantity { field, .. } => UserErrorParts::new("INVALID_QUANTITY").field(field.clone()),
-            VariantUnavailable { field } => UserErrorParts::new("VARIANT_UNAVAILABLE").field(field.clone()),
-            InsufficientStock { field, .. } => UserErrorParts::new("INSUFFICIENT_STOCK").field(field.clone()),
-            TooManyLines { .. } => UserErrorParts::new("TOO_MANY_LINES").field(["lines"]),
-            LineNotFound { field } => UserErrorParts::new("LINE_NOT_FOUND").field(field.clone()),
-            InvalidEmail => UserErrorParts::new("INVALID_EMAIL").field(["email"]),
-            Invalid { field } => UserErrorParts::new("INVALID").field(field.clone()),
-            DiscountCodeInvalid { field } => UserErrorParts::new("DISCOUNT_CODE_INVALID").field(field.clone()),
-            ShippingMethodUnavailable { field } => {
-                UserErrorParts::new("SHIPPING_METHOD_UNAVAILABLE").field(field.clone())
-            }
+            CartNotFound => UserErrorParts::new(Code::CartNotFound).field(["cartId"]),
+            CartCompleted => UserErrorParts::new(Code::CartCompleted).field(["cartId"]),
+            CartChanged => UserErrorParts::new(Code::CartChanged).field(["cartId"]),
+            InvalidId { field } => UserErrorParts::new(Code::InvalidId).field(field),
+            InvalidQuantity { field, .. } => UserErrorParts::new(Code::InvalidQuantity).field(field),
+            VariantUnavailable { field } => UserErrorParts::new(Code::VariantUnavailable).field(field),
+            InsufficientStock { field, .. } => UserErrorParts::new(Code::InsufficientStock).field(field),
+            TooManyLines { .. } => UserErrorParts::new(Code::TooManyLines).field(["lines"]),
+            LineNotFound { field } => UserErrorParts::new(Code::LineNotFound).field(field),
+            InvalidEmail => UserErrorParts::new(Code::InvalidEmail).field(["email"]),
+            Invalid { field } => UserErrorParts::new(Code::Invalid).field(field),
+            DiscountCodeInvalid { field } => UserErrorParts::new(Code::DiscountCodeInvalid).field(field),
+            ShippingMethodUnavailable { field } => UserErrorParts::new(Code::ShippingMethodUnavailable).field(field),
             Forbidden | Db(_) | Pricing(_) => return None,
         })
     }
 
     fn request_error(&self) -> Option<RequestError> {
         matches!(self, CartError::Forbidden).then_some(RequestError::Forbidden)
+    }
+}
+
+impl From<InvalidIdAt> for CartError {
+    fn from(e: InvalidIdAt) -> Self {
+        CartError::InvalidId { field: e.field }
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use crate::{
     accounts::model::Email,
     cart::{
-        error::{CartError, path},
+        error::{CartError, FieldPath, path},
         model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, merged_quantities, problems_of},
         repo,
     },
@@ -115,7 +115,7 @@ impl CartService {
         Ok(cart)
     }
 
-    fn check_quantity(&self, q: u32, field: Vec<String>) -> Result<(), CartError> {
+    fn check_quantity(&self, q: u32, field: FieldPath) -> Result<(), CartError> {
         if q == 0 || q > self.limits.max_quantity_per_line {
             return Err(CartError::InvalidQuantity { field, max: self.limits.max_quantity_per_line });
         }

@@ -1,5 +1,19 @@
-use crate::error::{ErrorCode, RequestError, UserErrorParts};
+use crate::error::{ErrorCode, InvalidIdAt, RequestError, UserErrorParts};
 pub use crate::error::{FieldPath, path};
+
+/// The codes of [`CatalogError`]'s user errors; `CatalogErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    NotFound,
+    InvalidId,
+    Required,
+    Invalid,
+    Taken,
+    NegativePrice,
+    PriceTooPrecise,
+    InsufficientStock,
+    CategoryCycle,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -28,24 +42,32 @@ pub enum CatalogError {
 }
 
 impl ErrorCode for CatalogError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use CatalogError::*;
         let (code, field) = match self {
-            NotFound { field } => ("NOT_FOUND", field),
-            InvalidId { field } => ("INVALID_ID", field),
-            Required { field } => ("REQUIRED", field),
-            Invalid { field, .. } => ("INVALID", field),
-            Taken { field } => ("TAKEN", field),
-            NegativePrice { field } => ("NEGATIVE_PRICE", field),
-            PriceTooPrecise { field } => ("PRICE_TOO_PRECISE", field),
-            InsufficientStock { field } => ("INSUFFICIENT_STOCK", field),
-            CategoryCycle { field } => ("CATEGORY_CYCLE", field),
+            NotFound { field } => (Code::NotFound, field),
+            InvalidId { field } => (Code::InvalidId, field),
+            Required { field } => (Code::Required, field),
+            Invalid { field, .. } => (Code::Invalid, field),
+            Taken { field } => (Code::Taken, field),
+            NegativePrice { field } => (Code::NegativePrice, field),
+            PriceTooPrecise { field } => (Code::PriceTooPrecise, field),
+            InsufficientStock { field } => (Code::InsufficientStock, field),
+            CategoryCycle { field } => (Code::CategoryCycle, field),
             Forbidden | Db(_) => return None,
         };
-        Some(UserErrorParts::new(code).field(field.clone()))
+        Some(UserErrorParts::new(code).field(field))
     }
 
     fn request_error(&self) -> Option<RequestError> {
         matches!(self, CatalogError::Forbidden).then_some(RequestError::Forbidden)
+    }
+}
+
+impl From<InvalidIdAt> for CatalogError {
+    fn from(e: InvalidIdAt) -> Self {
+        CatalogError::InvalidId { field: e.field }
     }
 }

@@ -18,7 +18,7 @@ use crate::{
     context::RequestContext,
     orders::{OrderService, model::Order},
     pricing::{self, LineInput, PricingInput, ShippingInput},
-    promotions::{CodeProblem, PromotionError, PromotionService},
+    promotions::{CodeProblem, PromotionService},
     shared::{
         clock::SharedClock,
         ids::{CartId, ShippingMethodId, VariantId, VendorId},
@@ -191,10 +191,7 @@ impl CheckoutService {
             {
                 let index =
                     applied.code.as_ref().and_then(|c| cart.discount_codes.iter().position(|x| x == c)).unwrap_or(0);
-                return Err(match e {
-                    PromotionError::Db(db) => CheckoutError::Db(db),
-                    _ => CheckoutError::DiscountUsageLimitReached { index },
-                });
+                return Err(CheckoutError::redeeming(e, index));
             }
         }
         self.orders.insert_in(&txn, &order, rcx).await?;

@@ -4,7 +4,11 @@ use async_graphql::ID;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
-use crate::{error::RequestError, graphql::errors::request_error, shared::ids::TypedId};
+use crate::{
+    error::{FieldPath, InvalidIdAt, RequestError},
+    graphql::errors::request_error,
+    shared::ids::TypedId,
+};
 
 pub fn encode<I: TypedId>(id: I) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", I::TYPE_NAME, id.uuid())))
@@ -25,6 +29,12 @@ pub fn decode<I: TypedId>(id: &str) -> Option<I> {
     }
 }
 
+/// For IDs inside inputs: a malformed or wrongly typed ID is an [`InvalidIdAt`] `field`, which
+/// each domain error turns into its `INVALID_ID` user error (`?` converts).
+pub fn decode_at<I: TypedId>(id: &str, field: FieldPath) -> Result<I, InvalidIdAt> {
+    decode(id).ok_or(InvalidIdAt { field })
+}
+
 /// For arguments: a malformed or wrongly typed ID is a top-level `BAD_USER_INPUT`.
 pub fn arg<I: TypedId>(id: &ID) -> async_graphql::Result<I> {
     decode(id).ok_or_else(|| {
@@ -35,6 +45,7 @@ pub fn arg<I: TypedId>(id: &ID) -> async_graphql::Result<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::path;
     use crate::shared::ids::{ProductId, VariantId};
 
     #[test]
@@ -44,5 +55,7 @@ mod tests {
         assert_eq!(decode::<ProductId>(&id), Some(p));
         assert_eq!(decode::<VariantId>(&id), None);
         assert_eq!(decode::<ProductId>("garbage"), None);
+        assert_eq!(decode_at::<ProductId>(&id, path(["id"])), Ok(p));
+        assert_eq!(decode_at::<VariantId>(&id, path(["lines", "0"])), Err(InvalidIdAt { field: path(["lines", "0"]) }));
     }
 }

@@ -1,4 +1,16 @@
-use crate::error::{ErrorCode, RequestError, UserErrorParts};
+use crate::error::{ErrorCode, FieldPath, InvalidIdAt, RequestError, UserErrorParts};
+
+/// The codes of [`OrderError`]'s user errors; `OrderErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    OrderNotFound,
+    CannotCancel,
+    CannotFulfil,
+    LineNotFound,
+    InvalidQuantity,
+    InvalidId,
+    Conflict,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrderError {
@@ -13,7 +25,7 @@ pub enum OrderError {
     #[error("more units than are left to ship")]
     InvalidQuantity { index: usize },
     #[error("this is not a valid ID of the expected type")]
-    InvalidId { field: Vec<String> },
+    InvalidId { field: FieldPath },
     #[error("the order changed meanwhile; reload it and try again")]
     Conflict,
     #[error("sign in to do this")]
@@ -25,24 +37,22 @@ pub enum OrderError {
 }
 
 impl ErrorCode for OrderError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use OrderError::*;
         Some(match self {
-            NotFound => UserErrorParts::new("ORDER_NOT_FOUND").field(["orderId"]),
-            CannotCancel => UserErrorParts::new("CANNOT_CANCEL").field(["orderId"]),
-            CannotFulfil => UserErrorParts::new("CANNOT_FULFIL").field(["orderId"]),
-            LineNotFound { index } => UserErrorParts::new("LINE_NOT_FOUND").field([
-                "lines".to_owned(),
-                index.to_string(),
-                "lineId".to_owned(),
-            ]),
-            InvalidQuantity { index } => UserErrorParts::new("INVALID_QUANTITY").field([
-                "lines".to_owned(),
-                index.to_string(),
-                "quantity".to_owned(),
-            ]),
-            InvalidId { field } => UserErrorParts::new("INVALID_ID").field(field.clone()),
-            Conflict => UserErrorParts::new("CONFLICT").field(["orderId"]),
+            NotFound => UserErrorParts::new(Code::OrderNotFound).field(["orderId"]),
+            CannotCancel => UserErrorParts::new(Code::CannotCancel).field(["orderId"]),
+            CannotFulfil => UserErrorParts::new(Code::CannotFulfil).field(["orderId"]),
+            LineNotFound { index } => {
+                UserErrorParts::new(Code::LineNotFound).field(["lines", &index.to_string(), "lineId"])
+            }
+            InvalidQuantity { index } => {
+                UserErrorParts::new(Code::InvalidQuantity).field(["lines", &index.to_string(), "quantity"])
+            }
+            InvalidId { field } => UserErrorParts::new(Code::InvalidId).field(field),
+            Conflict => UserErrorParts::new(Code::Conflict).field(["orderId"]),
             Unauthenticated | Forbidden | Db(_) => return None,
         })
     }
@@ -53,5 +63,11 @@ impl ErrorCode for OrderError {
             OrderError::Forbidden => Some(RequestError::Forbidden),
             _ => None,
         }
+    }
+}
+
+impl From<InvalidIdAt> for OrderError {
+    fn from(e: InvalidIdAt) -> Self {
+        OrderError::InvalidId { field: e.field }
     }
 }

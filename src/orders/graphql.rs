@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::{
     accounts::model::Role,
     cart::graphql::MailingAddress,
-    error::RequestError,
+    error::{RequestError, path},
     graphql::{
         ContextExt,
         errors::{internal, request_error, top_level, user_error_type, user_errors},
@@ -400,7 +400,7 @@ user_error_type! {
     /// A problem with the input of an order mutation.
     OrderUserError,
     /// Why an order mutation was refused.
-    OrderErrorCode {
+    OrderErrorCode mirrors crate::orders::error::Code {
         /// No order with this id (or not yours).
         OrderNotFound,
         /// The order is already shipped, finished, or otherwise past cancelling.
@@ -562,8 +562,7 @@ impl OrderMutation {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let line = ids::decode::<OrderLineId>(&l.line_id)
-                    .ok_or(OrderError::InvalidId { field: vec!["lines".into(), i.to_string(), "lineId".into()] })?;
+                let line = ids::decode_at::<OrderLineId>(&l.line_id, path(["lines", &i.to_string(), "lineId"]))?;
                 Ok((line, l.quantity))
             })
             .collect();

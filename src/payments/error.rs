@@ -1,4 +1,17 @@
-use crate::error::{ErrorCode, RequestError, UserErrorParts};
+use crate::error::{ErrorCode, FieldPath, InvalidIdAt, RequestError, UserErrorParts};
+
+/// The codes of [`PaymentError`]'s user errors; `PaymentErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    OrderNotFound,
+    OrderNotPayable,
+    InvalidPaymentMethod,
+    PaymentDeclined,
+    PaymentInProgress,
+    PaymentNotFound,
+    NotConfirmable,
+    InvalidId,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaymentError {
@@ -17,7 +30,7 @@ pub enum PaymentError {
     #[error("this payment does not need confirming")]
     NotConfirmable,
     #[error("this is not a valid ID of the expected type")]
-    InvalidId { field: Vec<String> },
+    InvalidId { field: FieldPath },
     #[error("you may not do this")]
     Forbidden,
     #[error("database error")]
@@ -27,22 +40,30 @@ pub enum PaymentError {
 }
 
 impl ErrorCode for PaymentError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use PaymentError::*;
         Some(match self {
-            OrderNotFound => UserErrorParts::new("ORDER_NOT_FOUND").field(["orderId"]),
-            OrderNotPayable => UserErrorParts::new("ORDER_NOT_PAYABLE").field(["orderId"]),
-            InvalidPaymentMethod => UserErrorParts::new("INVALID_PAYMENT_METHOD").field(["paymentMethod"]),
-            Declined { .. } => UserErrorParts::new("PAYMENT_DECLINED").field(["paymentMethod"]),
-            PaymentInProgress => UserErrorParts::new("PAYMENT_IN_PROGRESS").field(["orderId"]),
-            PaymentNotFound => UserErrorParts::new("PAYMENT_NOT_FOUND").field(["paymentId"]),
-            NotConfirmable => UserErrorParts::new("NOT_CONFIRMABLE").field(["paymentId"]),
-            InvalidId { field } => UserErrorParts::new("INVALID_ID").field(field.clone()),
+            OrderNotFound => UserErrorParts::new(Code::OrderNotFound).field(["orderId"]),
+            OrderNotPayable => UserErrorParts::new(Code::OrderNotPayable).field(["orderId"]),
+            InvalidPaymentMethod => UserErrorParts::new(Code::InvalidPaymentMethod).field(["paymentMethod"]),
+            Declined { .. } => UserErrorParts::new(Code::PaymentDeclined).field(["paymentMethod"]),
+            PaymentInProgress => UserErrorParts::new(Code::PaymentInProgress).field(["orderId"]),
+            PaymentNotFound => UserErrorParts::new(Code::PaymentNotFound).field(["paymentId"]),
+            NotConfirmable => UserErrorParts::new(Code::NotConfirmable).field(["paymentId"]),
+            InvalidId { field } => UserErrorParts::new(Code::InvalidId).field(field),
             Forbidden | Db(_) | Provider(_) => return None,
         })
     }
 
     fn request_error(&self) -> Option<RequestError> {
         matches!(self, PaymentError::Forbidden).then_some(RequestError::Forbidden)
+    }
+}
+
+impl From<InvalidIdAt> for PaymentError {
+    fn from(e: InvalidIdAt) -> Self {
+        PaymentError::InvalidId { field: e.field }
     }
 }

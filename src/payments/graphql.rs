@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DbErr;
 
 use crate::{
+    error::path,
     graphql::{
         ContextExt,
         errors::{user_error_type, user_errors},
@@ -93,7 +94,7 @@ user_error_type! {
     /// A problem with a payment.
     PaymentUserError,
     /// Why a payment was refused.
-    PaymentErrorCode {
+    PaymentErrorCode mirrors crate::payments::error::Code {
         /// No order with this id (or not yours).
         OrderNotFound,
         /// The order is paid, expired or cancelled.
@@ -167,8 +168,9 @@ impl PaymentMutation {
         ctx: &Context<'_>,
         input: OrderPaymentCreateInput,
     ) -> async_graphql::Result<OrderPaymentPayload> {
-        let Some(order) = ids::decode::<OrderId>(&input.order_id) else {
-            return payload(Err(PaymentError::InvalidId { field: vec!["orderId".into()] }));
+        let order = match ids::decode_at::<OrderId>(&input.order_id, path(["orderId"])) {
+            Ok(o) => o,
+            Err(e) => return payload(Err(e.into())),
         };
         payload(ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await)
     }
@@ -179,8 +181,9 @@ impl PaymentMutation {
         ctx: &Context<'_>,
         input: OrderPaymentConfirmInput,
     ) -> async_graphql::Result<OrderPaymentPayload> {
-        let Some(payment) = ids::decode::<PaymentId>(&input.payment_id) else {
-            return payload(Err(PaymentError::InvalidId { field: vec!["paymentId".into()] }));
+        let payment = match ids::decode_at::<PaymentId>(&input.payment_id, path(["paymentId"])) {
+            Ok(p) => p,
+            Err(e) => return payload(Err(e.into())),
         };
         payload(ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await)
     }

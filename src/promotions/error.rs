@@ -1,5 +1,17 @@
-use crate::error::{ErrorCode, RequestError, UserErrorParts};
+use crate::error::{ErrorCode, InvalidIdAt, RequestError, UserErrorParts};
 pub use crate::error::{FieldPath, path};
+
+/// The codes of [`PromotionError`]'s user errors; `PromotionErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Required,
+    Invalid,
+    Taken,
+    NotFound,
+    InvalidId,
+    UsageLimitReached,
+    CustomerLimitReached,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PromotionError {
@@ -28,22 +40,30 @@ pub enum PromotionError {
 }
 
 impl ErrorCode for PromotionError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use PromotionError::*;
         let (code, field) = match self {
-            NotFound { field } => ("NOT_FOUND", field),
-            InvalidId { field } => ("INVALID_ID", field),
-            Required { field, .. } => ("REQUIRED", field),
-            Invalid { field, .. } => ("INVALID", field),
-            Taken { field } => ("TAKEN", field),
-            UsageLimitReached { .. } => return Some(UserErrorParts::new("USAGE_LIMIT_REACHED")),
-            CustomerLimitReached { .. } => return Some(UserErrorParts::new("CUSTOMER_LIMIT_REACHED")),
+            NotFound { field } => (Code::NotFound, field),
+            InvalidId { field } => (Code::InvalidId, field),
+            Required { field, .. } => (Code::Required, field),
+            Invalid { field, .. } => (Code::Invalid, field),
+            Taken { field } => (Code::Taken, field),
+            UsageLimitReached { .. } => return Some(UserErrorParts::new(Code::UsageLimitReached)),
+            CustomerLimitReached { .. } => return Some(UserErrorParts::new(Code::CustomerLimitReached)),
             Forbidden | Db(_) => return None,
         };
-        Some(UserErrorParts::new(code).field(field.clone()))
+        Some(UserErrorParts::new(code).field(field))
     }
 
     fn request_error(&self) -> Option<RequestError> {
         matches!(self, PromotionError::Forbidden).then_some(RequestError::Forbidden)
+    }
+}
+
+impl From<InvalidIdAt> for PromotionError {
+    fn from(e: InvalidIdAt) -> Self {
+        PromotionError::InvalidId { field: e.field }
     }
 }

@@ -20,7 +20,7 @@ use crate::{
     promotions::{
         PromotionError,
         error::path,
-        model::{self, TargetKind, TargetRef},
+        model::{self, TargetIds, TargetKind},
         service::DiscountFields,
     },
     shared::ids::{CategoryId, DiscountId, ProductId, TypedId, VendorId},
@@ -31,7 +31,7 @@ user_error_type! {
     /// A problem with the input of a discount mutation.
     PromotionUserError,
     /// Why a discount mutation was refused.
-    PromotionErrorCode {
+    PromotionErrorCode mirrors crate::promotions::error::Code {
         /// The field must be given.
         Required,
         /// The value is not valid for this field; see the message.
@@ -42,6 +42,10 @@ user_error_type! {
         NotFound,
         /// The ID is malformed or of the wrong type.
         InvalidId,
+        /// The discount has been used as often as its usage limit allows.
+        UsageLimitReached,
+        /// This customer has used the discount as often as its per-customer limit allows.
+        CustomerLimitReached,
     }
 }
 
@@ -262,18 +266,23 @@ fn payload(r: Result<model::Discount, PromotionError>) -> async_graphql::Result<
     })
 }
 
-/// A target ID as the service checks it: its type is compared with the target there.
-fn target_ref(id: &ID) -> TargetRef {
-    match ids::decode_any(id) {
-        Some((ty, uuid)) if ty == ProductId::TYPE_NAME => TargetRef::Product(ProductId::from_uuid(uuid)),
-        Some((ty, uuid)) if ty == CategoryId::TYPE_NAME => TargetRef::Category(CategoryId::from_uuid(uuid)),
-        _ => TargetRef::Other,
+/// `targetIds` decoded as ids of the target `kind` in force; `INVALID_ID` at the first that is
+/// malformed or of another type. A discount on the subtotal takes none: they are only counted
+/// (the service refuses any).
+fn target_ids(kind: TargetKind, list: &[ID]) -> Result<TargetIds, PromotionError> {
+    fn decode<I: TypedId>(list: &[ID]) -> Result<Vec<I>, PromotionError> {
+        let at = |i: usize| path(["targetIds", &i.to_string()]);
+        Ok(list.iter().enumerate().map(|(i, id)| ids::decode_at::<I>(id, at(i))).collect::<Result<_, _>>()?)
     }
+    Ok(match kind {
+        TargetKind::Subtotal => TargetIds::ForSubtotal(list.len()),
+        TargetKind::Products => TargetIds::Products(decode::<ProductId>(list)?),
+        TargetKind::Categories => TargetIds::Categories(decode::<CategoryId>(list)?),
+    })
 }
 
 fn vendor_id(id: Option<&ID>) -> Result<Option<VendorId>, PromotionError> {
-    id.map(|id| ids::decode::<VendorId>(id).ok_or_else(|| PromotionError::InvalidId { field: path(["vendorId"]) }))
-        .transpose()
+    Ok(id.map(|id| ids::decode_at::<VendorId>(id, path(["vendorId"]))).transpose()?)
 }
 
 impl TryFrom<DiscountCreateInput> for DiscountFields {
@@ -285,7 +294,7 @@ impl TryFrom<DiscountCreateInput> for DiscountFields {
             percentage: i.percentage,
             amount: i.amount,
             target: Some(i.target.into()),
-            target_ids: i.target_ids.map(|l| l.iter().map(target_ref).collect()),
+            target_ids: i.target_ids.map(|l| target_ids(i.target.into(), &l)).transpose()?,
             vendor_id: Some(vendor_id(i.vendor_id.as_ref())?),
             min_subtotal: Some(i.min_subtotal),
             starts_at: Some(i.starts_at),
@@ -298,16 +307,18 @@ impl TryFrom<DiscountCreateInput> for DiscountFields {
     }
 }
 
-impl TryFrom<DiscountUpdateInput> for DiscountFields {
-    type Error = PromotionError;
-    fn try_from(i: DiscountUpdateInput) -> Result<Self, Self::Error> {
+impl DiscountFields {
+    /// The changes of `discountUpdate`; `current` is the target kind of the discount, needed
+    /// only to decode `targetIds` given without `target`.
+    fn from_update(i: DiscountUpdateInput, current: Option<TargetKind>) -> Result<Self, PromotionError> {
+        let kind = i.target.map(Into::into).or(current).unwrap_or(TargetKind::Subtotal);
         Ok(DiscountFields {
             code: i.code.into(),
             automatic: i.automatic,
             percentage: i.percentage,
             amount: i.amount,
             target: i.target.map(Into::into),
-            target_ids: i.target_ids.map(|l| l.iter().map(target_ref).collect()),
+            target_ids: i.target_ids.map(|l| target_ids(kind, &l)).transpose()?,
             vendor_id: i.vendor_id.as_opt_ref().map(vendor_id).transpose()?,
             min_subtotal: i.min_subtotal.into(),
             starts_at: i.starts_at.into(),
@@ -372,8 +383,19 @@ impl PromotionMutation {
         #[graphql(desc = "The changes.")] input: DiscountUpdateInput,
     ) -> async_graphql::Result<DiscountPayload> {
         let id = ids::arg::<DiscountId>(&id)?;
-        match DiscountFields::try_from(input) {
-            Ok(fields) => payload(ctx.state().promotions.update(ctx.rcx(), id, fields).await),
+        let service = &ctx.state().promotions;
+        // `targetIds` without `target` are ids of the discount's current kind: read it to decode them.
+        let current = if input.target.is_none() && input.target_ids.is_some() {
+            match service.by_id(ctx.rcx(), id).await {
+                Ok(Some(d)) => Some(TargetKind::of(&d.target)),
+                Ok(None) => return payload(Err(PromotionError::NotFound { field: path(["id"]) })),
+                Err(e) => return payload(Err(e)),
+            }
+        } else {
+            None
+        };
+        match DiscountFields::from_update(input, current) {
+            Ok(fields) => payload(service.update(ctx.rcx(), id, fields).await),
             Err(e) => payload(Err(e)),
         }
     }

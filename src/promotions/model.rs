@@ -54,13 +54,28 @@ impl TargetKind {
     }
 }
 
-/// A target id as given by a caller, before it is checked against the target kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetRef {
-    Product(ProductId),
-    Category(CategoryId),
-    /// An id of another type, or not an id at all.
-    Other,
+/// Target ids as given by a caller, already decoded (by the API layer) as ids of the target
+/// kind in force: the one given with them, else the discount's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetIds {
+    Products(Vec<ProductId>),
+    Categories(Vec<CategoryId>),
+    /// Ids given for a discount on the subtotal, which takes none: only their number matters.
+    ForSubtotal(usize),
+}
+
+impl TargetIds {
+    pub fn len(&self) -> usize {
+        match self {
+            TargetIds::Products(p) => p.len(),
+            TargetIds::Categories(c) => c.len(),
+            TargetIds::ForSubtotal(n) => *n,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Why an entered code does not give a discount now.

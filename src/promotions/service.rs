@@ -14,13 +14,13 @@ use crate::{
     promotions::{
         error::{PromotionError, path},
         model::{
-            Candidates, CodeProblem, Discount, TargetKind, TargetRef, bp_to_percentage, customer_key, normalize_code,
+            Candidates, CodeProblem, Discount, TargetIds, TargetKind, bp_to_percentage, customer_key, normalize_code,
             percentage_to_bp,
         },
         repo,
     },
     shared::{
-        ids::{CategoryId, DiscountId, OrderId, ProductId, VendorId},
+        ids::{CategoryId, DiscountId, OrderId, VendorId},
         money::{Currency, Money, MoneyError},
     },
     vendors::VendorService,
@@ -35,7 +35,7 @@ pub struct DiscountFields {
     pub percentage: Option<Decimal>,
     pub amount: Option<Decimal>,
     pub target: Option<TargetKind>,
-    pub target_ids: Option<Vec<TargetRef>>,
+    pub target_ids: Option<TargetIds>,
     pub vendor_id: Option<Option<VendorId>>,
     pub min_subtotal: Option<Option<Decimal>>,
     pub starts_at: Option<Option<DateTime<Utc>>>,
@@ -77,21 +77,15 @@ fn limit(value: Option<i32>, field: &str) -> Result<Option<i32>, PromotionError>
     }
 }
 
-/// Target ids of one type, in input order without repeats; `INVALID_ID` at the first of
-/// another type.
-fn typed_ids<T: Copy + Eq + std::hash::Hash>(
-    refs: &[TargetRef],
-    pick: impl Fn(&TargetRef) -> Option<T>,
-) -> Result<Vec<T>, PromotionError> {
+/// Target ids in input order without repeats.
+fn distinct<T: Copy + Eq + std::hash::Hash>(ids: &[T]) -> Vec<T> {
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for (i, r) in refs.iter().enumerate() {
-        let id = pick(r).ok_or_else(|| PromotionError::InvalidId { field: path(["targetIds", &i.to_string()]) })?;
-        if seen.insert(id) {
-            out.push(id);
-        }
-    }
-    Ok(out)
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
+/// The API decodes target ids for the kind it read; the discount's kind changed meanwhile.
+fn mismatched_target_ids() -> PromotionError {
+    invalid(&["targetIds"], "the target ids are not of the discount's target type; give `target` with them")
 }
 
 impl PromotionService {
@@ -150,20 +144,21 @@ impl PromotionService {
 
         let current_target = current.map(|c| &c.target);
         let kind = f.target.or(current_target.map(TargetKind::of)).unwrap_or(TargetKind::Subtotal);
-        let refs = f.target_ids.as_deref();
-        if refs.is_some_and(|r| r.len() > MAX_TARGET_IDS) {
+        let given = f.target_ids.as_ref();
+        if given.is_some_and(|g| g.len() > MAX_TARGET_IDS) {
             return Err(invalid(&["targetIds"], "at most 1000 target ids"));
         }
         let target = match kind {
             TargetKind::Subtotal => {
-                if refs.is_some_and(|r| !r.is_empty()) {
+                if given.is_some_and(|g| !g.is_empty()) {
                     return Err(invalid(&["targetIds"], "a discount on the subtotal has no target ids"));
                 }
                 DiscountTarget::Subtotal
             }
             TargetKind::Products => {
-                let ids = match (refs, current_target) {
-                    (Some(r), _) => typed_ids(r, |r| if let TargetRef::Product(p) = r { Some(*p) } else { None })?,
+                let ids = match (given, current_target) {
+                    (Some(TargetIds::Products(p)), _) => distinct(p),
+                    (Some(_), _) => return Err(mismatched_target_ids()),
                     (None, Some(DiscountTarget::Products(p))) => p.clone(),
                     (None, _) => vec![],
                 };
@@ -173,8 +168,9 @@ impl PromotionService {
                 DiscountTarget::Products(ids)
             }
             TargetKind::Categories => {
-                let ids = match (refs, current_target) {
-                    (Some(r), _) => typed_ids(r, |r| if let TargetRef::Category(c) = r { Some(*c) } else { None })?,
+                let ids = match (given, current_target) {
+                    (Some(TargetIds::Categories(c)), _) => distinct(c),
+                    (Some(_), _) => return Err(mismatched_target_ids()),
                     (None, Some(DiscountTarget::Categories(c))) => c.clone(),
                     (None, _) => vec![],
                 };
@@ -228,21 +224,18 @@ impl PromotionService {
         {
             return Err(PromotionError::NotFound { field: path(["vendorId"]) });
         }
-        let Some(refs) = &f.target_ids else { return Ok(()) };
-        let products: Vec<ProductId> =
-            refs.iter().filter_map(|r| if let TargetRef::Product(p) = r { Some(*p) } else { None }).collect();
-        let found_products =
-            if products.is_empty() { HashMap::new() } else { self.catalog.products_by_ids(rcx, &products).await? };
-        let categories: HashSet<CategoryId> = if refs.iter().any(|r| matches!(r, TargetRef::Category(_))) {
-            self.catalog.categories(rcx).await?.into_iter().map(|c| c.id).collect()
-        } else {
-            HashSet::new()
+        let missing = match &f.target_ids {
+            Some(TargetIds::Products(products)) if !products.is_empty() => {
+                let found = self.catalog.products_by_ids(rcx, products).await?;
+                products.iter().position(|p| !found.contains_key(p))
+            }
+            Some(TargetIds::Categories(categories)) if !categories.is_empty() => {
+                let found: HashSet<CategoryId> =
+                    self.catalog.categories(rcx).await?.into_iter().map(|c| c.id).collect();
+                categories.iter().position(|c| !found.contains(c))
+            }
+            _ => None,
         };
-        let missing = refs.iter().position(|r| match r {
-            TargetRef::Product(p) => !found_products.contains_key(p),
-            TargetRef::Category(c) => !categories.contains(c),
-            TargetRef::Other => false,
-        });
         match missing {
             Some(i) => Err(PromotionError::NotFound { field: path(["targetIds", &i.to_string()]) }),
             None => Ok(()),
@@ -253,8 +246,7 @@ impl PromotionService {
     ///
     /// # Errors
     /// `Required` (code, percentage, targetIds), `Invalid` (code format, percentage, amount,
-    /// minSubtotal, endsAt, limits, targetIds), `InvalidId` (targetIds), `NotFound` (vendorId,
-    /// targetIds), `Taken` (code); `Forbidden` for non-staff. Nothing is written on error.
+    /// minSubtotal, endsAt, limits, targetIds), `NotFound` (vendorId, targetIds), `Taken` (code); `Forbidden` for non-staff. Nothing is written on error.
     #[tracing::instrument(name = "promotions.create", skip(self, rcx, f))]
     pub async fn create(&self, rcx: &RequestContext, f: DiscountFields) -> Result<Discount, PromotionError> {
         Self::ensure_staff(rcx)?;

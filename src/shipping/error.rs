@@ -1,5 +1,14 @@
-use crate::error::{ErrorCode, RequestError, UserErrorParts};
+use crate::error::{ErrorCode, InvalidIdAt, RequestError, UserErrorParts};
 pub use crate::error::{FieldPath, path};
+
+/// The codes of [`ShippingError`]'s user errors; `ShippingErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Required,
+    Invalid,
+    NotFound,
+    InvalidId,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShippingError {
@@ -18,19 +27,27 @@ pub enum ShippingError {
 }
 
 impl ErrorCode for ShippingError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use ShippingError::*;
         let (code, field) = match self {
-            NotFound { field } => ("NOT_FOUND", field),
-            InvalidId { field } => ("INVALID_ID", field),
-            Required { field, .. } => ("REQUIRED", field),
-            Invalid { field, .. } => ("INVALID", field),
+            NotFound { field } => (Code::NotFound, field),
+            InvalidId { field } => (Code::InvalidId, field),
+            Required { field, .. } => (Code::Required, field),
+            Invalid { field, .. } => (Code::Invalid, field),
             Forbidden | Db(_) => return None,
         };
-        Some(UserErrorParts::new(code).field(field.clone()))
+        Some(UserErrorParts::new(code).field(field))
     }
 
     fn request_error(&self) -> Option<RequestError> {
         matches!(self, ShippingError::Forbidden).then_some(RequestError::Forbidden)
+    }
+}
+
+impl From<InvalidIdAt> for ShippingError {
+    fn from(e: InvalidIdAt) -> Self {
+        ShippingError::InvalidId { field: e.field }
     }
 }

@@ -32,7 +32,7 @@ user_error_type! {
     /// A problem with the input of a shipping mutation.
     ShippingUserError,
     /// Why a shipping mutation was refused.
-    ShippingErrorCode {
+    ShippingErrorCode mirrors crate::shipping::error::Code {
         /// The field must be given.
         Required,
         /// The value is not valid for this field; see the message.
@@ -344,15 +344,13 @@ fn tiers(list: Option<Vec<ShippingWeightTierInput>>) -> Option<Vec<(Option<i32>,
 }
 
 fn vendor_id(id: Option<&ID>) -> Result<Option<VendorId>, ShippingError> {
-    id.map(|id| ids::decode::<VendorId>(id).ok_or_else(|| ShippingError::InvalidId { field: path(["vendorId"]) }))
-        .transpose()
+    Ok(id.map(|id| ids::decode_at::<VendorId>(id, path(["vendorId"]))).transpose()?)
 }
 
 impl TryFrom<ShippingMethodCreateInput> for MethodFields {
     type Error = ShippingError;
     fn try_from(i: ShippingMethodCreateInput) -> Result<Self, Self::Error> {
-        let zone = ids::decode::<ShippingZoneId>(&i.zone_id)
-            .ok_or_else(|| ShippingError::InvalidId { field: path(["zoneId"]) })?;
+        let zone = ids::decode_at::<ShippingZoneId>(&i.zone_id, path(["zoneId"]))?;
         Ok(MethodFields {
             zone_id: Some(zone),
             vendor_id: Some(vendor_id(i.vendor_id.as_ref())?),

@@ -17,7 +17,7 @@ use crate::{
         text::{required_text, tax_class},
     },
     shipping::{
-        error::{ShippingError, path},
+        error::{FieldPath, ShippingError, path},
         model::{Area, ShippingMethod, ShippingZone, TierProblem, check_tiers},
         repo,
     },
@@ -65,7 +65,7 @@ pub struct ShippingService {
     vendors: VendorService,
 }
 
-fn invalid(field: Vec<String>, message: &'static str) -> ShippingError {
+fn invalid(field: FieldPath, message: &'static str) -> ShippingError {
     ShippingError::Invalid { field, message }
 }
 
@@ -103,7 +103,7 @@ impl ShippingService {
         if rcx.is_staff() { Ok(()) } else { Err(ShippingError::Forbidden) }
     }
 
-    fn price(&self, amount: Decimal, field: Vec<String>) -> Result<Money, ShippingError> {
+    fn price(&self, amount: Decimal, field: FieldPath) -> Result<Money, ShippingError> {
         Money::parse_price(amount, self.currency).map_err(|e| match e {
             MoneyError::Negative => invalid(field, "prices cannot be negative"),
             MoneyError::TooPrecise => invalid(field, "the price has more decimals than the shop currency allows"),

@@ -1,6 +1,15 @@
 use crate::error::{ErrorCode, RequestError, UserErrorParts};
 pub use crate::error::{FieldPath, path};
 
+/// The codes of [`TaxError`]'s user errors; `TaxErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Required,
+    Invalid,
+    Taken,
+    NotFound,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TaxError {
     #[error("not found")]
@@ -18,16 +27,18 @@ pub enum TaxError {
 }
 
 impl ErrorCode for TaxError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         use TaxError::*;
         let (code, field) = match self {
-            NotFound { field } => ("NOT_FOUND", field),
-            Required { field, .. } => ("REQUIRED", field),
-            Invalid { field, .. } => ("INVALID", field),
-            Taken { field } => ("TAKEN", field),
+            NotFound { field } => (Code::NotFound, field),
+            Required { field, .. } => (Code::Required, field),
+            Invalid { field, .. } => (Code::Invalid, field),
+            Taken { field } => (Code::Taken, field),
             Forbidden | Db(_) => return None,
         };
-        Some(UserErrorParts::new(code).field(field.clone()))
+        Some(UserErrorParts::new(code).field(field))
     }
 
     fn request_error(&self) -> Option<RequestError> {

@@ -21,7 +21,7 @@ user_error_type! {
     /// A problem with the input of a tax rate mutation.
     TaxUserError,
     /// Why a tax rate mutation was refused.
-    TaxErrorCode {
+    TaxErrorCode mirrors crate::tax::error::Code {
         /// The field must be given.
         Required,
         /// The value is not valid for this field; see the message.

@@ -1,5 +1,12 @@
 use crate::error::{ErrorCode, RequestError, UserErrorParts};
 
+/// The codes of [`VendorError`]'s user errors; `VendorErrorCode` in the API mirrors it variant for variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Invalid,
+    Taken,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum VendorError {
     #[error("the name must be 1 to 200 characters")]
@@ -15,11 +22,13 @@ pub enum VendorError {
 }
 
 impl ErrorCode for VendorError {
-    fn user_error(&self) -> Option<UserErrorParts> {
+    type Code = Code;
+
+    fn user_error(&self) -> Option<UserErrorParts<Code>> {
         Some(match self {
-            VendorError::InvalidName => UserErrorParts::new("INVALID").field(["name"]),
-            VendorError::InvalidSlug => UserErrorParts::new("INVALID").field(["slug"]),
-            VendorError::SlugTaken => UserErrorParts::new("TAKEN").field(["slug"]),
+            VendorError::InvalidName => UserErrorParts::new(Code::Invalid).field(["name"]),
+            VendorError::InvalidSlug => UserErrorParts::new(Code::Invalid).field(["slug"]),
+            VendorError::SlugTaken => UserErrorParts::new(Code::Taken).field(["slug"]),
             VendorError::Forbidden | VendorError::Db(_) => return None,
         })
     }

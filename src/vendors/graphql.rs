@@ -73,7 +73,7 @@ user_error_type! {
     /// A problem with the input of a vendor mutation.
     VendorUserError,
     /// Why a vendor mutation was refused.
-    VendorErrorCode {
+    VendorErrorCode mirrors crate::vendors::error::Code {
         /// The value is not valid for this field.
         Invalid,
         /// Another vendor already uses this value.

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use crate::{
     cart::{
         CartError,
+        error::path,
         model::{self},
         service::{BuyerIdentity, NewCart},
     },
@@ -13,7 +14,7 @@ use crate::{
         errors::{top_level, user_error_type, user_errors},
         ids,
     },
-    shared::ids::{CartId, CartLineId, VariantId, VendorId},
+    shared::ids::{CartId, CartLineId, ShippingMethodId, VariantId, VendorId},
 };
 
 use super::types::*;
@@ -22,7 +23,7 @@ user_error_type! {
     /// A problem with the input of a cart mutation.
     CartUserError,
     /// Why a cart mutation was refused.
-    CartErrorCode {
+    CartErrorCode mirrors crate::cart::error::Code {
         /// No cart with this id.
         CartNotFound,
         /// The cart was checked out or merged and can no longer change.
@@ -122,8 +123,7 @@ fn lines(list: Vec<CartLineInput>) -> Result<Vec<(VariantId, u32)>, CartError> {
     list.into_iter()
         .enumerate()
         .map(|(i, l)| {
-            let v = ids::decode::<VariantId>(&l.variant_id)
-                .ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "variantId".into()] })?;
+            let v = ids::decode_at::<VariantId>(&l.variant_id, path(["lines", &i.to_string(), "variantId"]))?;
             Ok((v, l.quantity))
         })
         .collect()
@@ -188,8 +188,7 @@ impl CartMutation {
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
-                let line = ids::decode::<CartLineId>(&l.id)
-                    .ok_or(CartError::InvalidId { field: vec!["lines".into(), i.to_string(), "id".into()] })?;
+                let line = ids::decode_at::<CartLineId>(&l.id, path(["lines", &i.to_string(), "id"]))?;
                 Ok((line, l.quantity))
             })
             .collect();
@@ -210,10 +209,7 @@ impl CartMutation {
         let parsed: Result<Vec<_>, CartError> = line_ids
             .iter()
             .enumerate()
-            .map(|(i, l)| {
-                ids::decode::<CartLineId>(l)
-                    .ok_or(CartError::InvalidId { field: vec!["lineIds".into(), i.to_string()] })
-            })
+            .map(|(i, l)| Ok(ids::decode_at::<CartLineId>(l, path(["lineIds", &i.to_string()]))?))
             .collect();
         match parsed {
             Ok(p) => payload(ctx.state().carts.remove_lines(ctx.rcx(), id, p).await),
@@ -283,14 +279,9 @@ impl CartMutation {
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let vendor = ids::decode::<VendorId>(&m.vendor_id).ok_or(CartError::InvalidId {
-                    field: vec!["shippingMethods".into(), i.to_string(), "vendorId".into()],
-                })?;
-                let method = ids::decode::<crate::shared::ids::ShippingMethodId>(&m.shipping_method_id).ok_or(
-                    CartError::InvalidId {
-                        field: vec!["shippingMethods".into(), i.to_string(), "shippingMethodId".into()],
-                    },
-                )?;
+                let at = |leaf| path(["shippingMethods", &i.to_string(), leaf]);
+                let vendor = ids::decode_at::<VendorId>(&m.vendor_id, at("vendorId"))?;
+                let method = ids::decode_at::<ShippingMethodId>(&m.shipping_method_id, at("shippingMethodId"))?;
                 Ok((vendor, method))
             })
             .collect();

@@ -20,7 +20,7 @@ user_error_type! {
     /// A problem with the input of a catalog mutation.
     CatalogUserError,
     /// Why a catalog mutation was refused.
-    CatalogErrorCode {
+    CatalogErrorCode mirrors crate::catalog::error::Code {
         /// Nothing with this ID (or handle) exists.
         NotFound,
         /// The ID is malformed or of the wrong type.

@@ -212,7 +212,7 @@ pub struct StockAdjustPayload {
 }
 
 fn id_in_input<I: TypedId>(id: &ID, field: &[&str]) -> Result<I, CatalogError> {
-    ids::decode::<I>(id).ok_or_else(|| CatalogError::InvalidId { field: path(field) })
+    Ok(ids::decode_at::<I>(id, path(field))?)
 }
 
 fn attributes(list: Vec<AttributeInput>) -> Result<Vec<Attribute>, CatalogError> {

@@ -102,6 +102,24 @@ async fn checkout_complete_on_an_unready_cart_names_what_is_missing_and_writes_n
 }
 
 #[tokio::test]
+async fn checkout_complete_with_a_malformed_cart_id_is_a_bad_user_input_like_cart_mutations() {
+    // given
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "5.00", &[10]).await;
+
+    for bad in ["garbage".to_owned(), s.variants[0].clone()] {
+        // when
+        let r = complete(&app, None, &bad, "k").await;
+        let add = app.gql(ops::CART_LINES_ADD, json!({ "cartId": bad, "lines": [] })).await;
+
+        // then: one rule for a malformed ID argument (STYLE §2.3)
+        assert_eq!(r.error_codes(), ["BAD_USER_INPUT"], "{bad}: {}", r.body);
+        assert_eq!(add.error_codes(), ["BAD_USER_INPUT"], "{bad}: {}", add.body);
+    }
+    assert_eq!(order_count(&app, &s.staff).await, 0);
+}
+
+#[tokio::test]
 async fn checkout_complete_after_a_price_change_asks_the_buyer_to_review() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "5.00", &[10]).await;

@@ -248,6 +248,30 @@ async fn discount_update_changes_given_fields_and_null_clears() {
 }
 
 #[tokio::test]
+async fn discount_update_with_target_ids_alone_reads_them_as_ids_of_the_current_target() {
+    // given: a discount on products
+    let app = TestApp::spawn().await;
+    let staff = app.staff().await;
+    let acme = vendor(&app, &staff, "Acme").await;
+    let mug = product(&app, &staff, &acme, "Mug", "MUG-1").await;
+    let cup = product(&app, &staff, &acme, "Cup", "CUP-1").await;
+    let mugs = category(&app, &staff, "Mugs", None).await;
+    let d =
+        create(&app, &staff, json!({ "code": "MUGS5", "amount": "5", "target": "PRODUCTS", "targetIds": [mug] })).await;
+    let update = |ids: Value| json!({ "id": d["id"], "input": { "targetIds": ids } });
+
+    // when / then: product ids replace the targets
+    let r = app.gql_as(Some(&staff), ops::DISCOUNT_UPDATE, update(json!([cup, mug]))).await;
+    r.assert_no_errors();
+    assert_eq!(r.get("discountUpdate.discount.targetIds"), &json!([cup, mug]));
+
+    // a category id is not a product id
+    let r = app.gql_as(Some(&staff), ops::DISCOUNT_UPDATE, update(json!([cup, mugs]))).await;
+    assert_eq!(user_errors(&r, "discountUpdate"), [(field(&["targetIds", "1"]), "INVALID_ID".to_owned())]);
+    assert_eq!(discount(&app, &staff, d["id"].as_str().unwrap()).await["targetIds"], json!([cup, mug]));
+}
+
+#[tokio::test]
 async fn discount_update_can_turn_a_code_into_an_automatic_promotion() {
     let app = TestApp::spawn().await;
     let staff = app.staff().await;
