@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use crate::{accounts::model::Role, shared::ids::UserId};
+use crate::shared::{ids::UserId, role::Role};
 
 /// An authenticated caller, taken from a verified access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,10 +3,10 @@
 use std::io::Read;
 
 use agora::{
-    accounts::model::Role,
     app::{App, AppState, shutdown_signal},
     config::Settings,
     infra::db,
+    shared::role::Role,
 };
 
 const USAGE: &str = "usage: agora [serve | migrate | seed | print-schema | create-admin --email <email>]

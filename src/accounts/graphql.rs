@@ -15,7 +15,7 @@ use crate::{
 
 /// What a user may do.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "Role")]
+#[graphql(name = "Role", remote = "crate::shared::role::Role")]
 pub enum RoleGql {
     /// A shopper: their own carts, orders and account.
     Customer,
@@ -23,16 +23,6 @@ pub enum RoleGql {
     Staff,
     /// Everything staff can do, plus shop settings and staff management.
     Admin,
-}
-
-impl From<model::Role> for RoleGql {
-    fn from(r: model::Role) -> Self {
-        match r {
-            model::Role::Customer => RoleGql::Customer,
-            model::Role::Staff => RoleGql::Staff,
-            model::Role::Admin => RoleGql::Admin,
-        }
-    }
 }
 
 /// A user account: a customer, a staff member or an admin.

@@ -8,11 +8,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    accounts::{
-        error::AccountError,
-        model::{Email, Role, User},
+    accounts::{error::AccountError, model::User},
+    shared::{
+        email::Email,
+        ids::{TypedId, UserId},
+        role::Role,
     },
-    shared::ids::{TypedId, UserId},
 };
 
 fn to_user(m: user::Model) -> Result<(User, String), DbErr> {

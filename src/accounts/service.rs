@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     accounts::{
         error::AccountError,
-        model::{Email, Role, User, check_password},
+        model::{User, check_password},
         password::PasswordHasher,
         repo,
         throttle::LoginThrottle,
@@ -17,6 +17,7 @@ use crate::{
     },
     config::AuthSettings,
     context::{RequestContext, Viewer},
+    shared::{email::Email, role::Role},
 };
 
 /// What a successful sign-in or refresh returns.

@@ -13,10 +13,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{
-    accounts::model::Role,
     config::AuthSettings,
     context::Viewer,
     shared::ids::{TypedId, UserId},
+    shared::role::Role,
 };
 
 const ALGORITHM: Algorithm = Algorithm::HS256;

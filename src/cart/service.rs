@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
 use crate::{
-    accounts::model::Email,
     cart::{
         error::{CartError, FieldPath, path},
         model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, merged_quantities, problems_of},
@@ -15,6 +14,7 @@ use crate::{
     catalog::CatalogService,
     config::CheckoutSettings,
     context::RequestContext,
+    shared::email::Email,
     shared::{
         address::{Address, country_code},
         clock::SharedClock,

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Guard};
 
-use crate::{accounts::model::Role, context::RequestContext, graphql::errors};
+use crate::{context::RequestContext, graphql::errors, shared::role::Role};
 
 /// Requires a signed-in viewer with at least this role.
 pub struct RoleGuard(pub Role);

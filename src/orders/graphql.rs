@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::{
-    accounts::model::Role,
     cart::graphql::MailingAddress,
     error::{RequestError, path},
     graphql::{
@@ -27,6 +26,7 @@ use crate::{
         model::{self, OrderFilter, OrderStatus as DomainStatus},
     },
     payments::graphql::OrderPayment,
+    shared::role::Role,
     shared::{
         ids::{OrderId, OrderLineId, VendorId},
         money::Money as DomainMoney,

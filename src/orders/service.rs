@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
 use crate::{
-    accounts::model::Role,
     catalog::CatalogService,
     context::RequestContext,
     orders::{
@@ -15,6 +14,7 @@ use crate::{
         repo,
     },
     promotions::PromotionService,
+    shared::role::Role,
     shared::{
         clock::SharedClock,
         ids::{OrderId, OrderLineId},

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::{
-    accounts::model::Role,
     graphql::{
         ContextExt,
         errors::{internal, top_level, user_error_type, user_errors},
@@ -24,6 +23,7 @@ use crate::{
         service::DiscountFields,
     },
     shared::ids::{CategoryId, DiscountId, ProductId, TypedId, VendorId},
+    shared::role::Role,
     vendors::graphql::Vendor,
 };
 

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::{
-    accounts::model::Role,
     graphql::{
         ContextExt,
         errors::{internal, top_level, user_error_type, user_errors},
@@ -19,6 +18,7 @@ use crate::{
     },
     pricing::ShippingRate,
     shared::ids::{ShippingMethodId, ShippingZoneId, VendorId},
+    shared::role::Role,
     shipping::{
         ShippingError, ShippingService,
         error::path,

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::{
-    accounts::model::Role,
     graphql::{
         ContextExt,
         errors::{top_level, user_error_type, user_errors},
@@ -14,6 +13,7 @@ use crate::{
         money::CurrencyCode,
     },
     shared::ids::TaxRateId,
+    shared::role::Role,
     tax::{TaxError, model, service::TaxRateFields},
 };
 

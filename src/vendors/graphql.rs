@@ -6,7 +6,6 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, datalo
 use chrono::{DateTime, Utc};
 
 use crate::{
-    accounts::model::Role,
     graphql::{
         ContextExt,
         errors::{internal, user_error_type, user_errors},
@@ -14,6 +13,7 @@ use crate::{
         ids,
     },
     shared::ids::VendorId,
+    shared::role::Role,
     vendors::{VendorService, model},
 };
 

@@ -1,7 +1,7 @@
 //! Tax: the staff tax-rate mutations and `taxRates`, the public `shop` settings, and
 //! `rates_for` (what checkout calls) through `app.state`.
 
-use agora::{accounts::model::Role, pricing};
+use agora::{pricing, shared::role::Role};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, Set, SqlErr};
 use serde_json::{Value, json};

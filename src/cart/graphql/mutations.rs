@@ -295,7 +295,7 @@ impl CartMutation {
     /// available stock and the line maximum), unavailable lines are dropped, discount codes are
     /// kept, and the guest cart becomes MERGED. Without a customer cart, the guest cart is
     /// simply adopted.
-    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::accounts::model::Role::Customer)")]
+    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Customer)")]
     async fn cart_merge(&self, ctx: &Context<'_>, guest_cart_id: ID) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&guest_cart_id)?;
         payload(ctx.state().carts.merge(ctx.rcx(), id).await)

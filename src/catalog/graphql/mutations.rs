@@ -5,7 +5,6 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use rust_decimal::Decimal;
 
 use crate::{
-    accounts::model::Role,
     catalog::{
         CatalogError,
         error::path,
@@ -14,6 +13,7 @@ use crate::{
     },
     graphql::{ContextExt, errors::user_errors, guards::RoleGuard, ids},
     shared::ids::{CategoryId, ProductId, TypedId, VariantId, VendorId},
+    shared::role::Role,
 };
 
 use super::{

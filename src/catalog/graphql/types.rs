@@ -376,7 +376,7 @@ impl ProductVariant {
     }
 
     /// Stock history, newest first (staff only).
-    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::accounts::model::Role::Staff)")]
+    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Staff)")]
     async fn stock_movements(
         &self,
         ctx: &Context<'_>,

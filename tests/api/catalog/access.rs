@@ -1,6 +1,6 @@
 //! `node(id:)` over catalog IDs, ID type checks on arguments, and the staff-only guards.
 
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::{Value, json};
 
 use super::*;

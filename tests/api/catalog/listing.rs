@@ -1,6 +1,6 @@
 //! `products`: filters, visibility by role, sort orders and keyset pagination.
 
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::{Value, json};
 
 use super::*;

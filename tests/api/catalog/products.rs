@@ -1,6 +1,6 @@
 //! productCreate, productUpdate, productArchive and `product(id:|slug:)` visibility.
 
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::{Value, json};
 
 use super::*;

@@ -1,4 +1,4 @@
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::json;
 
 use crate::{

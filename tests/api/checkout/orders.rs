@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::json;
 
 use crate::{

@@ -8,11 +8,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agora::{
-    accounts::model::Role,
     app::{App, AppState},
     config::Settings,
     payments::test_provider::TestPaymentProvider,
     shared::clock::{ManualClock, SharedClock, SystemClock},
+    shared::role::Role,
 };
 use serde_json::{Value, json};
 

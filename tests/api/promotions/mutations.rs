@@ -1,6 +1,6 @@
 //! Staff discount mutations and queries: success, every refused input, guards.
 
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::{Value, json};
 
 use super::{create, discount, discounts, product, ten_percent};

@@ -1,6 +1,6 @@
 //! Staff shipping mutations and the `shippingZones` query: success, refused input, guards.
 
-use agora::accounts::model::Role;
+use agora::shared::role::Role;
 use serde_json::{Value, json};
 
 use super::zones;
