@@ -41,6 +41,8 @@ pub struct AppState {
     pub carts: CartService,
     pub orders: OrderService,
     pub checkout: CheckoutService,
+    /// Prices carts for the cart's GraphQL fields (checkout, behind the cart's port).
+    pub quoter: Arc<dyn crate::cart::service::Quoter>,
     pub payments: PaymentService,
 }
 
@@ -68,10 +70,18 @@ impl AppState {
         let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
         let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
         let tax = TaxService::new(db.clone(), currency, settings.shop.prices_include_tax);
-        let carts = CartService::new(db.clone(), catalog.clone(), clock.clone(), settings.checkout.clone());
+        let carts = CartService::new(
+            db.clone(),
+            catalog.clone(),
+            promotions.clone(),
+            shipping.clone(),
+            clock.clone(),
+            settings.checkout.clone(),
+        );
         let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), clock.clone());
         let checkout = CheckoutService::new(
             db.clone(),
+            catalog.clone(),
             carts.clone(),
             orders.clone(),
             promotions.clone(),
@@ -95,6 +105,7 @@ impl AppState {
             tax,
             carts,
             orders,
+            quoter: Arc::new(checkout.clone()),
             checkout,
             payments,
         })

@@ -88,3 +88,21 @@ impl From<InvalidIdAt> for CartError {
         CartError::InvalidId { field: e.field }
     }
 }
+
+/// Why a cart could not be priced (`service::Quoter`): never the caller's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum QuoteError {
+    #[error("database error")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("pricing failed")]
+    Pricing(#[from] crate::pricing::PricingError),
+}
+
+impl From<QuoteError> for CartError {
+    fn from(e: QuoteError) -> Self {
+        match e {
+            QuoteError::Db(e) => CartError::Db(e),
+            QuoteError::Pricing(e) => CartError::Pricing(e),
+        }
+    }
+}

@@ -4,11 +4,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use crate::catalog::model::Sellable;
 use crate::shared::{
     address::Address,
     ids::{CartId, CartLineId, OrderId, ShippingMethodId, UserId, VariantId, VendorId},
     money::{Currency, Money},
+};
+use crate::{
+    catalog::model::Sellable,
+    pricing::{PricingResult, ShippingMethodRule},
+    promotions::CodeProblem,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +132,34 @@ pub fn merged_quantities(
         }
     }
     out
+}
+
+/// A cart priced as it stands now: computed by checkout (the `service::Quoter` port), shown by
+/// the cart and snapshotted into the order.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub pricing: PricingResult,
+    /// Vendors in order of first appearance in the cart.
+    pub vendors: Vec<VendorId>,
+    /// Shipping methods available to each vendor group at the destination.
+    pub shipping_options: BTreeMap<VendorId, Vec<ShippingMethodRule>>,
+    pub problems: Vec<CartProblem>,
+    /// Entered codes that cannot be used, with why.
+    pub code_problems: Vec<(String, CodeProblem)>,
+    /// What each line's variant is now (what the order snapshots).
+    pub sellable: HashMap<VariantId, Sellable>,
+}
+
+impl Quote {
+    /// Whether `checkoutComplete` would accept the cart as far as the quote can tell.
+    pub fn ready(&self, cart: &Cart) -> bool {
+        cart.email.is_some()
+            && cart.shipping_address.is_some()
+            && !cart.lines.is_empty()
+            && self.problems.is_empty()
+            && self.code_problems.is_empty()
+            && self.vendors.iter().all(|v| self.pricing.shipping_lines.iter().any(|s| s.vendor_id == *v))
+    }
 }
 
 /// The problems of `cart` given what is sellable now.

@@ -1,19 +1,18 @@
 //! Cart use cases. Reads happen before the (short, write-only) transaction, so SQLite never
 //! has to upgrade a read transaction under concurrent writers.
 
-use std::collections::HashMap;
-
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
 use crate::{
     cart::{
-        error::{CartError, FieldPath, path},
-        model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, merged_quantities, problems_of},
+        error::{CartError, FieldPath, QuoteError, path},
+        model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, Quote, merged_quantities, problems_of},
         repo,
     },
     catalog::CatalogService,
     config::CheckoutSettings,
     context::RequestContext,
+    promotions::{CodeProblem, PromotionService},
     shared::email::Email,
     shared::{
         address::{Address, country_code},
@@ -21,6 +20,7 @@ use crate::{
         ids::{CartId, CartLineId, OrderId, ShippingMethodId, VariantId, VendorId},
         money::Currency,
     },
+    shipping::ShippingService,
 };
 
 /// What `cartCreate` may set right away.
@@ -69,23 +69,35 @@ impl Addition {
     }
 }
 
+/// Prices a cart as it stands: implemented by checkout, which knows promotions, shipping and
+/// tax, so the cart can show its costs without depending on checkout.
+#[async_trait::async_trait]
+pub trait Quoter: Send + Sync {
+    async fn quote(&self, cart: &Cart) -> Result<Quote, QuoteError>;
+}
+
 #[derive(Clone)]
 pub struct CartService {
     db: DatabaseConnection,
     catalog: CatalogService,
+    promotions: PromotionService,
+    shipping: ShippingService,
     clock: SharedClock,
     limits: CheckoutSettings,
     currency: Currency,
 }
 
 impl CartService {
-    pub fn new(db: DatabaseConnection, catalog: CatalogService, clock: SharedClock, limits: CheckoutSettings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        catalog: CatalogService,
+        promotions: PromotionService,
+        shipping: ShippingService,
+        clock: SharedClock,
+        limits: CheckoutSettings,
+    ) -> Self {
         let currency = catalog.currency();
-        Self { db, catalog, clock, limits, currency }
-    }
-
-    pub fn catalog(&self) -> &CatalogService {
-        &self.catalog
+        Self { db, catalog, promotions, shipping, clock, limits, currency }
     }
 
     /// The cart if the caller may see it: guest carts to whoever holds the id, a customer's
@@ -386,23 +398,26 @@ impl CartService {
         self.update_with(rcx, id, patch).await
     }
 
-    /// Replaces the discount codes (upper-cased, de-duplicated). Whether each applies is shown
-    /// on the cart; unknown codes are refused here.
+    /// Replaces the discount codes (upper-cased, de-duplicated). Unknown codes are refused;
+    /// known codes that do not apply now (expired, used up, minimum not reached) are kept and
+    /// shown on the cart as not applicable.
     ///
     /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`.
-    #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes, known))]
+    /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`; `Forbidden`.
+    #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes))]
     pub async fn update_discount_codes(
         &self,
         rcx: &RequestContext,
         id: CartId,
         codes: Vec<String>,
-        known: impl Fn(&str) -> bool,
     ) -> Result<Cart, CartError> {
+        let upper: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+        let found = self.promotions.candidates(&self.db, &upper, None, self.clock.now()).await?;
+        let unknown: Vec<String> =
+            found.problems.iter().filter(|(_, p)| *p == CodeProblem::Unknown).map(|(c, _)| c.to_uppercase()).collect();
         let mut normalised: Vec<String> = Vec::new();
-        for (i, c) in codes.iter().enumerate() {
-            let c = c.trim().to_uppercase();
-            if c.is_empty() || c.len() > 32 || !known(&c) {
+        for (i, c) in upper.into_iter().enumerate() {
+            if c.is_empty() || c.len() > 32 || unknown.contains(&c) {
                 return Err(CartError::DiscountCodeInvalid { field: path(["discountCodes", &i.to_string()]) });
             }
             if !normalised.contains(&c) {
@@ -440,28 +455,35 @@ impl CartService {
         self.update_with(rcx, id, patch).await
     }
 
-    /// Chooses a shipping method for each listed vendor group (`available` checks a choice).
+    /// Chooses a shipping method for each listed vendor group, checked against what ships to
+    /// the cart's destination for that vendor.
     ///
     /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`.
+    /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`, `CartChanged`; `Forbidden`.
+    #[tracing::instrument(name = "cart.update_shipping_methods", skip(self, rcx, choices))]
     pub async fn update_shipping_methods(
         &self,
         rcx: &RequestContext,
         id: CartId,
         choices: Vec<(VendorId, ShippingMethodId)>,
-        available: &HashMap<VendorId, Vec<ShippingMethodId>>,
     ) -> Result<Cart, CartError> {
-        for (i, (vendor, method)) in choices.iter().enumerate() {
-            if !available.get(vendor).is_some_and(|m| m.contains(method)) {
-                return Err(CartError::ShippingMethodUnavailable {
-                    field: path(["shippingMethods", &i.to_string(), "shippingMethodId"]),
-                });
-            }
-        }
         // The choices join those already made: a change computed from a read, so it is saved
         // only if nobody wrote the cart meanwhile, and retried on a fresh read otherwise.
         for _ in 0..MAX_ATTEMPTS {
             let cart = self.load_active(rcx, id).await?;
+            for (i, (vendor, method)) in choices.iter().enumerate() {
+                let served = match cart.destination() {
+                    Some((country, region)) => {
+                        self.shipping.method_for(&self.db, *method, &country, region.as_deref(), *vendor).await?
+                    }
+                    None => None,
+                };
+                if served.is_none() {
+                    return Err(CartError::ShippingMethodUnavailable {
+                        field: path(["shippingMethods", &i.to_string(), "shippingMethodId"]),
+                    });
+                }
+            }
             let mut methods = cart.shipping_methods.clone();
             methods.extend(choices.iter().copied());
             let patch = CartPatch { shipping_methods: Some(methods), ..CartPatch::default() };

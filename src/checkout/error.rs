@@ -133,3 +133,12 @@ impl ErrorCode for CheckoutError {
         matches!(self, CheckoutError::Forbidden).then_some(RequestError::Forbidden)
     }
 }
+
+impl From<crate::cart::error::QuoteError> for CheckoutError {
+    fn from(e: crate::cart::error::QuoteError) -> Self {
+        match e {
+            crate::cart::error::QuoteError::Db(e) => CheckoutError::Db(e),
+            crate::cart::error::QuoteError::Pricing(e) => CheckoutError::Pricing(e),
+        }
+    }
+}

@@ -1,48 +1,17 @@
-//! Checkout's pure rules: what a priced cart looks like (`Quote`) and the order it becomes
+//! Checkout's pure rules: the order a priced cart (`cart::model::Quote`) becomes
 //! (`build_order`).
-
-use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
-    cart::model::{Cart, CartProblem},
-    catalog::model::Sellable,
+    cart::model::{Cart, Quote},
     orders::model::{Order, OrderDiscount, OrderLine, OrderStatus, TaxLineSnapshot, VendorOrder, new_order_code},
-    pricing::{self, PricingError, PricingResult, ShippingMethodRule},
-    promotions::CodeProblem,
+    pricing::{self, PricingError},
     shared::{
-        ids::{OrderId, OrderLineId, VariantId, VendorId, VendorOrderId},
+        ids::{OrderId, OrderLineId, VendorOrderId},
         money::Money,
     },
 };
-
-/// A cart priced as it stands now.
-#[derive(Debug, Clone)]
-pub struct Quote {
-    pub pricing: PricingResult,
-    /// Vendors in order of first appearance in the cart.
-    pub vendors: Vec<VendorId>,
-    /// Shipping methods available to each vendor group at the destination.
-    pub shipping_options: BTreeMap<VendorId, Vec<ShippingMethodRule>>,
-    pub problems: Vec<CartProblem>,
-    /// Entered codes that cannot be used, with why.
-    pub code_problems: Vec<(String, CodeProblem)>,
-    /// What each line's variant is now (what the order snapshots).
-    pub sellable: HashMap<VariantId, Sellable>,
-}
-
-impl Quote {
-    /// Whether `checkoutComplete` would accept the cart as far as the quote can tell.
-    pub fn ready(&self, cart: &Cart) -> bool {
-        cart.email.is_some()
-            && cart.shipping_address.is_some()
-            && !cart.lines.is_empty()
-            && self.problems.is_empty()
-            && self.code_problems.is_empty()
-            && self.vendors.iter().all(|v| self.pricing.shipping_lines.iter().any(|s| s.vendor_id == *v))
-    }
-}
 
 /// The shop's terms an order is made on.
 #[derive(Debug, Clone, Copy)]

@@ -7,30 +7,41 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use crate::{
     cart::{
         CartService,
-        model::{Cart, CartProblem, CartStatus, problems_of},
+        error::QuoteError,
+        model::{Cart, CartProblem, CartStatus, Quote, problems_of},
+        service::Quoter,
     },
+    catalog::CatalogService,
     checkout::{
         error::CheckoutError,
-        model::{OrderTerms, Quote, build_order},
+        model::{OrderTerms, build_order},
         repo::{self, StoredKey},
     },
     config::CheckoutSettings,
     context::RequestContext,
     orders::{OrderService, model::Order},
     pricing::{self, LineInput, PricingInput, ShippingInput},
-    promotions::{CodeProblem, PromotionService},
+    promotions::PromotionService,
     shared::{
         clock::SharedClock,
-        ids::{CartId, ShippingMethodId, VariantId, VendorId},
+        ids::{CartId, VariantId, VendorId},
         money::Money,
     },
     shipping::ShippingService,
     tax::TaxService,
 };
 
+#[async_trait::async_trait]
+impl Quoter for CheckoutService {
+    async fn quote(&self, cart: &Cart) -> Result<Quote, QuoteError> {
+        self.quote_in(&self.db, cart).await
+    }
+}
+
 #[derive(Clone)]
 pub struct CheckoutService {
     db: DatabaseConnection,
+    catalog: CatalogService,
     carts: CartService,
     orders: OrderService,
     promotions: PromotionService,
@@ -53,6 +64,7 @@ impl CheckoutService {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         db: DatabaseConnection,
+        catalog: CatalogService,
         carts: CartService,
         orders: OrderService,
         promotions: PromotionService,
@@ -62,18 +74,14 @@ impl CheckoutService {
         settings: CheckoutSettings,
         prices_include_tax: bool,
     ) -> Self {
-        Self { db, carts, orders, promotions, shipping, tax, clock, settings, prices_include_tax }
+        Self { db, catalog, carts, orders, promotions, shipping, tax, clock, settings, prices_include_tax }
     }
 
     /// Prices `cart` with its snapshot prices, its discount codes and automatic promotions,
     /// the chosen shipping per vendor group, and the tax at its destination.
-    pub async fn quote(&self, cart: &Cart) -> Result<Quote, CheckoutError> {
-        self.quote_in(&self.db, cart).await
-    }
-
-    async fn quote_in(&self, conn: &impl ConnectionTrait, cart: &Cart) -> Result<Quote, CheckoutError> {
+    async fn quote_in(&self, conn: &impl ConnectionTrait, cart: &Cart) -> Result<Quote, QuoteError> {
         let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
-        let sellable = self.carts.catalog().sellable(conn, &ids).await?;
+        let sellable = self.catalog.sellable(conn, &ids).await?;
         let problems = problems_of(cart, &sellable);
         let mut lines = Vec::new();
         let mut vendors: Vec<VendorId> = Vec::new();
@@ -180,7 +188,7 @@ impl CheckoutService {
             return self.replay(done, &principal, cart_id).await;
         }
         for (i, line) in cart.lines.iter().enumerate() {
-            if !self.carts.catalog().reserve_in(&txn, line.variant_id, line.quantity).await? {
+            if !self.catalog.reserve_in(&txn, line.variant_id, line.quantity).await? {
                 return Err(CheckoutError::InsufficientStock { line: i });
             }
         }
@@ -205,46 +213,6 @@ impl CheckoutService {
         }
         txn.commit().await?;
         Ok(order)
-    }
-
-    /// Replaces the cart's discount codes. Unknown codes are refused; known codes that do not
-    /// apply now (expired, used up, minimum not reached) are kept and shown as not applicable.
-    ///
-    /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`; `Forbidden`.
-    pub async fn set_discount_codes(
-        &self,
-        rcx: &RequestContext,
-        cart_id: CartId,
-        codes: Vec<String>,
-    ) -> Result<Cart, crate::cart::CartError> {
-        let upper: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
-        let found = self.promotions.candidates(&self.db, &upper, None, self.clock.now()).await?;
-        let unknown: Vec<String> =
-            found.problems.iter().filter(|(_, p)| *p == CodeProblem::Unknown).map(|(c, _)| c.to_uppercase()).collect();
-        self.carts.update_discount_codes(rcx, cart_id, codes, |c| !unknown.contains(&c.to_owned())).await
-    }
-
-    /// Chooses shipping methods per vendor group, checked against what ships to the cart's
-    /// destination for that vendor.
-    ///
-    /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`; `Forbidden`.
-    pub async fn set_shipping_methods(
-        &self,
-        rcx: &RequestContext,
-        cart_id: CartId,
-        choices: Vec<(VendorId, ShippingMethodId)>,
-    ) -> Result<Cart, crate::cart::CartError> {
-        let cart = self.carts.get(rcx, cart_id).await?.ok_or(crate::cart::CartError::CartNotFound)?;
-        let mut available: HashMap<VendorId, Vec<ShippingMethodId>> = HashMap::new();
-        if let Some((country, region)) = cart.destination() {
-            for (vendor, _) in &choices {
-                let methods = self.shipping.methods_for(&self.db, &country, region.as_deref(), *vendor).await?;
-                available.insert(*vendor, methods.into_iter().map(|m| m.id).collect());
-            }
-        }
-        self.carts.update_shipping_methods(rcx, cart_id, choices, &available).await
     }
 
     fn terms(&self) -> OrderTerms {
@@ -272,7 +240,7 @@ impl CheckoutService {
         if cart.shipping_address.is_none() {
             return Err(CheckoutError::ShippingAddressRequired);
         }
-        let quote = self.quote(cart).await?;
+        let quote = self.quote_in(&self.db, cart).await?;
         if let Some((code, _)) = quote.code_problems.first() {
             let index = cart.discount_codes.iter().position(|c| c == code).unwrap_or(0);
             return Err(CheckoutError::DiscountCodeInvalid { index });

@@ -242,7 +242,7 @@ impl CartMutation {
         discount_codes: Vec<String>,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        payload(ctx.state().checkout.set_discount_codes(ctx.rcx(), id, discount_codes).await)
+        payload(ctx.state().carts.update_discount_codes(ctx.rcx(), id, discount_codes).await)
     }
 
     /// Sets the shipping address (validated); country and region follow it.
@@ -286,7 +286,7 @@ impl CartMutation {
             })
             .collect();
         match parsed {
-            Ok(p) => payload(ctx.state().checkout.set_shipping_methods(ctx.rcx(), id, p).await),
+            Ok(p) => payload(ctx.state().carts.update_shipping_methods(ctx.rcx(), id, p).await),
             Err(e) => payload(Err(e)),
         }
     }

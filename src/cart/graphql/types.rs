@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use crate::{
-    cart::model::{self, CartProblem as DomainProblem, CartStatus as DomainStatus},
+    cart::{
+        CartError,
+        model::{self, CartProblem as DomainProblem, CartStatus as DomainStatus, Quote},
+    },
     catalog::graphql::ProductVariant,
-    checkout::model::Quote,
     graphql::{
         ContextExt,
         errors::{internal, top_level},
@@ -254,7 +256,10 @@ impl From<model::Cart> for Cart {
 
 impl Cart {
     async fn quote(&self, ctx: &Context<'_>) -> async_graphql::Result<&Quote> {
-        self.quote.get_or_try_init(|| async { ctx.state().checkout.quote(&self.model).await }).await.map_err(top_level)
+        self.quote
+            .get_or_try_init(|| async { ctx.state().quoter.quote(&self.model).await })
+            .await
+            .map_err(|e| top_level(CartError::from(e)))
     }
 }
 

@@ -172,11 +172,11 @@ pub async fn service_carts(
             NewCart { lines: vec![(variant, quantity)], email: Some(format!("buyer{i}@example.com")), country: None };
         let cart = app.state.carts.create(&rcx, new).await.expect("cart");
         app.state.carts.update_addresses(&rcx, cart.id, Some(address.clone()), None).await.expect("address");
-        app.state.checkout.set_shipping_methods(&rcx, cart.id, vec![(vendor, method)]).await.expect("shipping");
+        app.state.carts.update_shipping_methods(&rcx, cart.id, vec![(vendor, method)]).await.expect("shipping");
         if !codes.is_empty() {
             app.state
-                .checkout
-                .set_discount_codes(&rcx, cart.id, codes.iter().map(|c| (*c).to_owned()).collect())
+                .carts
+                .update_discount_codes(&rcx, cart.id, codes.iter().map(|c| (*c).to_owned()).collect())
                 .await
                 .expect("codes");
         }
