@@ -2,7 +2,8 @@
 
 /// Users, roles, passwords and tokens.
 pub mod accounts;
-/// Composition root: builds [`app::AppState`] and the HTTP server. Start reading here.
+/// Composition root: the HTTP server and its background jobs on top of [`state::AppState`].
+/// Start reading here.
 pub mod app;
 /// A shopper's cart: lines with price snapshots, buyer identity, addresses, problems.
 pub mod cart;
@@ -16,7 +17,8 @@ pub mod config;
 pub mod context;
 /// The error model: user errors vs request errors vs internal errors.
 pub mod error;
-/// Schema assembly, global IDs, error mapping, guards, dataloaders, `Node`.
+/// The GraphQL kit the slices use (errors, global IDs, money, guards, context access) and, in
+/// `graphql::schema`, the root that assembles every slice (which no slice may import).
 pub mod graphql;
 /// The HTTP surface: GraphQL over HTTP and WebSocket, health checks, middleware.
 pub mod http;
@@ -32,10 +34,13 @@ pub mod pricing;
 pub mod promotions;
 /// The demo catalog seeded on first start.
 pub mod seed;
-/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs, country codes.
+/// The kernel: typed IDs, money, pagination cursors, slugs and SKUs, country codes, e-mail
+/// addresses and roles.
 pub mod shared;
 /// Shipping zones by country and region, and the methods (flat or weight-tiered) offered in each.
 pub mod shipping;
+/// `AppState`: the services, built once from the settings.
+pub mod state;
 /// Tax rates by country, region and tax class; whether prices include tax.
 pub mod tax;
 /// Logging setup: pretty in development, JSON in production.

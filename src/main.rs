@@ -3,10 +3,11 @@
 use std::io::Read;
 
 use agora::{
-    app::{App, AppState, shutdown_signal},
+    app::{App, shutdown_signal},
     config::Settings,
     infra::db,
     shared::role::Role,
+    state::AppState,
 };
 
 const USAGE: &str = "usage: agora [serve | migrate | seed | print-schema | create-admin --email <email>]
@@ -21,7 +22,7 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map_or("serve", String::as_str);
     if command == "print-schema" {
-        print!("{}", agora::graphql::sdl());
+        print!("{}", agora::graphql::schema::sdl());
         return Ok(());
     }
     if matches!(command, "-h" | "--help" | "help") {

@@ -6,13 +6,13 @@
 use rust_decimal::Decimal;
 
 use crate::{
-    app::AppState,
     catalog::{
         model::{Attribute, AttributeValue, OptionValue, ProductStatus},
         service::{CategoryFields, ProductFields, VariantFields},
     },
     context::RequestContext,
     shared::ids::CategoryId,
+    state::AppState,
 };
 
 struct Line {

@@ -6,7 +6,6 @@ use std::{collections::HashMap, hash::Hash, sync::Arc};
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 
 use crate::{
-    app::AppState,
     catalog::graphql::loaders::{
         AllCategoriesLoader, AttributesByProductIdLoader, CategoriesByProductIdLoader, ImagesByProductIdLoader,
         ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
@@ -15,6 +14,7 @@ use crate::{
     orders::graphql::HistoryByOrderIdLoader,
     payments::graphql::PaymentsByOrderIdLoader,
     shipping::graphql::ShippingMethodsByZoneIdLoader,
+    state::AppState,
     vendors::graphql::VendorByIdLoader,
 };
 

@@ -1,4 +1,7 @@
-//! Schema assembly: merged per-domain roots, limits, per-request data, SDL export.
+//! The GraphQL kit every slice uses — error mapping (`errors`), global IDs (`ids`), `Money`
+//! (`money`), guards (`guards`), typed context access (`ContextExt` below) — and the root that
+//! assembles the slices: `schema` (roots, limits, SDL), `node` (`Node`), `loaders` (the
+//! per-request dataloaders). Slices import the kit, never the root (`tests/api/architecture.rs`).
 
 pub mod errors;
 pub mod guards;
@@ -6,75 +9,11 @@ pub mod ids;
 pub mod loaders;
 pub mod money;
 pub mod node;
+pub mod schema;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::Context;
 
-use crate::{
-    accounts::graphql::{AccountMutation, AccountQuery},
-    app::AppState,
-    cart::graphql::{CartMutation, CartQuery},
-    catalog::graphql::{CatalogMutation, CatalogQuery},
-    checkout::graphql::CheckoutMutation,
-    config::GraphqlSettings,
-    context::RequestContext,
-    graphql::{loaders::Loaders, node::NodeQuery},
-    orders::graphql::{OrderMutation, OrderQuery},
-    payments::graphql::PaymentMutation,
-    promotions::graphql::{PromotionMutation, PromotionQuery},
-    shipping::graphql::{ShippingMutation, ShippingQuery},
-    tax::graphql::{TaxMutation, TaxQuery},
-    vendors::graphql::{VendorMutation, VendorQuery},
-};
-
-/// The query root: one fragment per domain.
-#[derive(MergedObject, Default)]
-pub struct Query(
-    CatalogQuery,
-    VendorQuery,
-    CartQuery,
-    OrderQuery,
-    PromotionQuery,
-    ShippingQuery,
-    TaxQuery,
-    AccountQuery,
-    NodeQuery,
-);
-
-/// The mutation root: one fragment per domain.
-#[derive(MergedObject, Default)]
-pub struct Mutation(
-    CatalogMutation,
-    VendorMutation,
-    CartMutation,
-    CheckoutMutation,
-    OrderMutation,
-    PaymentMutation,
-    PromotionMutation,
-    ShippingMutation,
-    TaxMutation,
-    AccountMutation,
-);
-
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
-
-/// Builds the schema; `state: None` is enough for SDL export.
-pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity);
-    if !settings.introspection {
-        builder = builder.disable_introspection();
-    }
-    if let Some(state) = state {
-        builder = builder.data(state);
-    }
-    builder.finish()
-}
-
-/// The SDL of the public API, as committed in `schema.graphql`.
-pub fn sdl() -> String {
-    build_schema(None, &GraphqlSettings::default()).sdl()
-}
+use crate::{context::RequestContext, graphql::loaders::Loaders, state::AppState};
 
 /// Typed access to what every resolver needs.
 pub trait ContextExt {

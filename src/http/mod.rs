@@ -13,7 +13,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{app::AppState, config::ServerSettings, graphql::AppSchema};
+use crate::{config::ServerSettings, graphql::schema::AppSchema, state::AppState};
 
 #[derive(Clone)]
 pub(crate) struct HttpState {

@@ -7,7 +7,7 @@ use crate::{helpers::TestApp, ops};
 
 #[test]
 fn schema_graphql_is_up_to_date() {
-    let sdl = agora::graphql::sdl();
+    let sdl = agora::graphql::schema::sdl();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(path, &sdl).expect("write schema.graphql");

@@ -8,11 +8,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agora::{
-    app::{App, AppState},
+    app::App,
     config::Settings,
     payments::test_provider::TestPaymentProvider,
     shared::clock::{ManualClock, SharedClock, SystemClock},
     shared::role::Role,
+    state::AppState,
 };
 use serde_json::{Value, json};
 

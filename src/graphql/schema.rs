@@ -1,0 +1,70 @@
+//! The schema root: every slice's query and mutation fragments merged, limits, SDL export. The
+//! top of the GraphQL layer: it imports every slice, and no slice imports it.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::{
+    accounts::graphql::{AccountMutation, AccountQuery},
+    cart::graphql::{CartMutation, CartQuery},
+    catalog::graphql::{CatalogMutation, CatalogQuery},
+    checkout::graphql::CheckoutMutation,
+    config::GraphqlSettings,
+    graphql::node::NodeQuery,
+    orders::graphql::{OrderMutation, OrderQuery},
+    payments::graphql::PaymentMutation,
+    promotions::graphql::{PromotionMutation, PromotionQuery},
+    shipping::graphql::{ShippingMutation, ShippingQuery},
+    state::AppState,
+    tax::graphql::{TaxMutation, TaxQuery},
+    vendors::graphql::{VendorMutation, VendorQuery},
+};
+
+/// The query root: one fragment per domain.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    CatalogQuery,
+    VendorQuery,
+    CartQuery,
+    OrderQuery,
+    PromotionQuery,
+    ShippingQuery,
+    TaxQuery,
+    AccountQuery,
+    NodeQuery,
+);
+
+/// The mutation root: one fragment per domain.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    CatalogMutation,
+    VendorMutation,
+    CartMutation,
+    CheckoutMutation,
+    OrderMutation,
+    PaymentMutation,
+    PromotionMutation,
+    ShippingMutation,
+    TaxMutation,
+    AccountMutation,
+);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema; `state: None` is enough for SDL export.
+pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity);
+    if !settings.introspection {
+        builder = builder.disable_introspection();
+    }
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL of the public API, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None, &GraphqlSettings::default()).sdl()
+}

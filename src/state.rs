@@ -1,0 +1,148 @@
+//! `AppState`: the services, built once from the settings and shared by the HTTP handlers and
+//! the resolvers (reached through `graphql::context::ContextExt::state`). It sits below the
+//! HTTP server and the schema root (`app.rs`, `graphql/schema.rs`) and above the slices.
+
+use std::{path::Path, sync::Arc};
+
+use anyhow::Context as _;
+use rand::RngCore;
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    accounts::AccountService,
+    cart::CartService,
+    catalog::CatalogService,
+    checkout::CheckoutService,
+    config::Settings,
+    infra::db::{self, SqlStats},
+    orders::OrderService,
+    payments::{PaymentService, provider::PaymentProvider, test_provider::TestPaymentProvider},
+    promotions::PromotionService,
+    shared::{
+        clock::{SharedClock, SystemClock},
+        money::Currency,
+    },
+    shipping::ShippingService,
+    tax::TaxService,
+    vendors::VendorService,
+};
+
+/// Everything a request handler or resolver may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: DatabaseConnection,
+    pub sql_stats: Arc<SqlStats>,
+    pub clock: SharedClock,
+    pub accounts: AccountService,
+    pub catalog: CatalogService,
+    pub vendors: VendorService,
+    pub promotions: PromotionService,
+    pub shipping: ShippingService,
+    pub tax: TaxService,
+    pub carts: CartService,
+    pub orders: OrderService,
+    pub checkout: CheckoutService,
+    /// Prices carts for the cart's GraphQL fields (checkout, behind the cart's port).
+    pub quoter: Arc<dyn crate::cart::service::Quoter>,
+    pub payments: PaymentService,
+}
+
+impl AppState {
+    /// Connects the database, applies migrations and builds the services, with the real
+    /// clock and the built-in test payment provider (the embedded default).
+    pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        Self::connect_with(settings, Arc::new(SystemClock), Arc::new(TestPaymentProvider::default())).await
+    }
+
+    /// As [`AppState::connect`], with a given clock and payment provider.
+    pub async fn connect_with(
+        settings: Settings,
+        clock: SharedClock,
+        provider: Arc<dyn PaymentProvider>,
+    ) -> anyhow::Result<Self> {
+        let (db, sql_stats) = db::connect(&settings).await.context("connecting to the database")?;
+        db::migrate(&db).await.context("applying migrations")?;
+        let key = signing_key(&settings)?;
+        let accounts = AccountService::new(db.clone(), &key, &settings.auth);
+        let vendors = VendorService::new(db.clone());
+        let currency = Currency::parse(&settings.shop.currency)
+            .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
+        let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
+        let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
+        let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
+        let tax = TaxService::new(db.clone(), currency, settings.shop.prices_include_tax);
+        let carts = CartService::new(
+            db.clone(),
+            catalog.clone(),
+            promotions.clone(),
+            shipping.clone(),
+            clock.clone(),
+            settings.checkout.clone(),
+        );
+        let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), clock.clone());
+        let checkout = CheckoutService::new(
+            db.clone(),
+            catalog.clone(),
+            carts.clone(),
+            orders.clone(),
+            promotions.clone(),
+            shipping.clone(),
+            tax.clone(),
+            clock.clone(),
+            settings.checkout.clone(),
+            settings.shop.prices_include_tax,
+        );
+        let payments = PaymentService::new(db.clone(), orders.clone(), provider, clock.clone());
+        Ok(Self {
+            settings: Arc::new(settings),
+            db,
+            sql_stats,
+            clock,
+            accounts,
+            catalog,
+            vendors,
+            promotions,
+            shipping,
+            tax,
+            carts,
+            orders,
+            quoter: Arc::new(checkout.clone()),
+            checkout,
+            payments,
+        })
+    }
+}
+
+/// The configured JWT key, or (embedded default) one generated once and kept under `data_dir`.
+fn signing_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &settings.auth.jwt_secret {
+        anyhow::ensure!(secret.expose().len() >= 32, "auth.jwt_secret must be at least 32 bytes");
+        return Ok(secret.expose().as_bytes().to_vec());
+    }
+    let path = settings.data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        tracing::info!(path = %path.display(), "using the development signing key kept in the data directory");
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let key = hex::encode(bytes);
+    write_private(&path, &key)?;
+    tracing::warn!(
+        path = %path.display(),
+        "no auth.jwt_secret configured: generated a development signing key and saved it; set AGORA_AUTH__JWT_SECRET in production"
+    );
+    Ok(key.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())?;
+    Ok(())
+}
