@@ -4,50 +4,23 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
+pub use crate::promotions::model::DiscountFields;
 use crate::{
     catalog::CatalogService,
     context::RequestContext,
-    pricing::{DiscountTarget, DiscountValue},
     promotions::{
         error::{PromotionError, path},
-        model::{
-            Candidates, CodeProblem, Discount, TargetIds, TargetKind, bp_to_percentage, customer_key, normalize_code,
-            percentage_to_bp,
-        },
+        model::{self, Candidates, CodeProblem, Discount, TargetIds, customer_key, normalize_code},
         repo,
     },
     shared::{
-        ids::{CategoryId, DiscountId, OrderId, VendorId},
-        money::{Currency, Money, MoneyError},
+        ids::{CategoryId, DiscountId, OrderId},
+        money::Currency,
     },
     vendors::VendorService,
 };
-
-/// Editable discount fields. `None` leaves a field as it is (on create: its default);
-/// `Some(None)` clears a nullable field. Giving `percentage` or `amount` replaces the value.
-#[derive(Debug, Clone, Default)]
-pub struct DiscountFields {
-    pub code: Option<Option<String>>,
-    pub automatic: Option<bool>,
-    pub percentage: Option<Decimal>,
-    pub amount: Option<Decimal>,
-    pub target: Option<TargetKind>,
-    pub target_ids: Option<TargetIds>,
-    pub vendor_id: Option<Option<VendorId>>,
-    pub min_subtotal: Option<Option<Decimal>>,
-    pub starts_at: Option<Option<DateTime<Utc>>>,
-    pub ends_at: Option<Option<DateTime<Utc>>>,
-    pub usage_limit: Option<Option<i32>>,
-    pub per_customer_limit: Option<Option<i32>>,
-    pub combines_with_others: Option<bool>,
-    pub active: Option<bool>,
-}
-
-/// Most product or category ids one discount may target.
-const MAX_TARGET_IDS: usize = 1000;
 
 #[derive(Clone)]
 pub struct PromotionService {
@@ -57,37 +30,6 @@ pub struct PromotionService {
     vendors: VendorService,
 }
 
-fn invalid(field: &[&str], message: &'static str) -> PromotionError {
-    PromotionError::Invalid { field: path(field), message }
-}
-
-fn required(field: &[&str], message: &'static str) -> PromotionError {
-    PromotionError::Required { field: path(field), message }
-}
-
-/// `Some(x)` replaces, `None` keeps `current`.
-fn patch<T: Clone>(given: &Option<T>, current: T) -> T {
-    given.clone().unwrap_or(current)
-}
-
-fn limit(value: Option<i32>, field: &str) -> Result<Option<i32>, PromotionError> {
-    match value {
-        Some(n) if n < 1 => Err(invalid(&[field], "limits are at least 1")),
-        other => Ok(other),
-    }
-}
-
-/// Target ids in input order without repeats.
-fn distinct<T: Copy + Eq + std::hash::Hash>(ids: &[T]) -> Vec<T> {
-    let mut seen = HashSet::new();
-    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
-}
-
-/// The API decodes target ids for the kind it read; the discount's kind changed meanwhile.
-fn mismatched_target_ids() -> PromotionError {
-    invalid(&["targetIds"], "the target ids are not of the discount's target type; give `target` with them")
-}
-
 impl PromotionService {
     pub fn new(db: DatabaseConnection, currency: Currency, catalog: CatalogService, vendors: VendorService) -> Self {
         Self { db, currency, catalog, vendors }
@@ -95,126 +37,6 @@ impl PromotionService {
 
     fn ensure_staff(rcx: &RequestContext) -> Result<(), PromotionError> {
         if rcx.is_staff() { Ok(()) } else { Err(PromotionError::Forbidden) }
-    }
-
-    fn money(&self, amount: Decimal, field: &str) -> Result<Money, PromotionError> {
-        Money::parse_price(amount, self.currency).map_err(|e| match e {
-            MoneyError::Negative => invalid(&[field], "amounts cannot be negative"),
-            MoneyError::TooPrecise => invalid(&[field], "the amount has more decimals than the shop currency allows"),
-            _ => invalid(&[field], "amounts are at most 1,000,000,000.00 (100,000,000,000 minor units)"),
-        })
-    }
-
-    /// Applies `f` to `current` (or to the defaults on create) and checks the result's rules.
-    fn apply(
-        &self,
-        current: Option<&Discount>,
-        f: &DiscountFields,
-        now: DateTime<Utc>,
-    ) -> Result<Discount, PromotionError> {
-        let automatic = patch(&f.automatic, current.is_some_and(|c| c.automatic));
-        let code = match &f.code {
-            Some(Some(c)) => Some(
-                normalize_code(c)
-                    .ok_or_else(|| invalid(&["code"], "codes are 3 to 32 letters, digits, dashes or underscores"))?,
-            ),
-            Some(None) => None,
-            None => current.and_then(|c| c.code.clone()),
-        };
-        match (automatic, &code) {
-            (true, Some(_)) => return Err(invalid(&["code"], "an automatic promotion has no code")),
-            (false, None) => return Err(required(&["code"], "a code is required unless the discount is automatic")),
-            _ => {}
-        }
-
-        let value = match (f.percentage, f.amount) {
-            (Some(_), Some(_)) => return Err(invalid(&["amount"], "give a percentage or an amount, not both")),
-            (Some(p), None) => {
-                let bp = percentage_to_bp(p).ok_or_else(|| {
-                    invalid(&["percentage"], "a percentage is above 0 and at most 100, with at most two decimals")
-                })?;
-                DiscountValue::Percentage(bp_to_percentage(bp))
-            }
-            (None, Some(a)) => DiscountValue::Fixed(self.money(a, "amount")?),
-            (None, None) => match current {
-                Some(c) => c.value.clone(),
-                None => return Err(required(&["percentage"], "give a percentage or an amount")),
-            },
-        };
-
-        let current_target = current.map(|c| &c.target);
-        let kind = f.target.or(current_target.map(TargetKind::of)).unwrap_or(TargetKind::Subtotal);
-        let given = f.target_ids.as_ref();
-        if given.is_some_and(|g| g.len() > MAX_TARGET_IDS) {
-            return Err(invalid(&["targetIds"], "at most 1000 target ids"));
-        }
-        let target = match kind {
-            TargetKind::Subtotal => {
-                if given.is_some_and(|g| !g.is_empty()) {
-                    return Err(invalid(&["targetIds"], "a discount on the subtotal has no target ids"));
-                }
-                DiscountTarget::Subtotal
-            }
-            TargetKind::Products => {
-                let ids = match (given, current_target) {
-                    (Some(TargetIds::Products(p)), _) => distinct(p),
-                    (Some(_), _) => return Err(mismatched_target_ids()),
-                    (None, Some(DiscountTarget::Products(p))) => p.clone(),
-                    (None, _) => vec![],
-                };
-                if ids.is_empty() {
-                    return Err(required(&["targetIds"], "name the products the discount applies to"));
-                }
-                DiscountTarget::Products(ids)
-            }
-            TargetKind::Categories => {
-                let ids = match (given, current_target) {
-                    (Some(TargetIds::Categories(c)), _) => distinct(c),
-                    (Some(_), _) => return Err(mismatched_target_ids()),
-                    (None, Some(DiscountTarget::Categories(c))) => c.clone(),
-                    (None, _) => vec![],
-                };
-                if ids.is_empty() {
-                    return Err(required(&["targetIds"], "name the categories the discount applies to"));
-                }
-                DiscountTarget::Categories(ids)
-            }
-        };
-
-        let min_subtotal = match &f.min_subtotal {
-            Some(Some(a)) => Some(self.money(*a, "minSubtotal")?),
-            Some(None) => None,
-            None => current.and_then(|c| c.min_subtotal),
-        };
-        let starts_at = patch(&f.starts_at, current.and_then(|c| c.starts_at));
-        let ends_at = patch(&f.ends_at, current.and_then(|c| c.ends_at));
-        if let (Some(s), Some(e)) = (starts_at, ends_at)
-            && e <= s
-        {
-            return Err(invalid(&["endsAt"], "the end must be after the start"));
-        }
-        let usage_limit = limit(patch(&f.usage_limit, current.and_then(|c| c.usage_limit)), "usageLimit")?;
-        let per_customer_limit =
-            limit(patch(&f.per_customer_limit, current.and_then(|c| c.per_customer_limit)), "perCustomerLimit")?;
-
-        Ok(Discount {
-            id: current.map_or_else(DiscountId::new, |c| c.id),
-            code,
-            automatic,
-            value,
-            target,
-            vendor_id: patch(&f.vendor_id, current.and_then(|c| c.vendor_id)),
-            min_subtotal,
-            starts_at,
-            ends_at,
-            usage_limit,
-            used_count: current.map_or(0, |c| c.used_count),
-            per_customer_limit,
-            combines_with_others: patch(&f.combines_with_others, current.is_some_and(|c| c.combines_with_others)),
-            active: patch(&f.active, current.is_none_or(|c| c.active)),
-            created_at: current.map_or(now, |c| c.created_at),
-            updated_at: now,
-        })
     }
 
     /// The vendor and the target products or categories given in `f` must exist.
@@ -250,7 +72,7 @@ impl PromotionService {
     #[tracing::instrument(name = "promotions.create", skip(self, rcx, f))]
     pub async fn create(&self, rcx: &RequestContext, f: DiscountFields) -> Result<Discount, PromotionError> {
         Self::ensure_staff(rcx)?;
-        let discount = self.apply(None, &f, Utc::now())?;
+        let discount = model::apply(None, &f, self.currency, Utc::now())?;
         self.check_references(rcx, &f).await?;
         let txn = self.db.begin().await?;
         repo::insert(&txn, &discount, self.currency).await?;
@@ -273,7 +95,7 @@ impl PromotionService {
         self.check_references(rcx, &f).await?;
         let txn = self.db.begin().await?;
         let current = repo::by_id(&txn, id).await?.ok_or_else(|| PromotionError::NotFound { field: path(["id"]) })?;
-        let discount = self.apply(Some(&current), &f, Utc::now())?;
+        let discount = model::apply(Some(&current), &f, self.currency, Utc::now())?;
         repo::update(&txn, &discount, self.currency).await?;
         txn.commit().await?;
         Ok(discount)

@@ -2,9 +2,9 @@
 //! and the call checkout makes on its own connection: `rates_for`.
 
 use chrono::Utc;
-use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
+pub use crate::tax::model::TaxRateFields;
 use crate::{
     context::RequestContext,
     pricing,
@@ -12,42 +12,19 @@ use crate::{
         geo::{CountryCode, RegionCode},
         ids::TaxRateId,
         money::Currency,
-        text::{required_text, tax_class},
     },
     tax::{
         error::{TaxError, path},
-        model::{TaxRate, effective_rates, percent_to_pcm},
+        model::{self, TaxRate, effective_rates},
         repo,
     },
 };
-
-/// Editable rate fields; `None` leaves a field as it is (all but `region` are required on
-/// create). `region: Some(None)` makes the rate country-level.
-#[derive(Debug, Clone, Default)]
-pub struct TaxRateFields {
-    pub country: Option<String>,
-    pub region: Option<Option<String>>,
-    pub tax_class: Option<String>,
-    pub name: Option<String>,
-    /// A percentage: `20`, `8.875`.
-    pub rate: Option<Decimal>,
-}
-
-const MAX_NAME: usize = 100;
 
 #[derive(Clone)]
 pub struct TaxService {
     db: DatabaseConnection,
     currency: Currency,
     prices_include_tax: bool,
-}
-
-fn invalid(field: &str, message: &'static str) -> TaxError {
-    TaxError::Invalid { field: path([field]), message }
-}
-
-fn required(field: &str, message: &'static str) -> TaxError {
-    TaxError::Required { field: path([field]), message }
 }
 
 impl TaxService {
@@ -67,52 +44,6 @@ impl TaxService {
 
     fn ensure_staff(rcx: &RequestContext) -> Result<(), TaxError> {
         if rcx.is_staff() { Ok(()) } else { Err(TaxError::Forbidden) }
-    }
-
-    /// Applies `f` to `current` (or builds a new rate) and checks the result.
-    fn apply(&self, current: Option<&TaxRate>, f: &TaxRateFields) -> Result<TaxRate, TaxError> {
-        let country = match (&f.country, current) {
-            (Some(c), _) => CountryCode::parse(c)
-                .map_err(|_| invalid("country", "a country is a two-letter ISO 3166-1 code such as US or DE"))?,
-            (None, Some(c)) => c.country,
-            (None, None) => return Err(required("country", "a country is required")),
-        };
-        let region = match (&f.region, current) {
-            (Some(Some(r)), _) => Some(
-                RegionCode::parse(r, country)
-                    .map_err(|_| invalid("region", "a region is an ISO 3166-2 subdivision code such as CA or US-CA"))?,
-            ),
-            (Some(None), _) | (None, None) => None,
-            (None, Some(c)) => c.region.clone(),
-        };
-        let tax_class = match (&f.tax_class, current) {
-            (Some(t), _) => tax_class(t)
-                .ok_or_else(|| invalid("taxClass", "a tax class is 1 to 32 letters, digits, dashes or underscores"))?,
-            (None, Some(c)) => c.tax_class.clone(),
-            (None, None) => return Err(required("taxClass", "a tax class is required")),
-        };
-        let name = match (&f.name, current) {
-            (Some(n), _) => {
-                required_text(n, MAX_NAME).ok_or_else(|| required("name", "a name of 1 to 100 characters"))?
-            }
-            (None, Some(c)) => c.name.clone(),
-            (None, None) => return Err(required("name", "a name is required")),
-        };
-        let rate_pcm = match (f.rate, current) {
-            (Some(p), _) => percent_to_pcm(p)
-                .ok_or_else(|| invalid("rate", "a rate is a percentage from 0 to 100 with at most three decimals"))?,
-            (None, Some(c)) => c.rate_pcm,
-            (None, None) => return Err(required("rate", "a rate is required")),
-        };
-        Ok(TaxRate {
-            id: current.map_or_else(TaxRateId::new, |c| c.id),
-            country,
-            region,
-            tax_class,
-            name,
-            rate_pcm,
-            created_at: current.map_or_else(Utc::now, |c| c.created_at),
-        })
     }
 
     /// The unique index also holds, but checking first gives the same answer on every backend
@@ -141,7 +72,7 @@ impl TaxService {
     #[tracing::instrument(name = "tax.create_rate", skip(self, rcx, f))]
     pub async fn create(&self, rcx: &RequestContext, f: TaxRateFields) -> Result<TaxRate, TaxError> {
         Self::ensure_staff(rcx)?;
-        let rate = self.apply(None, &f)?;
+        let rate = model::apply(None, &f, Utc::now())?;
         let txn = self.db.begin().await?;
         self.ensure_free(&txn, &rate).await?;
         repo::insert(&txn, &rate).await?;
@@ -158,7 +89,7 @@ impl TaxService {
         Self::ensure_staff(rcx)?;
         let txn = self.db.begin().await?;
         let current = repo::by_id(&txn, id).await?.ok_or_else(|| TaxError::NotFound { field: path(["id"]) })?;
-        let rate = self.apply(Some(&current), &f)?;
+        let rate = model::apply(Some(&current), &f, Utc::now())?;
         self.ensure_free(&txn, &rate).await?;
         repo::update(&txn, &rate).await?;
         txn.commit().await?;
