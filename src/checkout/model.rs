@@ -122,16 +122,21 @@ pub fn build_order(cart: &Cart, quote: &Quote, terms: OrderTerms, now: DateTime<
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use rust_decimal::Decimal;
 
     use super::*;
     use crate::{
         cart::model::{CartLine, CartStatus},
-        catalog::model::fixtures::sellable,
-        pricing::{DiscountRule, DiscountTarget, DiscountValue, LineInput, PricingInput, ShippingInput, ShippingRate},
+        catalog::model::{Sellable, fixtures::sellable},
+        pricing::{
+            DiscountRule, DiscountTarget, DiscountValue, LineInput, PricingInput, ShippingInput, ShippingMethodRule,
+            ShippingRate,
+        },
         shared::{
             address::Address,
-            ids::{CartId, CartLineId, DiscountId, ShippingMethodId, UserId},
+            ids::{CartId, CartLineId, DiscountId, ShippingMethodId, UserId, VendorId},
             money::Currency,
         },
     };
