@@ -7,7 +7,7 @@ use crate::{
     accounts::{model, service::Session},
     graphql::{
         ContextExt,
-        errors::{user_error_type, user_errors},
+        errors::{OrInternal, user_error_type, user_errors},
         ids,
     },
     shared::ids::CartId,
@@ -192,10 +192,7 @@ pub struct AccountQuery;
 impl AccountQuery {
     /// The signed-in user; null when the request carries no access token.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        match ctx.state().accounts.me(ctx.rcx()).await {
-            Ok(u) => Ok(u.map(Into::into)),
-            Err(e) => Err(crate::graphql::errors::internal(&e)),
-        }
+        Ok(ctx.state().accounts.me(ctx.rcx()).await.or_internal()?.map(Into::into))
     }
 }
 

@@ -16,7 +16,7 @@ use crate::{
     error::{RequestError, path},
     graphql::{
         ContextExt,
-        errors::{internal, request_error, top_level, user_error_type, user_errors},
+        errors::{OrInternal, request_error, top_level, user_error_type, user_errors},
         guards::RoleGuard,
         ids,
         loaders::complete,
@@ -193,7 +193,7 @@ pub struct VendorOrder {
 impl VendorOrder {
     /// The vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
-        Ok(ctx.loaders().vendor_by_id.load_one(self.vendor_id).await.map_err(|e| internal(&*e))?.map(Into::into))
+        Ok(ctx.loaders().vendor_by_id.load_one(self.vendor_id).await.or_internal()?.map(Into::into))
     }
 }
 
@@ -362,7 +362,7 @@ impl Order {
     }
     /// Status changes, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderHistoryEntry>> {
-        let entries = ctx.loaders().history_by_order_id.load_one(self.0.id).await.map_err(|e| internal(&*e))?;
+        let entries = ctx.loaders().history_by_order_id.load_one(self.0.id).await.or_internal()?;
         Ok(entries
             .unwrap_or_default()
             .into_iter()
@@ -383,7 +383,7 @@ impl Order {
     }
     /// Payment attempts, oldest first.
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderPayment>> {
-        let list = ctx.loaders().payments_by_order_id.load_one(self.0.id).await.map_err(|e| internal(&*e))?;
+        let list = ctx.loaders().payments_by_order_id.load_one(self.0.id).await.or_internal()?;
         Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
     }
     /// When the order was placed.
@@ -467,7 +467,7 @@ pub struct OrderConnectionFields {
 impl OrderConnectionFields {
     /// How many orders match, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        ctx.state().orders.count(&self.filter).await.map_err(|e| internal(&e))
+        ctx.state().orders.count(&self.filter).await.or_internal()
     }
 }
 

@@ -11,7 +11,7 @@ use crate::{
     accounts::model::Role,
     graphql::{
         ContextExt,
-        errors::{internal, top_level, user_error_type, user_errors},
+        errors::{OrInternal, top_level, user_error_type, user_errors},
         guards::RoleGuard,
         ids,
         money::Money,
@@ -131,7 +131,7 @@ impl Discount {
     /// Only this vendor's lines are eligible; null for every vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
         let Some(id) = self.0.vendor_id else { return Ok(None) };
-        Ok(ctx.loaders().vendor_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+        Ok(ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?.map(Into::into))
     }
     /// The eligible lines must add up to at least this amount.
     async fn min_subtotal(&self) -> Option<Money> {

@@ -9,7 +9,7 @@ use crate::{
     accounts::model::Role,
     graphql::{
         ContextExt,
-        errors::{internal, user_error_type, user_errors},
+        errors::{OrInternal, user_error_type, user_errors},
         guards::RoleGuard,
         ids,
     },
@@ -106,12 +106,12 @@ pub struct VendorQuery;
 impl VendorQuery {
     /// A vendor by its slug; null when there is none.
     async fn vendor(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Vendor>> {
-        Ok(ctx.state().vendors.by_slug(&slug).await.map_err(|e| internal(&e))?.map(Into::into))
+        Ok(ctx.state().vendors.by_slug(&slug).await.or_internal()?.map(Into::into))
     }
 
     /// All vendors, by name.
     async fn vendors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Vendor>> {
-        Ok(ctx.state().vendors.list().await.map_err(|e| internal(&e))?.into_iter().map(Into::into).collect())
+        Ok(ctx.state().vendors.list().await.or_internal()?.into_iter().map(Into::into).collect())
     }
 }
 
@@ -136,6 +136,6 @@ impl VendorMutation {
 
 /// Resolves a vendor for `node(id:)`.
 pub async fn node(ctx: &Context<'_>, id: VendorId) -> async_graphql::Result<Option<Vendor>> {
-    let v = ctx.loaders().vendor_by_id.load_one(id).await.map_err(|e| internal(&*e))?;
+    let v = ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?;
     Ok(v.map(Into::into))
 }
