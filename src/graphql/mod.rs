@@ -6,6 +6,7 @@ pub mod ids;
 pub mod loaders;
 pub mod money;
 pub mod node;
+pub mod payload;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 

@@ -16,11 +16,12 @@ use crate::{
     error::{RequestError, path},
     graphql::{
         ContextExt,
-        errors::{OrInternal, request_error, top_level, user_error_type, user_errors},
+        errors::{OrInternal, request_error, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         loaders::complete,
         money::Money,
+        payload::{payload, payload_type},
     },
     orders::{
         OrderError, OrderService,
@@ -427,12 +428,7 @@ pub struct OrderPayload {
     pub user_errors: Vec<OrderUserError>,
 }
 
-fn payload(r: Result<model::Order, OrderError>) -> async_graphql::Result<OrderPayload> {
-    Ok(match r {
-        Ok(o) => OrderPayload { order: Some(o.into()), user_errors: vec![] },
-        Err(e) => OrderPayload { order: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(OrderPayload { order: model::Order }, OrderUserError);
 
 /// Filters for staff order lists; all given filters must match.
 #[derive(InputObject, Clone, Default)]

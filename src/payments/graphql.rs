@@ -10,10 +10,11 @@ use crate::{
     error::path,
     graphql::{
         ContextExt,
-        errors::{user_error_type, user_errors},
+        errors::user_error_type,
         ids,
         loaders::complete,
         money::Money,
+        payload::{payload, payload_type},
     },
     orders::graphql::Order,
     payments::{
@@ -146,14 +147,7 @@ pub struct OrderPaymentPayload {
     pub user_errors: Vec<PaymentUserError>,
 }
 
-fn payload(
-    r: Result<(model::Payment, crate::orders::model::Order), PaymentError>,
-) -> async_graphql::Result<OrderPaymentPayload> {
-    Ok(match r {
-        Ok((p, o)) => OrderPaymentPayload { payment: Some(p.into()), order: Some(o.into()), user_errors: vec![] },
-        Err(e) => OrderPaymentPayload { payment: None, order: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(OrderPaymentPayload { payment: model::Payment, order: crate::orders::model::Order }, PaymentUserError);
 
 #[derive(Default)]
 pub struct PaymentMutation;
@@ -170,7 +164,7 @@ impl PaymentMutation {
     ) -> async_graphql::Result<OrderPaymentPayload> {
         let order = match ids::decode_at::<OrderId>(&input.order_id, path(["orderId"])) {
             Ok(o) => o,
-            Err(e) => return payload(Err(e.into())),
+            Err(e) => return payload(Err(PaymentError::from(e))),
         };
         payload(ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await)
     }
@@ -183,7 +177,7 @@ impl PaymentMutation {
     ) -> async_graphql::Result<OrderPaymentPayload> {
         let payment = match ids::decode_at::<PaymentId>(&input.payment_id, path(["paymentId"])) {
             Ok(p) => p,
-            Err(e) => return payload(Err(e.into())),
+            Err(e) => return payload(Err(PaymentError::from(e))),
         };
         payload(ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await)
     }

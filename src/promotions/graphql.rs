@@ -11,10 +11,11 @@ use crate::{
     accounts::model::Role,
     graphql::{
         ContextExt,
-        errors::{OrInternal, top_level, user_error_type, user_errors},
+        errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         money::Money,
+        payload::{payload, payload_type},
     },
     pricing::{DiscountTarget as Target, DiscountValue},
     promotions::{
@@ -259,12 +260,7 @@ pub struct DiscountPayload {
     pub user_errors: Vec<PromotionUserError>,
 }
 
-fn payload(r: Result<model::Discount, PromotionError>) -> async_graphql::Result<DiscountPayload> {
-    Ok(match r {
-        Ok(d) => DiscountPayload { discount: Some(d.into()), user_errors: vec![] },
-        Err(e) => DiscountPayload { discount: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(DiscountPayload { discount: model::Discount }, PromotionUserError);
 
 /// `targetIds` decoded as ids of the target `kind` in force; `INVALID_ID` at the first that is
 /// malformed or of another type. A discount on the subtotal takes none: they are only counted

@@ -11,11 +11,12 @@ use crate::{
     accounts::model::Role,
     graphql::{
         ContextExt,
-        errors::{OrInternal, top_level, user_error_type, user_errors},
+        errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         loaders::complete,
         money::Money,
+        payload::{payload, payload_type},
     },
     pricing::ShippingRate,
     shared::ids::{ShippingMethodId, ShippingZoneId, VendorId},
@@ -313,26 +314,9 @@ pub struct ShippingDeletePayload {
     pub user_errors: Vec<ShippingUserError>,
 }
 
-fn zone_payload(r: Result<model::ShippingZone, ShippingError>) -> async_graphql::Result<ShippingZonePayload> {
-    Ok(match r {
-        Ok(z) => ShippingZonePayload { shipping_zone: Some(z.into()), user_errors: vec![] },
-        Err(e) => ShippingZonePayload { shipping_zone: None, user_errors: user_errors(e)? },
-    })
-}
-
-fn method_payload(r: Result<model::ShippingMethod, ShippingError>) -> async_graphql::Result<ShippingMethodPayload> {
-    Ok(match r {
-        Ok(m) => ShippingMethodPayload { shipping_method: Some(m.into()), user_errors: vec![] },
-        Err(e) => ShippingMethodPayload { shipping_method: None, user_errors: user_errors(e)? },
-    })
-}
-
-fn delete_payload(r: Result<ID, ShippingError>) -> async_graphql::Result<ShippingDeletePayload> {
-    Ok(match r {
-        Ok(id) => ShippingDeletePayload { deleted_id: Some(id), user_errors: vec![] },
-        Err(e) => ShippingDeletePayload { deleted_id: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(ShippingZonePayload { shipping_zone: model::ShippingZone }, ShippingUserError);
+payload_type!(ShippingMethodPayload { shipping_method: model::ShippingMethod }, ShippingUserError);
+payload_type!(ShippingDeletePayload { deleted_id: ID }, ShippingUserError);
 
 fn area_inputs(list: Vec<ShippingZoneAreaInput>) -> Vec<AreaInput> {
     list.into_iter().map(|a| AreaInput { country: a.country, region: a.region }).collect()
@@ -405,7 +389,7 @@ impl ShippingMutation {
         #[graphql(desc = "The new zone.")] input: ShippingZoneCreateInput,
     ) -> async_graphql::Result<ShippingZonePayload> {
         let fields = ZoneFields { name: Some(input.name), areas: Some(area_inputs(input.areas)) };
-        zone_payload(ctx.state().shipping.create_zone(ctx.rcx(), fields).await)
+        payload(ctx.state().shipping.create_zone(ctx.rcx(), fields).await)
     }
 
     /// Renames a shipping zone or replaces its areas (staff only).
@@ -418,7 +402,7 @@ impl ShippingMutation {
     ) -> async_graphql::Result<ShippingZonePayload> {
         let id = ids::arg::<ShippingZoneId>(&id)?;
         let fields = ZoneFields { name: input.name, areas: input.areas.map(area_inputs) };
-        zone_payload(ctx.state().shipping.update_zone(ctx.rcx(), id, fields).await)
+        payload(ctx.state().shipping.update_zone(ctx.rcx(), id, fields).await)
     }
 
     /// Deletes a shipping zone and its methods (staff only).
@@ -429,7 +413,7 @@ impl ShippingMutation {
         #[graphql(desc = "Global ID of the zone.")] id: ID,
     ) -> async_graphql::Result<ShippingDeletePayload> {
         let id = ids::arg::<ShippingZoneId>(&id)?;
-        delete_payload(ctx.state().shipping.delete_zone(ctx.rcx(), id).await.map(ids::encode))
+        payload(ctx.state().shipping.delete_zone(ctx.rcx(), id).await.map(ids::encode))
     }
 
     /// Adds a shipping method to a zone (staff only). Nothing is written when the input is
@@ -441,8 +425,8 @@ impl ShippingMutation {
         #[graphql(desc = "The new method.")] input: ShippingMethodCreateInput,
     ) -> async_graphql::Result<ShippingMethodPayload> {
         match MethodFields::try_from(input) {
-            Ok(fields) => method_payload(ctx.state().shipping.create_method(ctx.rcx(), fields).await),
-            Err(e) => method_payload(Err(e)),
+            Ok(fields) => payload(ctx.state().shipping.create_method(ctx.rcx(), fields).await),
+            Err(e) => payload(Err(e)),
         }
     }
 
@@ -456,8 +440,8 @@ impl ShippingMutation {
     ) -> async_graphql::Result<ShippingMethodPayload> {
         let id = ids::arg::<ShippingMethodId>(&id)?;
         match MethodFields::try_from(input) {
-            Ok(fields) => method_payload(ctx.state().shipping.update_method(ctx.rcx(), id, fields).await),
-            Err(e) => method_payload(Err(e)),
+            Ok(fields) => payload(ctx.state().shipping.update_method(ctx.rcx(), id, fields).await),
+            Err(e) => payload(Err(e)),
         }
     }
 
@@ -470,6 +454,6 @@ impl ShippingMutation {
         #[graphql(desc = "Global ID of the method.")] id: ID,
     ) -> async_graphql::Result<ShippingDeletePayload> {
         let id = ids::arg::<ShippingMethodId>(&id)?;
-        delete_payload(ctx.state().shipping.delete_method(ctx.rcx(), id).await.map(ids::encode))
+        payload(ctx.state().shipping.delete_method(ctx.rcx(), id).await.map(ids::encode))
     }
 }

@@ -8,13 +8,14 @@ use crate::{
     accounts::model::Role,
     graphql::{
         ContextExt,
-        errors::{top_level, user_error_type, user_errors},
+        errors::{top_level, user_error_type},
         guards::RoleGuard,
         ids,
         money::CurrencyCode,
+        payload::{payload, payload_type},
     },
     shared::ids::TaxRateId,
-    tax::{TaxError, model, service::TaxRateFields},
+    tax::{model, service::TaxRateFields},
 };
 
 user_error_type! {
@@ -128,12 +129,8 @@ pub struct TaxRateDeletePayload {
     pub user_errors: Vec<TaxUserError>,
 }
 
-fn payload(r: Result<model::TaxRate, TaxError>) -> async_graphql::Result<TaxRatePayload> {
-    Ok(match r {
-        Ok(t) => TaxRatePayload { tax_rate: Some(t.into()), user_errors: vec![] },
-        Err(e) => TaxRatePayload { tax_rate: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(TaxRatePayload { tax_rate: model::TaxRate }, TaxUserError);
+payload_type!(TaxRateDeletePayload { deleted_id: ID }, TaxUserError);
 
 #[derive(Default)]
 pub struct TaxQuery;
@@ -204,9 +201,6 @@ impl TaxMutation {
         #[graphql(desc = "Global ID of the rate.")] id: ID,
     ) -> async_graphql::Result<TaxRateDeletePayload> {
         let id = ids::arg::<TaxRateId>(&id)?;
-        Ok(match ctx.state().tax.delete(ctx.rcx(), id).await {
-            Ok(id) => TaxRateDeletePayload { deleted_id: Some(ids::encode(id)), user_errors: vec![] },
-            Err(e) => TaxRateDeletePayload { deleted_id: None, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().tax.delete(ctx.rcx(), id).await.map(ids::encode))
     }
 }

@@ -9,9 +9,10 @@ use crate::{
     accounts::model::Role,
     graphql::{
         ContextExt,
-        errors::{OrInternal, user_error_type, user_errors},
+        errors::{OrInternal, user_error_type},
         guards::RoleGuard,
         ids,
+        payload::{payload, payload_type},
     },
     shared::ids::VendorId,
     vendors::{VendorService, model},
@@ -99,6 +100,8 @@ pub struct VendorCreatePayload {
     pub user_errors: Vec<VendorUserError>,
 }
 
+payload_type!(VendorCreatePayload { vendor: model::Vendor }, VendorUserError);
+
 #[derive(Default)]
 pub struct VendorQuery;
 
@@ -127,10 +130,7 @@ impl VendorMutation {
         ctx: &Context<'_>,
         input: VendorCreateInput,
     ) -> async_graphql::Result<VendorCreatePayload> {
-        Ok(match ctx.state().vendors.create(ctx.rcx(), &input.name, input.slug.as_deref()).await {
-            Ok(v) => VendorCreatePayload { vendor: Some(v.into()), user_errors: vec![] },
-            Err(e) => VendorCreatePayload { vendor: None, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().vendors.create(ctx.rcx(), &input.name, input.slug.as_deref()).await)
     }
 }
 

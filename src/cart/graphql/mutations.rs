@@ -11,8 +11,9 @@ use crate::{
     },
     graphql::{
         ContextExt,
-        errors::{top_level, user_error_type, user_errors},
+        errors::{top_level, user_error_type},
         ids,
+        payload::{payload, payload_type},
     },
     shared::ids::{CartId, CartLineId, ShippingMethodId, VariantId, VendorId},
 };
@@ -63,12 +64,7 @@ pub struct CartPayload {
     pub user_errors: Vec<CartUserError>,
 }
 
-fn payload(r: Result<model::Cart, CartError>) -> async_graphql::Result<CartPayload> {
-    Ok(match r {
-        Ok(c) => CartPayload { cart: Some(c.into()), user_errors: vec![] },
-        Err(e) => CartPayload { cart: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(CartPayload { cart: model::Cart }, CartUserError);
 
 /// A line to add.
 #[derive(InputObject, Clone)]

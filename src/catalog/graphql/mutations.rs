@@ -12,7 +12,12 @@ use crate::{
         model::{self, Attribute, AttributeValue, OptionValue},
         service::{CategoryFields, ProductFields, VariantFields},
     },
-    graphql::{ContextExt, errors::user_errors, guards::RoleGuard, ids},
+    graphql::{
+        ContextExt,
+        guards::RoleGuard,
+        ids,
+        payload::{payload, payload_type},
+    },
     shared::ids::{CategoryId, ProductId, TypedId, VariantId, VendorId},
 };
 
@@ -286,26 +291,10 @@ fn product_fields(
     })
 }
 
-fn product_payload(r: Result<model::Product, CatalogError>) -> async_graphql::Result<ProductPayload> {
-    Ok(match r {
-        Ok(p) => ProductPayload { product: Some(p.into()), user_errors: vec![] },
-        Err(e) => ProductPayload { product: None, user_errors: user_errors(e)? },
-    })
-}
-
-fn variant_payload(r: Result<model::Variant, CatalogError>) -> async_graphql::Result<ProductVariantPayload> {
-    Ok(match r {
-        Ok(v) => ProductVariantPayload { variant: Some(v.into()), user_errors: vec![] },
-        Err(e) => ProductVariantPayload { variant: None, user_errors: user_errors(e)? },
-    })
-}
-
-fn category_payload(r: Result<model::Category, CatalogError>) -> async_graphql::Result<CategoryPayload> {
-    Ok(match r {
-        Ok(c) => CategoryPayload { category: Some(c.into()), user_errors: vec![] },
-        Err(e) => CategoryPayload { category: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(ProductPayload { product: model::Product }, CatalogUserError);
+payload_type!(ProductVariantPayload { variant: model::Variant }, CatalogUserError);
+payload_type!(CategoryPayload { category: model::Category }, CatalogUserError);
+payload_type!(StockAdjustPayload { variant: model::Variant, stock_movement: model::StockMovement }, CatalogUserError);
 
 #[derive(Default)]
 pub struct CatalogMutation;
@@ -320,7 +309,7 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         input: ProductCreateInput,
     ) -> async_graphql::Result<ProductPayload> {
-        let parsed = (|| {
+        let parsed: Result<_, CatalogError> = (|| {
             let vendor = id_in_input::<VendorId>(&input.vendor_id, &["vendorId"])?;
             let fields = product_fields(
                 Some(input.title),
@@ -336,10 +325,10 @@ impl CatalogMutation {
         })();
         let (vendor, fields) = match parsed {
             Ok(p) => p,
-            Err(e) => return product_payload(Err(e)),
+            Err(e) => return payload(Err(e)),
         };
         let variants = input.variants.unwrap_or_default().into_iter().map(new_variant).collect();
-        product_payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
+        payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
     }
 
     /// Updates a product (staff only).
@@ -362,16 +351,16 @@ impl CatalogMutation {
             input.tax_class,
         ) {
             Ok(f) => f,
-            Err(e) => return product_payload(Err(e)),
+            Err(e) => return payload(Err(e)),
         };
-        product_payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await)
+        payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await)
     }
 
     /// Archives a product: it leaves the storefront and stays for order history (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn product_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductPayload> {
         let id = ids::arg::<ProductId>(&id)?;
-        product_payload(ctx.state().catalog.archive_product(ctx.rcx(), id).await)
+        payload(ctx.state().catalog.archive_product(ctx.rcx(), id).await)
     }
 
     /// Adds a variant to a product (staff only).
@@ -383,7 +372,7 @@ impl CatalogMutation {
         input: ProductVariantCreateInput,
     ) -> async_graphql::Result<ProductVariantPayload> {
         let product_id = ids::arg::<ProductId>(&product_id)?;
-        variant_payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, new_variant(input)).await)
+        payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, new_variant(input)).await)
     }
 
     /// Updates a variant (staff only).
@@ -405,14 +394,14 @@ impl CatalogMutation {
             weight_grams: input.weight_grams.map(Some),
             position: input.position,
         };
-        variant_payload(ctx.state().catalog.update_variant(ctx.rcx(), id, fields).await)
+        payload(ctx.state().catalog.update_variant(ctx.rcx(), id, fields).await)
     }
 
     /// Archives a variant: no longer sold, kept for order history (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn product_variant_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductVariantPayload> {
         let id = ids::arg::<VariantId>(&id)?;
-        variant_payload(ctx.state().catalog.archive_variant(ctx.rcx(), id).await)
+        payload(ctx.state().catalog.archive_variant(ctx.rcx(), id).await)
     }
 
     /// Creates a category (staff only).
@@ -420,7 +409,7 @@ impl CatalogMutation {
     async fn category_create(&self, ctx: &Context<'_>, input: CategoryInput) -> async_graphql::Result<CategoryPayload> {
         let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
             Ok(p) => p,
-            Err(e) => return category_payload(Err(e)),
+            Err(e) => return payload(Err(e)),
         };
         let fields = CategoryFields {
             name: input.name,
@@ -429,7 +418,7 @@ impl CatalogMutation {
             parent_id: Some(parent),
             position: input.position,
         };
-        category_payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await)
+        payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await)
     }
 
     /// Updates a category, including moving it in the tree (staff only).
@@ -443,7 +432,7 @@ impl CatalogMutation {
         let id = ids::arg::<CategoryId>(&id)?;
         let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
             Ok(p) => p,
-            Err(e) => return category_payload(Err(e)),
+            Err(e) => return payload(Err(e)),
         };
         let parent_id = if input.make_top_level { Some(None) } else { parent.map(Some) };
         let fields = CategoryFields {
@@ -453,14 +442,14 @@ impl CatalogMutation {
             parent_id,
             position: input.position,
         };
-        category_payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await)
+        payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await)
     }
 
     /// Archives a category: hidden from the storefront tree (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn category_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<CategoryPayload> {
         let id = ids::arg::<CategoryId>(&id)?;
-        category_payload(ctx.state().catalog.archive_category(ctx.rcx(), id).await)
+        payload(ctx.state().catalog.archive_category(ctx.rcx(), id).await)
     }
 
     /// Changes a variant's stock on hand with a reason; every change is kept as a stock
@@ -477,11 +466,6 @@ impl CatalogMutation {
             }
             Err(e) => Err(e),
         };
-        Ok(match result {
-            Ok((v, m)) => {
-                StockAdjustPayload { variant: Some(v.into()), stock_movement: Some(m.into()), user_errors: vec![] }
-            }
-            Err(e) => StockAdjustPayload { variant: None, stock_movement: None, user_errors: user_errors(e)? },
-        })
+        payload(result)
     }
 }
