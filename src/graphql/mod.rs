@@ -1,5 +1,6 @@
 //! Schema assembly: merged per-domain roots, limits, per-request data, SDL export.
 
+pub mod connection;
 pub mod errors;
 pub mod guards;
 pub mod ids;

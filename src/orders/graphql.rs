@@ -4,7 +4,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
     ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
-    connection::{Connection, Edge, EmptyFields},
+    connection::{Connection, EmptyFields},
     dataloader::Loader,
 };
 use chrono::{DateTime, Utc};
@@ -13,10 +13,11 @@ use rust_decimal::Decimal;
 use crate::{
     accounts::model::Role,
     cart::graphql::MailingAddress,
-    error::{RequestError, path},
+    error::path,
     graphql::{
         ContextExt,
-        errors::{OrInternal, request_error, top_level, user_error_type},
+        connection::{connection, page},
+        errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         loaders::complete,
@@ -31,7 +32,6 @@ use crate::{
     shared::{
         ids::{OrderId, OrderLineId, VendorId},
         money::Money as DomainMoney,
-        pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest},
     },
     vendors::graphql::Vendor,
 };
@@ -469,17 +469,6 @@ impl OrderConnectionFields {
 
 type OrderConnection = Connection<String, Order, OrderConnectionFields, EmptyFields>;
 
-fn page(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
-    let bad = |m: &str| request_error(RequestError::BadUserInput, m);
-    let first =
-        first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| u64::try_from(f).map_err(|_| bad("`first` must not be negative")))?;
-    if first > MAX_PAGE_SIZE {
-        return Err(bad("`first` must be at most 100"));
-    }
-    let after = after.map(|a| Cursor::decode(&a).ok_or_else(|| bad("`after` is not a valid cursor"))).transpose()?;
-    Ok(PageRequest { first, after })
-}
-
 #[derive(Default)]
 pub struct OrderQuery;
 
@@ -504,12 +493,8 @@ impl OrderQuery {
             vendor_id: f.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
             email: f.customer_email,
         };
-        let has_previous = page.after.is_some();
         let (result, filter) = ctx.state().orders.list(ctx.rcx(), filter, &page).await.map_err(top_level)?;
-        let mut conn =
-            Connection::with_additional_fields(has_previous, result.has_next_page, OrderConnectionFields { filter });
-        conn.edges.extend(result.items.into_iter().map(|(c, o)| Edge::new(c.encode(), Order::from(o))));
-        Ok(conn)
+        Ok(connection(&page, result, OrderConnectionFields { filter }))
     }
 
     /// An order by id: staff any order; a customer their own; a guest with the order's

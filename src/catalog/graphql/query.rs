@@ -1,9 +1,6 @@
 //! Storefront catalog queries.
 
-use async_graphql::{
-    Context, Enum, ID, InputObject, Object,
-    connection::{Connection, Edge},
-};
+use async_graphql::{Context, Enum, ID, InputObject, Object, connection::Connection};
 use rust_decimal::Decimal;
 
 use crate::{
@@ -12,13 +9,11 @@ use crate::{
     error::RequestError,
     graphql::{
         ContextExt,
+        connection::{connection, page},
         errors::{OrInternal, request_error, top_level},
         ids,
     },
-    shared::{
-        ids::{CategoryId, ProductId, VariantId, VendorId},
-        pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest},
-    },
+    shared::ids::{CategoryId, ProductId, VariantId, VendorId},
 };
 
 use super::types::{Category, Product, ProductStatus, ProductVariant};
@@ -123,16 +118,7 @@ impl CatalogQuery {
         filter: Option<ProductFilterInput>,
         #[graphql(desc = "Order of the results (default NEWEST).")] sort_by: Option<ProductSortKey>,
     ) -> async_graphql::Result<ProductConnection> {
-        let size = first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| {
-            u64::try_from(f).map_err(|_| bad_input("`first` must not be negative"))
-        })?;
-        if size > MAX_PAGE_SIZE {
-            return Err(bad_input("`first` must be at most 100"));
-        }
-        let after = match after {
-            Some(a) => Some(Cursor::decode(&a).ok_or_else(|| bad_input("`after` is not a valid cursor"))?),
-            None => None,
-        };
+        let page = page(first, after)?;
         let q = to_query(filter.unwrap_or_default())?;
         let sort = match sort_by.unwrap_or_default() {
             ProductSortKey::Newest => model::ProductSort::Newest,
@@ -141,20 +127,8 @@ impl CatalogQuery {
             ProductSortKey::Title => model::ProductSort::TitleAsc,
         };
         let rcx = ctx.rcx().clone();
-        let has_previous = after.is_some();
-        let page = ctx
-            .state()
-            .catalog
-            .products(&rcx, &q, sort, &PageRequest { first: size, after })
-            .await
-            .map_err(top_level)?;
-        let mut conn = Connection::with_additional_fields(
-            has_previous,
-            page.has_next_page,
-            ProductConnectionFields { query: q, rcx },
-        );
-        conn.edges.extend(page.items.into_iter().map(|(cursor, p)| Edge::new(cursor.encode(), Product::from(p))));
-        Ok(conn)
+        let result = ctx.state().catalog.products(&rcx, &q, sort, &page).await.map_err(top_level)?;
+        Ok(connection(&page, result, ProductConnectionFields { query: q, rcx }))
     }
 
     /// A product by global ID or by slug (give exactly one); null when not found or not visible.
