@@ -445,6 +445,21 @@ pub struct OrderFilterInput {
     pub customer_email: Option<String>,
 }
 
+/// A filter argument, its vendor ID checked as an argument (top-level `BAD_USER_INPUT`).
+impl TryFrom<OrderFilterInput> for OrderFilter {
+    type Error = async_graphql::Error;
+    fn try_from(f: OrderFilterInput) -> async_graphql::Result<Self> {
+        Ok(OrderFilter {
+            customer_id: None,
+            statuses: f.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+            created_from: f.created_from,
+            created_to: f.created_to,
+            vendor_id: f.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
+            email: f.customer_email,
+        })
+    }
+}
+
 /// Units of an order line to ship.
 #[derive(InputObject, Clone)]
 pub struct OrderFulfilLineInput {
@@ -484,15 +499,7 @@ impl OrderQuery {
         #[graphql(desc = "Staff only (customers see their own orders).")] filter: Option<OrderFilterInput>,
     ) -> async_graphql::Result<OrderConnection> {
         let page = page(first, after)?;
-        let f = filter.unwrap_or_default();
-        let filter = OrderFilter {
-            customer_id: None,
-            statuses: f.status.unwrap_or_default().into_iter().map(Into::into).collect(),
-            created_from: f.created_from,
-            created_to: f.created_to,
-            vendor_id: f.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
-            email: f.customer_email,
-        };
+        let filter = filter.unwrap_or_default().try_into()?;
         let (result, filter) = ctx.state().orders.list(ctx.rcx(), filter, &page).await.map_err(top_level)?;
         Ok(connection(&page, result, OrderConnectionFields { filter }))
     }

@@ -330,6 +330,18 @@ fn vendor_id(id: Option<&ID>) -> Result<Option<VendorId>, ShippingError> {
     Ok(id.map(|id| ids::decode_at::<VendorId>(id, path(["vendorId"]))).transpose()?)
 }
 
+impl From<ShippingZoneCreateInput> for ZoneFields {
+    fn from(i: ShippingZoneCreateInput) -> Self {
+        ZoneFields { name: Some(i.name), areas: Some(area_inputs(i.areas)) }
+    }
+}
+
+impl From<ShippingZoneUpdateInput> for ZoneFields {
+    fn from(i: ShippingZoneUpdateInput) -> Self {
+        ZoneFields { name: i.name, areas: i.areas.map(area_inputs) }
+    }
+}
+
 impl TryFrom<ShippingMethodCreateInput> for MethodFields {
     type Error = ShippingError;
     fn try_from(i: ShippingMethodCreateInput) -> Result<Self, Self::Error> {
@@ -388,8 +400,7 @@ impl ShippingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new zone.")] input: ShippingZoneCreateInput,
     ) -> async_graphql::Result<ShippingZonePayload> {
-        let fields = ZoneFields { name: Some(input.name), areas: Some(area_inputs(input.areas)) };
-        payload(ctx.state().shipping.create_zone(ctx.rcx(), fields).await)
+        payload(ctx.state().shipping.create_zone(ctx.rcx(), input.into()).await)
     }
 
     /// Renames a shipping zone or replaces its areas (staff only).
@@ -401,8 +412,7 @@ impl ShippingMutation {
         #[graphql(desc = "The changes.")] input: ShippingZoneUpdateInput,
     ) -> async_graphql::Result<ShippingZonePayload> {
         let id = ids::arg::<ShippingZoneId>(&id)?;
-        let fields = ZoneFields { name: input.name, areas: input.areas.map(area_inputs) };
-        payload(ctx.state().shipping.update_zone(ctx.rcx(), id, fields).await)
+        payload(ctx.state().shipping.update_zone(ctx.rcx(), id, input.into()).await)
     }
 
     /// Deletes a shipping zone and its methods (staff only).

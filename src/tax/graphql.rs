@@ -132,6 +132,30 @@ pub struct TaxRateDeletePayload {
 payload_type!(TaxRatePayload { tax_rate: model::TaxRate }, TaxUserError);
 payload_type!(TaxRateDeletePayload { deleted_id: ID }, TaxUserError);
 
+impl From<TaxRateCreateInput> for TaxRateFields {
+    fn from(i: TaxRateCreateInput) -> Self {
+        TaxRateFields {
+            country: Some(i.country),
+            region: Some(i.region),
+            tax_class: Some(i.tax_class),
+            name: Some(i.name),
+            rate: Some(i.rate),
+        }
+    }
+}
+
+impl From<TaxRateUpdateInput> for TaxRateFields {
+    fn from(i: TaxRateUpdateInput) -> Self {
+        TaxRateFields {
+            country: i.country,
+            region: i.region.into(),
+            tax_class: i.tax_class,
+            name: i.name,
+            rate: i.rate,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct TaxQuery;
 
@@ -163,14 +187,7 @@ impl TaxMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new rate.")] input: TaxRateCreateInput,
     ) -> async_graphql::Result<TaxRatePayload> {
-        let fields = TaxRateFields {
-            country: Some(input.country),
-            region: Some(input.region),
-            tax_class: Some(input.tax_class),
-            name: Some(input.name),
-            rate: Some(input.rate),
-        };
-        payload(ctx.state().tax.create(ctx.rcx(), fields).await)
+        payload(ctx.state().tax.create(ctx.rcx(), input.into()).await)
     }
 
     /// Changes a tax rate (staff only). Orders already placed keep the tax they were charged.
@@ -182,14 +199,7 @@ impl TaxMutation {
         #[graphql(desc = "The changes.")] input: TaxRateUpdateInput,
     ) -> async_graphql::Result<TaxRatePayload> {
         let id = ids::arg::<TaxRateId>(&id)?;
-        let fields = TaxRateFields {
-            country: input.country,
-            region: input.region.into(),
-            tax_class: input.tax_class,
-            name: input.name,
-            rate: input.rate,
-        };
-        payload(ctx.state().tax.update(ctx.rcx(), id, fields).await)
+        payload(ctx.state().tax.update(ctx.rcx(), id, input.into()).await)
     }
 
     /// Deletes a tax rate (staff only); its class is then taxed at the country-level rate, or

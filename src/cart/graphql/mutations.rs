@@ -125,6 +125,19 @@ fn lines(list: Vec<CartLineInput>) -> Result<Vec<(VariantId, u32)>, CartError> {
         .collect()
 }
 
+impl TryFrom<CartCreateInput> for NewCart {
+    type Error = CartError;
+    fn try_from(i: CartCreateInput) -> Result<Self, Self::Error> {
+        Ok(NewCart { lines: lines(i.lines.unwrap_or_default())?, email: i.email, country: i.country_code })
+    }
+}
+
+impl From<CartBuyerIdentityInput> for BuyerIdentity {
+    fn from(b: CartBuyerIdentityInput) -> Self {
+        BuyerIdentity { email: b.email, country: b.country_code, region: b.region }
+    }
+}
+
 #[derive(Default)]
 pub struct CartQuery;
 
@@ -149,13 +162,10 @@ impl CartMutation {
         ctx: &Context<'_>,
         input: Option<CartCreateInput>,
     ) -> async_graphql::Result<CartPayload> {
-        let input = input.unwrap_or_default();
-        let lines = match lines(input.lines.unwrap_or_default()) {
-            Ok(l) => l,
-            Err(e) => return payload(Err(e)),
-        };
-        let new = NewCart { lines, email: input.email, country: input.country_code };
-        payload(ctx.state().carts.create(ctx.rcx(), new).await)
+        match input.unwrap_or_default().try_into() {
+            Ok(new) => payload(ctx.state().carts.create(ctx.rcx(), new).await),
+            Err(e) => payload(Err(e)),
+        }
     }
 
     /// Adds lines; a variant already in the cart has its quantity increased.
@@ -221,12 +231,7 @@ impl CartMutation {
         buyer_identity: CartBuyerIdentityInput,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        let b = BuyerIdentity {
-            email: buyer_identity.email,
-            country: buyer_identity.country_code,
-            region: buyer_identity.region,
-        };
-        payload(ctx.state().carts.update_buyer_identity(ctx.rcx(), id, b).await)
+        payload(ctx.state().carts.update_buyer_identity(ctx.rcx(), id, buyer_identity.into()).await)
     }
 
     /// Replaces the discount codes. Unknown codes are refused; known ones that do not apply

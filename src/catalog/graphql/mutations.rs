@@ -254,41 +254,86 @@ fn images(list: Option<Vec<ImageInput>>) -> Option<Vec<(String, Option<String>)>
     list.map(|l| l.into_iter().map(|i| (i.url.trim().to_owned(), i.alt)).collect())
 }
 
-fn new_variant(v: ProductVariantCreateInput) -> VariantFields {
-    VariantFields {
-        sku: Some(v.sku),
-        title: v.title,
-        options: options(v.options),
-        price: Some(v.price),
-        compare_at_price: Some(v.compare_at_price),
-        stock_on_hand: v.stock_on_hand,
-        weight_grams: Some(v.weight_grams),
-        position: v.position,
+impl From<ProductVariantCreateInput> for VariantFields {
+    fn from(v: ProductVariantCreateInput) -> Self {
+        VariantFields {
+            sku: Some(v.sku),
+            title: v.title,
+            options: options(v.options),
+            price: Some(v.price),
+            compare_at_price: Some(v.compare_at_price),
+            stock_on_hand: v.stock_on_hand,
+            weight_grams: Some(v.weight_grams),
+            position: v.position,
+        }
     }
 }
 
-// The GraphQL inputs for create and update differ; this takes their common fields one by one.
-#[allow(clippy::too_many_arguments)]
-fn product_fields(
-    title: Option<String>,
-    slug: Option<String>,
-    description: Option<String>,
-    status: Option<ProductStatus>,
-    cats: Option<Vec<ID>>,
-    attrs: Option<Vec<AttributeInput>>,
-    imgs: Option<Vec<ImageInput>>,
-    tax_class: Option<String>,
-) -> Result<ProductFields, CatalogError> {
-    Ok(ProductFields {
-        title,
-        slug,
-        description,
-        status: status.map(Into::into),
-        category_ids: cats.as_deref().map(category_ids).transpose()?,
-        attributes: attrs.map(attributes).transpose()?,
-        images: images(imgs),
-        tax_class,
-    })
+impl From<ProductVariantUpdateInput> for VariantFields {
+    fn from(v: ProductVariantUpdateInput) -> Self {
+        VariantFields {
+            sku: v.sku,
+            title: v.title,
+            options: options(v.options),
+            price: v.price,
+            compare_at_price: if v.clear_compare_at_price { Some(None) } else { v.compare_at_price.map(Some) },
+            stock_on_hand: None,
+            weight_grams: v.weight_grams.map(Some),
+            position: v.position,
+        }
+    }
+}
+
+/// `productCreate`'s input as `CatalogService::create_product` takes it: the vendor, the
+/// product's fields and its variants.
+impl TryFrom<ProductCreateInput> for (VendorId, ProductFields, Vec<VariantFields>) {
+    type Error = CatalogError;
+    fn try_from(i: ProductCreateInput) -> Result<Self, Self::Error> {
+        let vendor = id_in_input::<VendorId>(&i.vendor_id, &["vendorId"])?;
+        let fields = ProductFields {
+            title: Some(i.title),
+            slug: i.slug,
+            description: i.description,
+            status: i.status.map(Into::into),
+            category_ids: i.category_ids.as_deref().map(category_ids).transpose()?,
+            attributes: i.attributes.map(attributes).transpose()?,
+            images: images(i.images),
+            tax_class: i.tax_class,
+        };
+        Ok((vendor, fields, i.variants.unwrap_or_default().into_iter().map(Into::into).collect()))
+    }
+}
+
+impl TryFrom<ProductUpdateInput> for ProductFields {
+    type Error = CatalogError;
+    fn try_from(i: ProductUpdateInput) -> Result<Self, Self::Error> {
+        Ok(ProductFields {
+            title: i.title,
+            slug: i.slug,
+            description: i.description,
+            status: i.status.map(Into::into),
+            category_ids: i.category_ids.as_deref().map(category_ids).transpose()?,
+            attributes: i.attributes.map(attributes).transpose()?,
+            images: images(i.images),
+            tax_class: i.tax_class,
+        })
+    }
+}
+
+/// The changes of `categoryUpdate`; `categoryCreate` clears `makeTopLevel` first (a category
+/// without a parent is created at the top level).
+impl TryFrom<CategoryInput> for CategoryFields {
+    type Error = CatalogError;
+    fn try_from(i: CategoryInput) -> Result<Self, Self::Error> {
+        let parent = i.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose()?;
+        Ok(CategoryFields {
+            name: i.name,
+            slug: i.slug,
+            description: i.description,
+            parent_id: if i.make_top_level { Some(None) } else { parent.map(Some) },
+            position: i.position,
+        })
+    }
 }
 
 payload_type!(ProductPayload { product: model::Product }, CatalogUserError);
@@ -309,26 +354,12 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         input: ProductCreateInput,
     ) -> async_graphql::Result<ProductPayload> {
-        let parsed: Result<_, CatalogError> = (|| {
-            let vendor = id_in_input::<VendorId>(&input.vendor_id, &["vendorId"])?;
-            let fields = product_fields(
-                Some(input.title),
-                input.slug,
-                input.description,
-                input.status,
-                input.category_ids,
-                input.attributes,
-                input.images,
-                input.tax_class,
-            )?;
-            Ok((vendor, fields))
-        })();
-        let (vendor, fields) = match parsed {
-            Ok(p) => p,
-            Err(e) => return payload(Err(e)),
-        };
-        let variants = input.variants.unwrap_or_default().into_iter().map(new_variant).collect();
-        payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
+        match input.try_into() {
+            Ok((vendor, fields, variants)) => {
+                payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
+            }
+            Err(e) => payload(Err(e)),
+        }
     }
 
     /// Updates a product (staff only).
@@ -340,20 +371,10 @@ impl CatalogMutation {
         input: ProductUpdateInput,
     ) -> async_graphql::Result<ProductPayload> {
         let id = ids::arg::<ProductId>(&id)?;
-        let fields = match product_fields(
-            input.title,
-            input.slug,
-            input.description,
-            input.status,
-            input.category_ids,
-            input.attributes,
-            input.images,
-            input.tax_class,
-        ) {
-            Ok(f) => f,
-            Err(e) => return payload(Err(e)),
-        };
-        payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await)
+        match input.try_into() {
+            Ok(fields) => payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await),
+            Err(e) => payload(Err(e)),
+        }
     }
 
     /// Archives a product: it leaves the storefront and stays for order history (staff only).
@@ -372,7 +393,7 @@ impl CatalogMutation {
         input: ProductVariantCreateInput,
     ) -> async_graphql::Result<ProductVariantPayload> {
         let product_id = ids::arg::<ProductId>(&product_id)?;
-        payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, new_variant(input)).await)
+        payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, input.into()).await)
     }
 
     /// Updates a variant (staff only).
@@ -384,17 +405,7 @@ impl CatalogMutation {
         input: ProductVariantUpdateInput,
     ) -> async_graphql::Result<ProductVariantPayload> {
         let id = ids::arg::<VariantId>(&id)?;
-        let fields = VariantFields {
-            sku: input.sku,
-            title: input.title,
-            options: options(input.options),
-            price: input.price,
-            compare_at_price: if input.clear_compare_at_price { Some(None) } else { input.compare_at_price.map(Some) },
-            stock_on_hand: None,
-            weight_grams: input.weight_grams.map(Some),
-            position: input.position,
-        };
-        payload(ctx.state().catalog.update_variant(ctx.rcx(), id, fields).await)
+        payload(ctx.state().catalog.update_variant(ctx.rcx(), id, input.into()).await)
     }
 
     /// Archives a variant: no longer sold, kept for order history (staff only).
@@ -407,18 +418,11 @@ impl CatalogMutation {
     /// Creates a category (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn category_create(&self, ctx: &Context<'_>, input: CategoryInput) -> async_graphql::Result<CategoryPayload> {
-        let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
-            Ok(p) => p,
-            Err(e) => return payload(Err(e)),
-        };
-        let fields = CategoryFields {
-            name: input.name,
-            slug: input.slug,
-            description: input.description,
-            parent_id: Some(parent),
-            position: input.position,
-        };
-        payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await)
+        let input = CategoryInput { make_top_level: false, ..input }; // update only
+        match input.try_into() {
+            Ok(fields) => payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await),
+            Err(e) => payload(Err(e)),
+        }
     }
 
     /// Updates a category, including moving it in the tree (staff only).
@@ -430,19 +434,10 @@ impl CatalogMutation {
         input: CategoryInput,
     ) -> async_graphql::Result<CategoryPayload> {
         let id = ids::arg::<CategoryId>(&id)?;
-        let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
-            Ok(p) => p,
-            Err(e) => return payload(Err(e)),
-        };
-        let parent_id = if input.make_top_level { Some(None) } else { parent.map(Some) };
-        let fields = CategoryFields {
-            name: input.name,
-            slug: input.slug,
-            description: input.description,
-            parent_id,
-            position: input.position,
-        };
-        payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await)
+        match input.try_into() {
+            Ok(fields) => payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await),
+            Err(e) => payload(Err(e)),
+        }
     }
 
     /// Archives a category: hidden from the storefront tree (staff only).

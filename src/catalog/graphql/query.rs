@@ -87,17 +87,21 @@ fn bad_input(message: &str) -> async_graphql::Error {
     request_error(RequestError::BadUserInput, message)
 }
 
-fn to_query(filter: ProductFilterInput) -> async_graphql::Result<ProductQuery> {
-    Ok(ProductQuery {
-        category_id: filter.category_id.as_ref().map(ids::arg::<CategoryId>).transpose()?,
-        vendor_id: filter.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
-        min_price: filter.price.as_ref().and_then(|p| p.min),
-        max_price: filter.price.as_ref().and_then(|p| p.max),
-        attributes: filter.attributes.unwrap_or_default().into_iter().map(|a| (a.key, a.values)).collect(),
-        in_stock: filter.in_stock.unwrap_or(false),
-        title_contains: filter.query,
-        statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
-    })
+/// A filter argument, its IDs checked as arguments (top-level `BAD_USER_INPUT`).
+impl TryFrom<ProductFilterInput> for ProductQuery {
+    type Error = async_graphql::Error;
+    fn try_from(filter: ProductFilterInput) -> async_graphql::Result<Self> {
+        Ok(ProductQuery {
+            category_id: filter.category_id.as_ref().map(ids::arg::<CategoryId>).transpose()?,
+            vendor_id: filter.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
+            min_price: filter.price.as_ref().and_then(|p| p.min),
+            max_price: filter.price.as_ref().and_then(|p| p.max),
+            attributes: filter.attributes.unwrap_or_default().into_iter().map(|a| (a.key, a.values)).collect(),
+            in_stock: filter.in_stock.unwrap_or(false),
+            title_contains: filter.query,
+            statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+        })
+    }
 }
 
 #[derive(Default)]
@@ -119,7 +123,7 @@ impl CatalogQuery {
         #[graphql(desc = "Order of the results (default NEWEST).")] sort_by: Option<ProductSortKey>,
     ) -> async_graphql::Result<ProductConnection> {
         let page = page(first, after)?;
-        let q = to_query(filter.unwrap_or_default())?;
+        let q: ProductQuery = filter.unwrap_or_default().try_into()?;
         let sort = match sort_by.unwrap_or_default() {
             ProductSortKey::Newest => model::ProductSort::Newest,
             ProductSortKey::PriceAsc => model::ProductSort::PriceAsc,
