@@ -3,6 +3,10 @@
 //! A payload type says how it holds a success and a list of user errors ([`Payload`], usually
 //! through [`payload_type!`]); [`payload`] turns any domain `Result` into it, mapping the error
 //! with [`user_errors`] (errors not the caller's to fix stay top-level).
+//!
+//! A resolver whose input may be refused (IDs inside it, `TryFrom<…Input>`) converts it inside
+//! the call, so that a refused input is a user error like any other:
+//! `payload(async { service.update(rcx, id, input.try_into()?).await }.await)`.
 
 use crate::{
     error::ErrorCode,

@@ -554,9 +554,6 @@ impl OrderMutation {
                 Ok((line, l.quantity))
             })
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().orders.fulfil(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().orders.fulfil(ctx.rcx(), id, parsed?).await }.await)
     }
 }

@@ -18,7 +18,7 @@ use crate::{
     },
     orders::graphql::Order,
     payments::{
-        PaymentError, PaymentService,
+        PaymentService,
         model::{self, PaymentStatus as DomainStatus},
     },
     shared::ids::{OrderId, PaymentId},
@@ -162,11 +162,13 @@ impl PaymentMutation {
         ctx: &Context<'_>,
         input: OrderPaymentCreateInput,
     ) -> async_graphql::Result<OrderPaymentPayload> {
-        let order = match ids::decode_at::<OrderId>(&input.order_id, path(["orderId"])) {
-            Ok(o) => o,
-            Err(e) => return payload(Err(PaymentError::from(e))),
-        };
-        payload(ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await)
+        payload(
+            async {
+                let order = ids::decode_at::<OrderId>(&input.order_id, path(["orderId"]))?;
+                ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await
+            }
+            .await,
+        )
     }
 
     /// Completes a payment that required an action (3-D Secure).
@@ -175,10 +177,12 @@ impl PaymentMutation {
         ctx: &Context<'_>,
         input: OrderPaymentConfirmInput,
     ) -> async_graphql::Result<OrderPaymentPayload> {
-        let payment = match ids::decode_at::<PaymentId>(&input.payment_id, path(["paymentId"])) {
-            Ok(p) => p,
-            Err(e) => return payload(Err(PaymentError::from(e))),
-        };
-        payload(ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await)
+        payload(
+            async {
+                let payment = ids::decode_at::<PaymentId>(&input.payment_id, path(["paymentId"]))?;
+                ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await
+            }
+            .await,
+        )
     }
 }

@@ -364,10 +364,7 @@ impl PromotionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new discount.")] input: DiscountCreateInput,
     ) -> async_graphql::Result<DiscountPayload> {
-        match DiscountFields::try_from(input) {
-            Ok(fields) => payload(ctx.state().promotions.create(ctx.rcx(), fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().promotions.create(ctx.rcx(), input.try_into()?).await }.await)
     }
 
     /// Changes a discount (staff only). Its usage count is not editable.
@@ -381,19 +378,18 @@ impl PromotionMutation {
         let id = ids::arg::<DiscountId>(&id)?;
         let service = &ctx.state().promotions;
         // `targetIds` without `target` are ids of the discount's current kind: read it to decode them.
-        let current = if input.target.is_none() && input.target_ids.is_some() {
-            match service.by_id(ctx.rcx(), id).await {
-                Ok(Some(d)) => Some(TargetKind::of(&d.target)),
-                Ok(None) => return payload(Err(PromotionError::NotFound { field: path(["id"]) })),
-                Err(e) => return payload(Err(e)),
+        payload(
+            async {
+                let current = if input.target.is_none() && input.target_ids.is_some() {
+                    let discount = service.by_id(ctx.rcx(), id).await?;
+                    Some(TargetKind::of(&discount.ok_or(PromotionError::NotFound { field: path(["id"]) })?.target))
+                } else {
+                    None
+                };
+                service.update(ctx.rcx(), id, DiscountFields::from_update(input, current)?).await
             }
-        } else {
-            None
-        };
-        match DiscountFields::from_update(input, current) {
-            Ok(fields) => payload(service.update(ctx.rcx(), id, fields).await),
-            Err(e) => payload(Err(e)),
-        }
+            .await,
+        )
     }
 
     /// Deactivates a discount: no longer applied nor redeemable; kept for order history

@@ -434,10 +434,7 @@ impl ShippingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new method.")] input: ShippingMethodCreateInput,
     ) -> async_graphql::Result<ShippingMethodPayload> {
-        match MethodFields::try_from(input) {
-            Ok(fields) => payload(ctx.state().shipping.create_method(ctx.rcx(), fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().shipping.create_method(ctx.rcx(), input.try_into()?).await }.await)
     }
 
     /// Changes a shipping method (staff only).
@@ -449,10 +446,7 @@ impl ShippingMutation {
         #[graphql(desc = "The changes.")] input: ShippingMethodUpdateInput,
     ) -> async_graphql::Result<ShippingMethodPayload> {
         let id = ids::arg::<ShippingMethodId>(&id)?;
-        match MethodFields::try_from(input) {
-            Ok(fields) => payload(ctx.state().shipping.update_method(ctx.rcx(), id, fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().shipping.update_method(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
     /// Deletes a shipping method (staff only). To stop offering it for a while, set

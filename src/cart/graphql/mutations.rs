@@ -162,10 +162,7 @@ impl CartMutation {
         ctx: &Context<'_>,
         input: Option<CartCreateInput>,
     ) -> async_graphql::Result<CartPayload> {
-        match input.unwrap_or_default().try_into() {
-            Ok(new) => payload(ctx.state().carts.create(ctx.rcx(), new).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.create(ctx.rcx(), input.unwrap_or_default().try_into()?).await }.await)
     }
 
     /// Adds lines; a variant already in the cart has its quantity increased.
@@ -176,10 +173,7 @@ impl CartMutation {
         lines: Vec<CartLineInput>,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        match self::lines(lines) {
-            Ok(l) => payload(ctx.state().carts.add_lines(ctx.rcx(), id, l).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.add_lines(ctx.rcx(), id, self::lines(lines)?).await }.await)
     }
 
     /// Sets line quantities; also accepts each updated line's current price.
@@ -198,10 +192,7 @@ impl CartMutation {
                 Ok((line, l.quantity))
             })
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().carts.update_lines(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.update_lines(ctx.rcx(), id, parsed?).await }.await)
     }
 
     /// Removes lines.
@@ -217,10 +208,7 @@ impl CartMutation {
             .enumerate()
             .map(|(i, l)| Ok(ids::decode_at::<CartLineId>(l, path(["lineIds", &i.to_string()]))?))
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().carts.remove_lines(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.remove_lines(ctx.rcx(), id, parsed?).await }.await)
     }
 
     /// Sets the buyer's e-mail, country and region.
@@ -286,10 +274,7 @@ impl CartMutation {
                 Ok((vendor, method))
             })
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().checkout.set_shipping_methods(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().checkout.set_shipping_methods(ctx.rcx(), id, parsed?).await }.await)
     }
 
     /// Merges a guest cart into the signed-in customer's cart: quantities add up (capped at

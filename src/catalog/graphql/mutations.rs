@@ -354,12 +354,13 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         input: ProductCreateInput,
     ) -> async_graphql::Result<ProductPayload> {
-        match input.try_into() {
-            Ok((vendor, fields, variants)) => {
-                payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
+        payload(
+            async {
+                let (vendor, fields, variants) = input.try_into()?;
+                ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await
             }
-            Err(e) => payload(Err(e)),
-        }
+            .await,
+        )
     }
 
     /// Updates a product (staff only).
@@ -371,10 +372,7 @@ impl CatalogMutation {
         input: ProductUpdateInput,
     ) -> async_graphql::Result<ProductPayload> {
         let id = ids::arg::<ProductId>(&id)?;
-        match input.try_into() {
-            Ok(fields) => payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().catalog.update_product(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
     /// Archives a product: it leaves the storefront and stays for order history (staff only).
@@ -419,10 +417,7 @@ impl CatalogMutation {
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn category_create(&self, ctx: &Context<'_>, input: CategoryInput) -> async_graphql::Result<CategoryPayload> {
         let input = CategoryInput { make_top_level: false, ..input }; // update only
-        match input.try_into() {
-            Ok(fields) => payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().catalog.create_category(ctx.rcx(), input.try_into()?).await }.await)
     }
 
     /// Updates a category, including moving it in the tree (staff only).
@@ -434,10 +429,7 @@ impl CatalogMutation {
         input: CategoryInput,
     ) -> async_graphql::Result<CategoryPayload> {
         let id = ids::arg::<CategoryId>(&id)?;
-        match input.try_into() {
-            Ok(fields) => payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().catalog.update_category(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
     /// Archives a category: hidden from the storefront tree (staff only).
@@ -455,12 +447,12 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         input: StockAdjustInput,
     ) -> async_graphql::Result<StockAdjustPayload> {
-        let result = match id_in_input::<VariantId>(&input.variant_id, &["variantId"]) {
-            Ok(id) => {
+        payload(
+            async {
+                let id = id_in_input::<VariantId>(&input.variant_id, &["variantId"])?;
                 ctx.state().catalog.adjust_stock(ctx.rcx(), id, input.delta, input.reason.into(), input.note).await
             }
-            Err(e) => Err(e),
-        };
-        payload(result)
+            .await,
+        )
     }
 }
