@@ -7,8 +7,9 @@ use crate::{
     accounts::{model, service::Session},
     graphql::{
         ContextExt,
-        errors::{user_error_type, user_errors},
+        errors::{OrInternal, user_error_type},
         ids,
+        payload::{Payload, payload, payload_type},
     },
     shared::ids::CartId,
 };
@@ -116,6 +117,8 @@ pub struct AccountRegisterPayload {
     pub user_errors: Vec<AccountUserError>,
 }
 
+payload_type!(AccountRegisterPayload { user: model::User }, AccountUserError);
+
 /// Input of `tokenCreate`.
 #[derive(InputObject)]
 pub struct TokenCreateInput {
@@ -141,12 +144,14 @@ pub struct SessionPayload {
     pub user_errors: Vec<AccountUserError>,
 }
 
-impl SessionPayload {
-    fn from_result(r: Result<Session, crate::accounts::AccountError>) -> async_graphql::Result<Self> {
-        Ok(match r {
-            Ok(s) => Self { tokens: Some((&s).into()), user: Some(s.user.into()), cart: None, user_errors: vec![] },
-            Err(e) => Self { tokens: None, user: None, cart: None, user_errors: user_errors(e)? },
-        })
+impl Payload for SessionPayload {
+    type Item = Session;
+    type UserError = AccountUserError;
+    fn ok(s: Session) -> Self {
+        Self { tokens: Some((&s).into()), user: Some(s.user.into()), cart: None, user_errors: vec![] }
+    }
+    fn errors(user_errors: Vec<AccountUserError>) -> Self {
+        Self { tokens: None, user: None, cart: None, user_errors }
     }
 }
 
@@ -166,6 +171,17 @@ pub struct TokenRevokePayload {
     pub user_errors: Vec<AccountUserError>,
 }
 
+impl Payload for TokenRevokePayload {
+    type Item = ();
+    type UserError = AccountUserError;
+    fn ok((): ()) -> Self {
+        Self { revoked: true, user_errors: vec![] }
+    }
+    fn errors(user_errors: Vec<AccountUserError>) -> Self {
+        Self { revoked: false, user_errors }
+    }
+}
+
 /// Input of `passwordChange`.
 #[derive(InputObject)]
 pub struct PasswordChangeInput {
@@ -182,10 +198,7 @@ pub struct AccountQuery;
 impl AccountQuery {
     /// The signed-in user; null when the request carries no access token.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        match ctx.state().accounts.me(ctx.rcx()).await {
-            Ok(u) => Ok(u.map(Into::into)),
-            Err(e) => Err(crate::graphql::errors::internal(&e)),
-        }
+        Ok(ctx.state().accounts.me(ctx.rcx()).await.or_internal()?.map(Into::into))
     }
 }
 
@@ -200,10 +213,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: AccountRegisterInput,
     ) -> async_graphql::Result<AccountRegisterPayload> {
-        Ok(match ctx.state().accounts.register(ctx.rcx(), &input.email, &input.password).await {
-            Ok(u) => AccountRegisterPayload { user: Some(u.into()), user_errors: vec![] },
-            Err(e) => AccountRegisterPayload { user: None, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().accounts.register(ctx.rcx(), &input.email, &input.password).await)
     }
 
     /// Signs in with e-mail and password. Unknown e-mail and wrong password give the same
@@ -211,17 +221,17 @@ impl AccountMutation {
     async fn token_create(&self, ctx: &Context<'_>, input: TokenCreateInput) -> async_graphql::Result<SessionPayload> {
         let result = ctx.state().accounts.login(ctx.rcx(), &input.email, &input.password).await;
         let signed_in = result.as_ref().ok().map(|s| crate::context::Viewer { user_id: s.user.id, role: s.user.role });
-        let mut payload = SessionPayload::from_result(result)?;
+        let mut session: SessionPayload = payload(result)?;
         if let (Some(viewer), Some(guest)) =
             (signed_in, input.guest_cart_id.as_ref().and_then(|id| ids::decode::<CartId>(id)))
         {
             let rcx = crate::context::RequestContext { viewer: Some(viewer), ..ctx.rcx().clone() };
             match ctx.state().carts.merge(&rcx, guest).await {
-                Ok(cart) => payload.cart = Some(cart.into()),
+                Ok(cart) => session.cart = Some(cart.into()),
                 Err(e) => tracing::warn!(error = %crate::error::chain(&e), "guest cart not merged at sign-in"),
             }
         }
-        Ok(payload)
+        Ok(session)
     }
 
     /// Exchanges a refresh token for a new access and refresh token. Each refresh token works
@@ -231,7 +241,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: RefreshTokenInput,
     ) -> async_graphql::Result<SessionPayload> {
-        SessionPayload::from_result(ctx.state().accounts.refresh(ctx.rcx(), &input.refresh_token).await)
+        payload(ctx.state().accounts.refresh(ctx.rcx(), &input.refresh_token).await)
     }
 
     /// Signs out: revokes every refresh token of the account the token belongs to. Access
@@ -241,10 +251,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: RefreshTokenInput,
     ) -> async_graphql::Result<TokenRevokePayload> {
-        Ok(match ctx.state().accounts.revoke(ctx.rcx(), &input.refresh_token).await {
-            Ok(()) => TokenRevokePayload { revoked: true, user_errors: vec![] },
-            Err(e) => TokenRevokePayload { revoked: false, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().accounts.revoke(ctx.rcx(), &input.refresh_token).await)
     }
 
     /// Changes the signed-in user's password, signs out every other session, and returns new
@@ -256,12 +263,12 @@ impl AccountMutation {
     ) -> async_graphql::Result<SessionPayload> {
         let result =
             ctx.state().accounts.change_password(ctx.rcx(), &input.current_password, &input.new_password).await;
-        let mut payload = SessionPayload::from_result(result)?;
-        for e in &mut payload.user_errors {
+        let mut session: SessionPayload = payload(result)?;
+        for e in &mut session.user_errors {
             if e.field.as_deref() == Some(&["password".to_owned()][..]) {
                 e.field = Some(vec!["newPassword".into()]);
             }
         }
-        Ok(payload)
+        Ok(session)
     }
 }

@@ -5,8 +5,9 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use crate::{
     graphql::{
         ContextExt,
-        errors::{user_error_type, user_errors},
+        errors::user_error_type,
         ids,
+        payload::{payload, payload_type},
     },
     orders::graphql::Order,
     shared::ids::CartId,
@@ -63,6 +64,8 @@ pub struct CheckoutCompletePayload {
     pub user_errors: Vec<CheckoutUserError>,
 }
 
+payload_type!(CheckoutCompletePayload { order: crate::orders::model::Order }, CheckoutUserError);
+
 #[derive(Default)]
 pub struct CheckoutMutation;
 
@@ -80,9 +83,6 @@ impl CheckoutMutation {
         idempotency_key: String,
     ) -> async_graphql::Result<CheckoutCompletePayload> {
         let cart = ids::arg::<CartId>(&cart_id)?;
-        Ok(match ctx.state().checkout.complete(ctx.rcx(), cart, &idempotency_key).await {
-            Ok(o) => CheckoutCompletePayload { order: Some(o.into()), user_errors: vec![] },
-            Err(e) => CheckoutCompletePayload { order: None, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().checkout.complete(ctx.rcx(), cart, &idempotency_key).await)
     }
 }

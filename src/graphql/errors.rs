@@ -13,6 +13,18 @@ pub fn internal(e: &(dyn std::error::Error + 'static)) -> async_graphql::Error {
     async_graphql::Error::new("Internal server error").extend_with(|_, ext| ext.set("code", "INTERNAL_SERVER_ERROR"))
 }
 
+/// `.or_internal()` on the result of an infrastructure call a resolver makes (a service method
+/// whose only error is internal, a dataloader's `Arc<DbErr>`): the error becomes [`internal`].
+pub trait OrInternal<T> {
+    fn or_internal(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: std::error::Error + 'static> OrInternal<T> for Result<T, E> {
+    fn or_internal(self) -> async_graphql::Result<T> {
+        self.map_err(|e| internal(&e))
+    }
+}
+
 pub fn request_error(kind: RequestError, message: impl Into<String>) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", kind.code()))
 }
@@ -193,6 +205,14 @@ mod tests {
 
         let e = top_level(CatalogError::Forbidden);
         assert_eq!(extension(&e, "code"), Value::from("FORBIDDEN"));
+    }
+
+    #[test]
+    fn or_internal_masks_the_error_behind_an_arc_too() {
+        let r: Result<(), std::sync::Arc<std::io::Error>> = Err(std::sync::Arc::new(std::io::Error::other("secret")));
+        let e = r.or_internal().unwrap_err();
+        assert_eq!(extension(&e, "code"), Value::from("INTERNAL_SERVER_ERROR"));
+        assert!(!e.message.contains("secret"));
     }
 
     #[test]

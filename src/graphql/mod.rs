@@ -3,12 +3,14 @@
 //! assembles the slices: `schema` (roots, limits, SDL), `node` (`Node`), `loaders` (the
 //! per-request dataloaders). Slices import the kit, never the root (`tests/api/architecture.rs`).
 
+pub mod connection;
 pub mod errors;
 pub mod guards;
 pub mod ids;
 pub mod loaders;
 pub mod money;
 pub mod node;
+pub mod payload;
 pub mod schema;
 
 use async_graphql::Context;

@@ -4,7 +4,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
     ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
-    connection::{Connection, Edge, EmptyFields},
+    connection::{Connection, EmptyFields},
     dataloader::Loader,
 };
 use chrono::{DateTime, Utc};
@@ -12,14 +12,16 @@ use rust_decimal::Decimal;
 
 use crate::{
     cart::graphql::MailingAddress,
-    error::{RequestError, path},
+    error::path,
     graphql::{
         ContextExt,
-        errors::{internal, request_error, top_level, user_error_type, user_errors},
+        connection::{connection, page},
+        errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         loaders::complete,
         money::Money,
+        payload::{payload, payload_type},
     },
     orders::{
         OrderError, OrderService,
@@ -30,7 +32,6 @@ use crate::{
     shared::{
         ids::{OrderId, OrderLineId, VendorId},
         money::Money as DomainMoney,
-        pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest},
     },
     vendors::graphql::Vendor,
 };
@@ -193,7 +194,7 @@ pub struct VendorOrder {
 impl VendorOrder {
     /// The vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
-        Ok(ctx.loaders().vendor_by_id.load_one(self.vendor_id).await.map_err(|e| internal(&*e))?.map(Into::into))
+        Ok(ctx.loaders().vendor_by_id.load_one(self.vendor_id).await.or_internal()?.map(Into::into))
     }
 }
 
@@ -362,7 +363,7 @@ impl Order {
     }
     /// Status changes, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderHistoryEntry>> {
-        let entries = ctx.loaders().history_by_order_id.load_one(self.0.id).await.map_err(|e| internal(&*e))?;
+        let entries = ctx.loaders().history_by_order_id.load_one(self.0.id).await.or_internal()?;
         Ok(entries
             .unwrap_or_default()
             .into_iter()
@@ -383,7 +384,7 @@ impl Order {
     }
     /// Payment attempts, oldest first.
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderPayment>> {
-        let list = ctx.loaders().payments_by_order_id.load_one(self.0.id).await.map_err(|e| internal(&*e))?;
+        let list = ctx.loaders().payments_by_order_id.load_one(self.0.id).await.or_internal()?;
         Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
     }
     /// When the order was placed.
@@ -427,12 +428,7 @@ pub struct OrderPayload {
     pub user_errors: Vec<OrderUserError>,
 }
 
-fn payload(r: Result<model::Order, OrderError>) -> async_graphql::Result<OrderPayload> {
-    Ok(match r {
-        Ok(o) => OrderPayload { order: Some(o.into()), user_errors: vec![] },
-        Err(e) => OrderPayload { order: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(OrderPayload { order: model::Order }, OrderUserError);
 
 /// Filters for staff order lists; all given filters must match.
 #[derive(InputObject, Clone, Default)]
@@ -447,6 +443,21 @@ pub struct OrderFilterInput {
     pub vendor_id: Option<ID>,
     /// The buyer's e-mail.
     pub customer_email: Option<String>,
+}
+
+/// A filter argument, its vendor ID checked as an argument (top-level `BAD_USER_INPUT`).
+impl TryFrom<OrderFilterInput> for OrderFilter {
+    type Error = async_graphql::Error;
+    fn try_from(f: OrderFilterInput) -> async_graphql::Result<Self> {
+        Ok(OrderFilter {
+            customer_id: None,
+            statuses: f.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+            created_from: f.created_from,
+            created_to: f.created_to,
+            vendor_id: f.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
+            email: f.customer_email,
+        })
+    }
 }
 
 /// Units of an order line to ship.
@@ -467,22 +478,11 @@ pub struct OrderConnectionFields {
 impl OrderConnectionFields {
     /// How many orders match, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        ctx.state().orders.count(&self.filter).await.map_err(|e| internal(&e))
+        ctx.state().orders.count(&self.filter).await.or_internal()
     }
 }
 
 type OrderConnection = Connection<String, Order, OrderConnectionFields, EmptyFields>;
-
-fn page(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
-    let bad = |m: &str| request_error(RequestError::BadUserInput, m);
-    let first =
-        first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| u64::try_from(f).map_err(|_| bad("`first` must not be negative")))?;
-    if first > MAX_PAGE_SIZE {
-        return Err(bad("`first` must be at most 100"));
-    }
-    let after = after.map(|a| Cursor::decode(&a).ok_or_else(|| bad("`after` is not a valid cursor"))).transpose()?;
-    Ok(PageRequest { first, after })
-}
 
 #[derive(Default)]
 pub struct OrderQuery;
@@ -499,21 +499,9 @@ impl OrderQuery {
         #[graphql(desc = "Staff only (customers see their own orders).")] filter: Option<OrderFilterInput>,
     ) -> async_graphql::Result<OrderConnection> {
         let page = page(first, after)?;
-        let f = filter.unwrap_or_default();
-        let filter = OrderFilter {
-            customer_id: None,
-            statuses: f.status.unwrap_or_default().into_iter().map(Into::into).collect(),
-            created_from: f.created_from,
-            created_to: f.created_to,
-            vendor_id: f.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
-            email: f.customer_email,
-        };
-        let has_previous = page.after.is_some();
+        let filter = filter.unwrap_or_default().try_into()?;
         let (result, filter) = ctx.state().orders.list(ctx.rcx(), filter, &page).await.map_err(top_level)?;
-        let mut conn =
-            Connection::with_additional_fields(has_previous, result.has_next_page, OrderConnectionFields { filter });
-        conn.edges.extend(result.items.into_iter().map(|(c, o)| Edge::new(c.encode(), Order::from(o))));
-        Ok(conn)
+        Ok(connection(&page, result, OrderConnectionFields { filter }))
     }
 
     /// An order by id: staff any order; a customer their own; a guest with the order's
@@ -566,9 +554,6 @@ impl OrderMutation {
                 Ok((line, l.quantity))
             })
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().orders.fulfil(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().orders.fulfil(ctx.rcx(), id, parsed?).await }.await)
     }
 }

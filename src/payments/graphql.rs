@@ -10,14 +10,15 @@ use crate::{
     error::path,
     graphql::{
         ContextExt,
-        errors::{user_error_type, user_errors},
+        errors::user_error_type,
         ids,
         loaders::complete,
         money::Money,
+        payload::{payload, payload_type},
     },
     orders::graphql::Order,
     payments::{
-        PaymentError, PaymentService,
+        PaymentService,
         model::{self, PaymentStatus as DomainStatus},
     },
     shared::ids::{OrderId, PaymentId},
@@ -146,14 +147,7 @@ pub struct OrderPaymentPayload {
     pub user_errors: Vec<PaymentUserError>,
 }
 
-fn payload(
-    r: Result<(model::Payment, crate::orders::model::Order), PaymentError>,
-) -> async_graphql::Result<OrderPaymentPayload> {
-    Ok(match r {
-        Ok((p, o)) => OrderPaymentPayload { payment: Some(p.into()), order: Some(o.into()), user_errors: vec![] },
-        Err(e) => OrderPaymentPayload { payment: None, order: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(OrderPaymentPayload { payment: model::Payment, order: crate::orders::model::Order }, PaymentUserError);
 
 #[derive(Default)]
 pub struct PaymentMutation;
@@ -168,11 +162,13 @@ impl PaymentMutation {
         ctx: &Context<'_>,
         input: OrderPaymentCreateInput,
     ) -> async_graphql::Result<OrderPaymentPayload> {
-        let order = match ids::decode_at::<OrderId>(&input.order_id, path(["orderId"])) {
-            Ok(o) => o,
-            Err(e) => return payload(Err(e.into())),
-        };
-        payload(ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await)
+        payload(
+            async {
+                let order = ids::decode_at::<OrderId>(&input.order_id, path(["orderId"]))?;
+                ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await
+            }
+            .await,
+        )
     }
 
     /// Completes a payment that required an action (3-D Secure).
@@ -181,10 +177,12 @@ impl PaymentMutation {
         ctx: &Context<'_>,
         input: OrderPaymentConfirmInput,
     ) -> async_graphql::Result<OrderPaymentPayload> {
-        let payment = match ids::decode_at::<PaymentId>(&input.payment_id, path(["paymentId"])) {
-            Ok(p) => p,
-            Err(e) => return payload(Err(e.into())),
-        };
-        payload(ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await)
+        payload(
+            async {
+                let payment = ids::decode_at::<PaymentId>(&input.payment_id, path(["paymentId"]))?;
+                ctx.state().payments.confirm(ctx.rcx(), payment, input.email.as_deref()).await
+            }
+            .await,
+        )
     }
 }

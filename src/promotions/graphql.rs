@@ -10,10 +10,11 @@ use rust_decimal::Decimal;
 use crate::{
     graphql::{
         ContextExt,
-        errors::{internal, top_level, user_error_type, user_errors},
+        errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         money::Money,
+        payload::{payload, payload_type},
     },
     pricing::{DiscountTarget as Target, DiscountValue},
     promotions::{
@@ -131,7 +132,7 @@ impl Discount {
     /// Only this vendor's lines are eligible; null for every vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
         let Some(id) = self.0.vendor_id else { return Ok(None) };
-        Ok(ctx.loaders().vendor_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+        Ok(ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?.map(Into::into))
     }
     /// The eligible lines must add up to at least this amount.
     async fn min_subtotal(&self) -> Option<Money> {
@@ -259,12 +260,7 @@ pub struct DiscountPayload {
     pub user_errors: Vec<PromotionUserError>,
 }
 
-fn payload(r: Result<model::Discount, PromotionError>) -> async_graphql::Result<DiscountPayload> {
-    Ok(match r {
-        Ok(d) => DiscountPayload { discount: Some(d.into()), user_errors: vec![] },
-        Err(e) => DiscountPayload { discount: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(DiscountPayload { discount: model::Discount }, PromotionUserError);
 
 /// `targetIds` decoded as ids of the target `kind` in force; `INVALID_ID` at the first that is
 /// malformed or of another type. A discount on the subtotal takes none: they are only counted
@@ -368,10 +364,7 @@ impl PromotionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new discount.")] input: DiscountCreateInput,
     ) -> async_graphql::Result<DiscountPayload> {
-        match DiscountFields::try_from(input) {
-            Ok(fields) => payload(ctx.state().promotions.create(ctx.rcx(), fields).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().promotions.create(ctx.rcx(), input.try_into()?).await }.await)
     }
 
     /// Changes a discount (staff only). Its usage count is not editable.
@@ -385,19 +378,18 @@ impl PromotionMutation {
         let id = ids::arg::<DiscountId>(&id)?;
         let service = &ctx.state().promotions;
         // `targetIds` without `target` are ids of the discount's current kind: read it to decode them.
-        let current = if input.target.is_none() && input.target_ids.is_some() {
-            match service.by_id(ctx.rcx(), id).await {
-                Ok(Some(d)) => Some(TargetKind::of(&d.target)),
-                Ok(None) => return payload(Err(PromotionError::NotFound { field: path(["id"]) })),
-                Err(e) => return payload(Err(e)),
+        payload(
+            async {
+                let current = if input.target.is_none() && input.target_ids.is_some() {
+                    let discount = service.by_id(ctx.rcx(), id).await?;
+                    Some(TargetKind::of(&discount.ok_or(PromotionError::NotFound { field: path(["id"]) })?.target))
+                } else {
+                    None
+                };
+                service.update(ctx.rcx(), id, DiscountFields::from_update(input, current)?).await
             }
-        } else {
-            None
-        };
-        match DiscountFields::from_update(input, current) {
-            Ok(fields) => payload(service.update(ctx.rcx(), id, fields).await),
-            Err(e) => payload(Err(e)),
-        }
+            .await,
+        )
     }
 
     /// Deactivates a discount: no longer applied nor redeemable; kept for order history

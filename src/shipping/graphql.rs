@@ -10,11 +10,12 @@ use rust_decimal::Decimal;
 use crate::{
     graphql::{
         ContextExt,
-        errors::{internal, top_level, user_error_type, user_errors},
+        errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
         loaders::complete,
         money::Money,
+        payload::{payload, payload_type},
     },
     pricing::ShippingRate,
     shared::ids::{ShippingMethodId, ShippingZoneId, VendorId},
@@ -104,8 +105,7 @@ impl From<model::ShippingZone> for ShippingZone {
 impl ShippingZone {
     /// The shipping methods offered in the zone, active or not, by name.
     async fn methods(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShippingMethod>> {
-        let methods =
-            ctx.loaders().shipping_methods_by_zone_id.load_one(self.zone_id).await.map_err(|e| internal(&*e))?;
+        let methods = ctx.loaders().shipping_methods_by_zone_id.load_one(self.zone_id).await.or_internal()?;
         Ok(methods.unwrap_or_default().into_iter().map(Into::into).collect())
     }
 }
@@ -152,7 +152,7 @@ impl ShippingMethod {
     /// Only this vendor's goods ship with it; null for every vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
         let Some(id) = self.0.vendor_id else { return Ok(None) };
-        Ok(ctx.loaders().vendor_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+        Ok(ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?.map(Into::into))
     }
     /// Name shown to buyers, e.g. "Standard (3-5 days)".
     async fn name(&self) -> &str {
@@ -314,26 +314,9 @@ pub struct ShippingDeletePayload {
     pub user_errors: Vec<ShippingUserError>,
 }
 
-fn zone_payload(r: Result<model::ShippingZone, ShippingError>) -> async_graphql::Result<ShippingZonePayload> {
-    Ok(match r {
-        Ok(z) => ShippingZonePayload { shipping_zone: Some(z.into()), user_errors: vec![] },
-        Err(e) => ShippingZonePayload { shipping_zone: None, user_errors: user_errors(e)? },
-    })
-}
-
-fn method_payload(r: Result<model::ShippingMethod, ShippingError>) -> async_graphql::Result<ShippingMethodPayload> {
-    Ok(match r {
-        Ok(m) => ShippingMethodPayload { shipping_method: Some(m.into()), user_errors: vec![] },
-        Err(e) => ShippingMethodPayload { shipping_method: None, user_errors: user_errors(e)? },
-    })
-}
-
-fn delete_payload(r: Result<ID, ShippingError>) -> async_graphql::Result<ShippingDeletePayload> {
-    Ok(match r {
-        Ok(id) => ShippingDeletePayload { deleted_id: Some(id), user_errors: vec![] },
-        Err(e) => ShippingDeletePayload { deleted_id: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(ShippingZonePayload { shipping_zone: model::ShippingZone }, ShippingUserError);
+payload_type!(ShippingMethodPayload { shipping_method: model::ShippingMethod }, ShippingUserError);
+payload_type!(ShippingDeletePayload { deleted_id: ID }, ShippingUserError);
 
 fn area_inputs(list: Vec<ShippingZoneAreaInput>) -> Vec<AreaInput> {
     list.into_iter().map(|a| AreaInput { country: a.country, region: a.region }).collect()
@@ -345,6 +328,18 @@ fn tiers(list: Option<Vec<ShippingWeightTierInput>>) -> Option<Vec<(Option<i32>,
 
 fn vendor_id(id: Option<&ID>) -> Result<Option<VendorId>, ShippingError> {
     Ok(id.map(|id| ids::decode_at::<VendorId>(id, path(["vendorId"]))).transpose()?)
+}
+
+impl From<ShippingZoneCreateInput> for ZoneFields {
+    fn from(i: ShippingZoneCreateInput) -> Self {
+        ZoneFields { name: Some(i.name), areas: Some(area_inputs(i.areas)) }
+    }
+}
+
+impl From<ShippingZoneUpdateInput> for ZoneFields {
+    fn from(i: ShippingZoneUpdateInput) -> Self {
+        ZoneFields { name: i.name, areas: i.areas.map(area_inputs) }
+    }
 }
 
 impl TryFrom<ShippingMethodCreateInput> for MethodFields {
@@ -405,8 +400,7 @@ impl ShippingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new zone.")] input: ShippingZoneCreateInput,
     ) -> async_graphql::Result<ShippingZonePayload> {
-        let fields = ZoneFields { name: Some(input.name), areas: Some(area_inputs(input.areas)) };
-        zone_payload(ctx.state().shipping.create_zone(ctx.rcx(), fields).await)
+        payload(ctx.state().shipping.create_zone(ctx.rcx(), input.into()).await)
     }
 
     /// Renames a shipping zone or replaces its areas (staff only).
@@ -418,8 +412,7 @@ impl ShippingMutation {
         #[graphql(desc = "The changes.")] input: ShippingZoneUpdateInput,
     ) -> async_graphql::Result<ShippingZonePayload> {
         let id = ids::arg::<ShippingZoneId>(&id)?;
-        let fields = ZoneFields { name: input.name, areas: input.areas.map(area_inputs) };
-        zone_payload(ctx.state().shipping.update_zone(ctx.rcx(), id, fields).await)
+        payload(ctx.state().shipping.update_zone(ctx.rcx(), id, input.into()).await)
     }
 
     /// Deletes a shipping zone and its methods (staff only).
@@ -430,7 +423,7 @@ impl ShippingMutation {
         #[graphql(desc = "Global ID of the zone.")] id: ID,
     ) -> async_graphql::Result<ShippingDeletePayload> {
         let id = ids::arg::<ShippingZoneId>(&id)?;
-        delete_payload(ctx.state().shipping.delete_zone(ctx.rcx(), id).await.map(ids::encode))
+        payload(ctx.state().shipping.delete_zone(ctx.rcx(), id).await.map(ids::encode))
     }
 
     /// Adds a shipping method to a zone (staff only). Nothing is written when the input is
@@ -441,10 +434,7 @@ impl ShippingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new method.")] input: ShippingMethodCreateInput,
     ) -> async_graphql::Result<ShippingMethodPayload> {
-        match MethodFields::try_from(input) {
-            Ok(fields) => method_payload(ctx.state().shipping.create_method(ctx.rcx(), fields).await),
-            Err(e) => method_payload(Err(e)),
-        }
+        payload(async { ctx.state().shipping.create_method(ctx.rcx(), input.try_into()?).await }.await)
     }
 
     /// Changes a shipping method (staff only).
@@ -456,10 +446,7 @@ impl ShippingMutation {
         #[graphql(desc = "The changes.")] input: ShippingMethodUpdateInput,
     ) -> async_graphql::Result<ShippingMethodPayload> {
         let id = ids::arg::<ShippingMethodId>(&id)?;
-        match MethodFields::try_from(input) {
-            Ok(fields) => method_payload(ctx.state().shipping.update_method(ctx.rcx(), id, fields).await),
-            Err(e) => method_payload(Err(e)),
-        }
+        payload(async { ctx.state().shipping.update_method(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
     /// Deletes a shipping method (staff only). To stop offering it for a while, set
@@ -471,6 +458,6 @@ impl ShippingMutation {
         #[graphql(desc = "Global ID of the method.")] id: ID,
     ) -> async_graphql::Result<ShippingDeletePayload> {
         let id = ids::arg::<ShippingMethodId>(&id)?;
-        delete_payload(ctx.state().shipping.delete_method(ctx.rcx(), id).await.map(ids::encode))
+        payload(ctx.state().shipping.delete_method(ctx.rcx(), id).await.map(ids::encode))
     }
 }

@@ -7,14 +7,15 @@ use rust_decimal::Decimal;
 use crate::{
     graphql::{
         ContextExt,
-        errors::{top_level, user_error_type, user_errors},
+        errors::{top_level, user_error_type},
         guards::RoleGuard,
         ids,
         money::CurrencyCode,
+        payload::{payload, payload_type},
     },
     shared::ids::TaxRateId,
     shared::role::Role,
-    tax::{TaxError, model, service::TaxRateFields},
+    tax::{model, service::TaxRateFields},
 };
 
 user_error_type! {
@@ -128,11 +129,31 @@ pub struct TaxRateDeletePayload {
     pub user_errors: Vec<TaxUserError>,
 }
 
-fn payload(r: Result<model::TaxRate, TaxError>) -> async_graphql::Result<TaxRatePayload> {
-    Ok(match r {
-        Ok(t) => TaxRatePayload { tax_rate: Some(t.into()), user_errors: vec![] },
-        Err(e) => TaxRatePayload { tax_rate: None, user_errors: user_errors(e)? },
-    })
+payload_type!(TaxRatePayload { tax_rate: model::TaxRate }, TaxUserError);
+payload_type!(TaxRateDeletePayload { deleted_id: ID }, TaxUserError);
+
+impl From<TaxRateCreateInput> for TaxRateFields {
+    fn from(i: TaxRateCreateInput) -> Self {
+        TaxRateFields {
+            country: Some(i.country),
+            region: Some(i.region),
+            tax_class: Some(i.tax_class),
+            name: Some(i.name),
+            rate: Some(i.rate),
+        }
+    }
+}
+
+impl From<TaxRateUpdateInput> for TaxRateFields {
+    fn from(i: TaxRateUpdateInput) -> Self {
+        TaxRateFields {
+            country: i.country,
+            region: i.region.into(),
+            tax_class: i.tax_class,
+            name: i.name,
+            rate: i.rate,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -166,14 +187,7 @@ impl TaxMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new rate.")] input: TaxRateCreateInput,
     ) -> async_graphql::Result<TaxRatePayload> {
-        let fields = TaxRateFields {
-            country: Some(input.country),
-            region: Some(input.region),
-            tax_class: Some(input.tax_class),
-            name: Some(input.name),
-            rate: Some(input.rate),
-        };
-        payload(ctx.state().tax.create(ctx.rcx(), fields).await)
+        payload(ctx.state().tax.create(ctx.rcx(), input.into()).await)
     }
 
     /// Changes a tax rate (staff only). Orders already placed keep the tax they were charged.
@@ -185,14 +199,7 @@ impl TaxMutation {
         #[graphql(desc = "The changes.")] input: TaxRateUpdateInput,
     ) -> async_graphql::Result<TaxRatePayload> {
         let id = ids::arg::<TaxRateId>(&id)?;
-        let fields = TaxRateFields {
-            country: input.country,
-            region: input.region.into(),
-            tax_class: input.tax_class,
-            name: input.name,
-            rate: input.rate,
-        };
-        payload(ctx.state().tax.update(ctx.rcx(), id, fields).await)
+        payload(ctx.state().tax.update(ctx.rcx(), id, input.into()).await)
     }
 
     /// Deletes a tax rate (staff only); its class is then taxed at the country-level rate, or
@@ -204,9 +211,6 @@ impl TaxMutation {
         #[graphql(desc = "Global ID of the rate.")] id: ID,
     ) -> async_graphql::Result<TaxRateDeletePayload> {
         let id = ids::arg::<TaxRateId>(&id)?;
-        Ok(match ctx.state().tax.delete(ctx.rcx(), id).await {
-            Ok(id) => TaxRateDeletePayload { deleted_id: Some(ids::encode(id)), user_errors: vec![] },
-            Err(e) => TaxRateDeletePayload { deleted_id: None, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().tax.delete(ctx.rcx(), id).await.map(ids::encode))
     }
 }

@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use crate::{
     graphql::{
         ContextExt,
-        errors::{internal, user_error_type, user_errors},
+        errors::{OrInternal, user_error_type},
         guards::RoleGuard,
         ids,
+        payload::{payload, payload_type},
     },
     shared::ids::VendorId,
     shared::role::Role,
@@ -99,6 +100,8 @@ pub struct VendorCreatePayload {
     pub user_errors: Vec<VendorUserError>,
 }
 
+payload_type!(VendorCreatePayload { vendor: model::Vendor }, VendorUserError);
+
 #[derive(Default)]
 pub struct VendorQuery;
 
@@ -106,12 +109,12 @@ pub struct VendorQuery;
 impl VendorQuery {
     /// A vendor by its slug; null when there is none.
     async fn vendor(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Vendor>> {
-        Ok(ctx.state().vendors.by_slug(&slug).await.map_err(|e| internal(&e))?.map(Into::into))
+        Ok(ctx.state().vendors.by_slug(&slug).await.or_internal()?.map(Into::into))
     }
 
     /// All vendors, by name.
     async fn vendors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Vendor>> {
-        Ok(ctx.state().vendors.list().await.map_err(|e| internal(&e))?.into_iter().map(Into::into).collect())
+        Ok(ctx.state().vendors.list().await.or_internal()?.into_iter().map(Into::into).collect())
     }
 }
 
@@ -127,15 +130,12 @@ impl VendorMutation {
         ctx: &Context<'_>,
         input: VendorCreateInput,
     ) -> async_graphql::Result<VendorCreatePayload> {
-        Ok(match ctx.state().vendors.create(ctx.rcx(), &input.name, input.slug.as_deref()).await {
-            Ok(v) => VendorCreatePayload { vendor: Some(v.into()), user_errors: vec![] },
-            Err(e) => VendorCreatePayload { vendor: None, user_errors: user_errors(e)? },
-        })
+        payload(ctx.state().vendors.create(ctx.rcx(), &input.name, input.slug.as_deref()).await)
     }
 }
 
 /// Resolves a vendor for `node(id:)`.
 pub async fn node(ctx: &Context<'_>, id: VendorId) -> async_graphql::Result<Option<Vendor>> {
-    let v = ctx.loaders().vendor_by_id.load_one(id).await.map_err(|e| internal(&*e))?;
+    let v = ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?;
     Ok(v.map(Into::into))
 }

@@ -11,8 +11,9 @@ use crate::{
     },
     graphql::{
         ContextExt,
-        errors::{top_level, user_error_type, user_errors},
+        errors::{top_level, user_error_type},
         ids,
+        payload::{payload, payload_type},
     },
     shared::ids::{CartId, CartLineId, ShippingMethodId, VariantId, VendorId},
 };
@@ -63,12 +64,7 @@ pub struct CartPayload {
     pub user_errors: Vec<CartUserError>,
 }
 
-fn payload(r: Result<model::Cart, CartError>) -> async_graphql::Result<CartPayload> {
-    Ok(match r {
-        Ok(c) => CartPayload { cart: Some(c.into()), user_errors: vec![] },
-        Err(e) => CartPayload { cart: None, user_errors: user_errors(e)? },
-    })
-}
+payload_type!(CartPayload { cart: model::Cart }, CartUserError);
 
 /// A line to add.
 #[derive(InputObject, Clone)]
@@ -129,6 +125,19 @@ fn lines(list: Vec<CartLineInput>) -> Result<Vec<(VariantId, u32)>, CartError> {
         .collect()
 }
 
+impl TryFrom<CartCreateInput> for NewCart {
+    type Error = CartError;
+    fn try_from(i: CartCreateInput) -> Result<Self, Self::Error> {
+        Ok(NewCart { lines: lines(i.lines.unwrap_or_default())?, email: i.email, country: i.country_code })
+    }
+}
+
+impl From<CartBuyerIdentityInput> for BuyerIdentity {
+    fn from(b: CartBuyerIdentityInput) -> Self {
+        BuyerIdentity { email: b.email, country: b.country_code, region: b.region }
+    }
+}
+
 #[derive(Default)]
 pub struct CartQuery;
 
@@ -153,13 +162,7 @@ impl CartMutation {
         ctx: &Context<'_>,
         input: Option<CartCreateInput>,
     ) -> async_graphql::Result<CartPayload> {
-        let input = input.unwrap_or_default();
-        let lines = match lines(input.lines.unwrap_or_default()) {
-            Ok(l) => l,
-            Err(e) => return payload(Err(e)),
-        };
-        let new = NewCart { lines, email: input.email, country: input.country_code };
-        payload(ctx.state().carts.create(ctx.rcx(), new).await)
+        payload(async { ctx.state().carts.create(ctx.rcx(), input.unwrap_or_default().try_into()?).await }.await)
     }
 
     /// Adds lines; a variant already in the cart has its quantity increased.
@@ -170,10 +173,7 @@ impl CartMutation {
         lines: Vec<CartLineInput>,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        match self::lines(lines) {
-            Ok(l) => payload(ctx.state().carts.add_lines(ctx.rcx(), id, l).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.add_lines(ctx.rcx(), id, self::lines(lines)?).await }.await)
     }
 
     /// Sets line quantities; also accepts each updated line's current price.
@@ -192,10 +192,7 @@ impl CartMutation {
                 Ok((line, l.quantity))
             })
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().carts.update_lines(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.update_lines(ctx.rcx(), id, parsed?).await }.await)
     }
 
     /// Removes lines.
@@ -211,10 +208,7 @@ impl CartMutation {
             .enumerate()
             .map(|(i, l)| Ok(ids::decode_at::<CartLineId>(l, path(["lineIds", &i.to_string()]))?))
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().carts.remove_lines(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.remove_lines(ctx.rcx(), id, parsed?).await }.await)
     }
 
     /// Sets the buyer's e-mail, country and region.
@@ -225,12 +219,7 @@ impl CartMutation {
         buyer_identity: CartBuyerIdentityInput,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        let b = BuyerIdentity {
-            email: buyer_identity.email,
-            country: buyer_identity.country_code,
-            region: buyer_identity.region,
-        };
-        payload(ctx.state().carts.update_buyer_identity(ctx.rcx(), id, b).await)
+        payload(ctx.state().carts.update_buyer_identity(ctx.rcx(), id, buyer_identity.into()).await)
     }
 
     /// Replaces the discount codes. Unknown codes are refused; known ones that do not apply
@@ -285,10 +274,7 @@ impl CartMutation {
                 Ok((vendor, method))
             })
             .collect();
-        match parsed {
-            Ok(p) => payload(ctx.state().carts.update_shipping_methods(ctx.rcx(), id, p).await),
-            Err(e) => payload(Err(e)),
-        }
+        payload(async { ctx.state().carts.update_shipping_methods(ctx.rcx(), id, parsed?).await }.await)
     }
 
     /// Merges a guest cart into the signed-in customer's cart: quantities add up (capped at

@@ -11,7 +11,12 @@ use crate::{
         model::{self, Attribute, AttributeValue, OptionValue},
         service::{CategoryFields, ProductFields, VariantFields},
     },
-    graphql::{ContextExt, errors::user_errors, guards::RoleGuard, ids},
+    graphql::{
+        ContextExt,
+        guards::RoleGuard,
+        ids,
+        payload::{payload, payload_type},
+    },
     shared::ids::{CategoryId, ProductId, TypedId, VariantId, VendorId},
     shared::role::Role,
 };
@@ -249,63 +254,92 @@ fn images(list: Option<Vec<ImageInput>>) -> Option<Vec<(String, Option<String>)>
     list.map(|l| l.into_iter().map(|i| (i.url.trim().to_owned(), i.alt)).collect())
 }
 
-fn new_variant(v: ProductVariantCreateInput) -> VariantFields {
-    VariantFields {
-        sku: Some(v.sku),
-        title: v.title,
-        options: options(v.options),
-        price: Some(v.price),
-        compare_at_price: Some(v.compare_at_price),
-        stock_on_hand: v.stock_on_hand,
-        weight_grams: Some(v.weight_grams),
-        position: v.position,
+impl From<ProductVariantCreateInput> for VariantFields {
+    fn from(v: ProductVariantCreateInput) -> Self {
+        VariantFields {
+            sku: Some(v.sku),
+            title: v.title,
+            options: options(v.options),
+            price: Some(v.price),
+            compare_at_price: Some(v.compare_at_price),
+            stock_on_hand: v.stock_on_hand,
+            weight_grams: Some(v.weight_grams),
+            position: v.position,
+        }
     }
 }
 
-// The GraphQL inputs for create and update differ; this takes their common fields one by one.
-#[allow(clippy::too_many_arguments)]
-fn product_fields(
-    title: Option<String>,
-    slug: Option<String>,
-    description: Option<String>,
-    status: Option<ProductStatus>,
-    cats: Option<Vec<ID>>,
-    attrs: Option<Vec<AttributeInput>>,
-    imgs: Option<Vec<ImageInput>>,
-    tax_class: Option<String>,
-) -> Result<ProductFields, CatalogError> {
-    Ok(ProductFields {
-        title,
-        slug,
-        description,
-        status: status.map(Into::into),
-        category_ids: cats.as_deref().map(category_ids).transpose()?,
-        attributes: attrs.map(attributes).transpose()?,
-        images: images(imgs),
-        tax_class,
-    })
+impl From<ProductVariantUpdateInput> for VariantFields {
+    fn from(v: ProductVariantUpdateInput) -> Self {
+        VariantFields {
+            sku: v.sku,
+            title: v.title,
+            options: options(v.options),
+            price: v.price,
+            compare_at_price: if v.clear_compare_at_price { Some(None) } else { v.compare_at_price.map(Some) },
+            stock_on_hand: None,
+            weight_grams: v.weight_grams.map(Some),
+            position: v.position,
+        }
+    }
 }
 
-fn product_payload(r: Result<model::Product, CatalogError>) -> async_graphql::Result<ProductPayload> {
-    Ok(match r {
-        Ok(p) => ProductPayload { product: Some(p.into()), user_errors: vec![] },
-        Err(e) => ProductPayload { product: None, user_errors: user_errors(e)? },
-    })
+/// `productCreate`'s input as `CatalogService::create_product` takes it: the vendor, the
+/// product's fields and its variants.
+impl TryFrom<ProductCreateInput> for (VendorId, ProductFields, Vec<VariantFields>) {
+    type Error = CatalogError;
+    fn try_from(i: ProductCreateInput) -> Result<Self, Self::Error> {
+        let vendor = id_in_input::<VendorId>(&i.vendor_id, &["vendorId"])?;
+        let fields = ProductFields {
+            title: Some(i.title),
+            slug: i.slug,
+            description: i.description,
+            status: i.status.map(Into::into),
+            category_ids: i.category_ids.as_deref().map(category_ids).transpose()?,
+            attributes: i.attributes.map(attributes).transpose()?,
+            images: images(i.images),
+            tax_class: i.tax_class,
+        };
+        Ok((vendor, fields, i.variants.unwrap_or_default().into_iter().map(Into::into).collect()))
+    }
 }
 
-fn variant_payload(r: Result<model::Variant, CatalogError>) -> async_graphql::Result<ProductVariantPayload> {
-    Ok(match r {
-        Ok(v) => ProductVariantPayload { variant: Some(v.into()), user_errors: vec![] },
-        Err(e) => ProductVariantPayload { variant: None, user_errors: user_errors(e)? },
-    })
+impl TryFrom<ProductUpdateInput> for ProductFields {
+    type Error = CatalogError;
+    fn try_from(i: ProductUpdateInput) -> Result<Self, Self::Error> {
+        Ok(ProductFields {
+            title: i.title,
+            slug: i.slug,
+            description: i.description,
+            status: i.status.map(Into::into),
+            category_ids: i.category_ids.as_deref().map(category_ids).transpose()?,
+            attributes: i.attributes.map(attributes).transpose()?,
+            images: images(i.images),
+            tax_class: i.tax_class,
+        })
+    }
 }
 
-fn category_payload(r: Result<model::Category, CatalogError>) -> async_graphql::Result<CategoryPayload> {
-    Ok(match r {
-        Ok(c) => CategoryPayload { category: Some(c.into()), user_errors: vec![] },
-        Err(e) => CategoryPayload { category: None, user_errors: user_errors(e)? },
-    })
+/// The changes of `categoryUpdate`; `categoryCreate` clears `makeTopLevel` first (a category
+/// without a parent is created at the top level).
+impl TryFrom<CategoryInput> for CategoryFields {
+    type Error = CatalogError;
+    fn try_from(i: CategoryInput) -> Result<Self, Self::Error> {
+        let parent = i.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose()?;
+        Ok(CategoryFields {
+            name: i.name,
+            slug: i.slug,
+            description: i.description,
+            parent_id: if i.make_top_level { Some(None) } else { parent.map(Some) },
+            position: i.position,
+        })
+    }
 }
+
+payload_type!(ProductPayload { product: model::Product }, CatalogUserError);
+payload_type!(ProductVariantPayload { variant: model::Variant }, CatalogUserError);
+payload_type!(CategoryPayload { category: model::Category }, CatalogUserError);
+payload_type!(StockAdjustPayload { variant: model::Variant, stock_movement: model::StockMovement }, CatalogUserError);
 
 #[derive(Default)]
 pub struct CatalogMutation;
@@ -320,26 +354,13 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         input: ProductCreateInput,
     ) -> async_graphql::Result<ProductPayload> {
-        let parsed = (|| {
-            let vendor = id_in_input::<VendorId>(&input.vendor_id, &["vendorId"])?;
-            let fields = product_fields(
-                Some(input.title),
-                input.slug,
-                input.description,
-                input.status,
-                input.category_ids,
-                input.attributes,
-                input.images,
-                input.tax_class,
-            )?;
-            Ok((vendor, fields))
-        })();
-        let (vendor, fields) = match parsed {
-            Ok(p) => p,
-            Err(e) => return product_payload(Err(e)),
-        };
-        let variants = input.variants.unwrap_or_default().into_iter().map(new_variant).collect();
-        product_payload(ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await)
+        payload(
+            async {
+                let (vendor, fields, variants) = input.try_into()?;
+                ctx.state().catalog.create_product(ctx.rcx(), vendor, fields, variants).await
+            }
+            .await,
+        )
     }
 
     /// Updates a product (staff only).
@@ -351,27 +372,14 @@ impl CatalogMutation {
         input: ProductUpdateInput,
     ) -> async_graphql::Result<ProductPayload> {
         let id = ids::arg::<ProductId>(&id)?;
-        let fields = match product_fields(
-            input.title,
-            input.slug,
-            input.description,
-            input.status,
-            input.category_ids,
-            input.attributes,
-            input.images,
-            input.tax_class,
-        ) {
-            Ok(f) => f,
-            Err(e) => return product_payload(Err(e)),
-        };
-        product_payload(ctx.state().catalog.update_product(ctx.rcx(), id, fields).await)
+        payload(async { ctx.state().catalog.update_product(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
     /// Archives a product: it leaves the storefront and stays for order history (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn product_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductPayload> {
         let id = ids::arg::<ProductId>(&id)?;
-        product_payload(ctx.state().catalog.archive_product(ctx.rcx(), id).await)
+        payload(ctx.state().catalog.archive_product(ctx.rcx(), id).await)
     }
 
     /// Adds a variant to a product (staff only).
@@ -383,7 +391,7 @@ impl CatalogMutation {
         input: ProductVariantCreateInput,
     ) -> async_graphql::Result<ProductVariantPayload> {
         let product_id = ids::arg::<ProductId>(&product_id)?;
-        variant_payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, new_variant(input)).await)
+        payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, input.into()).await)
     }
 
     /// Updates a variant (staff only).
@@ -395,41 +403,21 @@ impl CatalogMutation {
         input: ProductVariantUpdateInput,
     ) -> async_graphql::Result<ProductVariantPayload> {
         let id = ids::arg::<VariantId>(&id)?;
-        let fields = VariantFields {
-            sku: input.sku,
-            title: input.title,
-            options: options(input.options),
-            price: input.price,
-            compare_at_price: if input.clear_compare_at_price { Some(None) } else { input.compare_at_price.map(Some) },
-            stock_on_hand: None,
-            weight_grams: input.weight_grams.map(Some),
-            position: input.position,
-        };
-        variant_payload(ctx.state().catalog.update_variant(ctx.rcx(), id, fields).await)
+        payload(ctx.state().catalog.update_variant(ctx.rcx(), id, input.into()).await)
     }
 
     /// Archives a variant: no longer sold, kept for order history (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn product_variant_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductVariantPayload> {
         let id = ids::arg::<VariantId>(&id)?;
-        variant_payload(ctx.state().catalog.archive_variant(ctx.rcx(), id).await)
+        payload(ctx.state().catalog.archive_variant(ctx.rcx(), id).await)
     }
 
     /// Creates a category (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn category_create(&self, ctx: &Context<'_>, input: CategoryInput) -> async_graphql::Result<CategoryPayload> {
-        let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
-            Ok(p) => p,
-            Err(e) => return category_payload(Err(e)),
-        };
-        let fields = CategoryFields {
-            name: input.name,
-            slug: input.slug,
-            description: input.description,
-            parent_id: Some(parent),
-            position: input.position,
-        };
-        category_payload(ctx.state().catalog.create_category(ctx.rcx(), fields).await)
+        let input = CategoryInput { make_top_level: false, ..input }; // update only
+        payload(async { ctx.state().catalog.create_category(ctx.rcx(), input.try_into()?).await }.await)
     }
 
     /// Updates a category, including moving it in the tree (staff only).
@@ -441,26 +429,14 @@ impl CatalogMutation {
         input: CategoryInput,
     ) -> async_graphql::Result<CategoryPayload> {
         let id = ids::arg::<CategoryId>(&id)?;
-        let parent = match input.parent_id.as_ref().map(|p| id_in_input::<CategoryId>(p, &["parentId"])).transpose() {
-            Ok(p) => p,
-            Err(e) => return category_payload(Err(e)),
-        };
-        let parent_id = if input.make_top_level { Some(None) } else { parent.map(Some) };
-        let fields = CategoryFields {
-            name: input.name,
-            slug: input.slug,
-            description: input.description,
-            parent_id,
-            position: input.position,
-        };
-        category_payload(ctx.state().catalog.update_category(ctx.rcx(), id, fields).await)
+        payload(async { ctx.state().catalog.update_category(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
     /// Archives a category: hidden from the storefront tree (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn category_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<CategoryPayload> {
         let id = ids::arg::<CategoryId>(&id)?;
-        category_payload(ctx.state().catalog.archive_category(ctx.rcx(), id).await)
+        payload(ctx.state().catalog.archive_category(ctx.rcx(), id).await)
     }
 
     /// Changes a variant's stock on hand with a reason; every change is kept as a stock
@@ -471,17 +447,12 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         input: StockAdjustInput,
     ) -> async_graphql::Result<StockAdjustPayload> {
-        let result = match id_in_input::<VariantId>(&input.variant_id, &["variantId"]) {
-            Ok(id) => {
+        payload(
+            async {
+                let id = id_in_input::<VariantId>(&input.variant_id, &["variantId"])?;
                 ctx.state().catalog.adjust_stock(ctx.rcx(), id, input.delta, input.reason.into(), input.note).await
             }
-            Err(e) => Err(e),
-        };
-        Ok(match result {
-            Ok((v, m)) => {
-                StockAdjustPayload { variant: Some(v.into()), stock_movement: Some(m.into()), user_errors: vec![] }
-            }
-            Err(e) => StockAdjustPayload { variant: None, stock_movement: None, user_errors: user_errors(e)? },
-        })
+            .await,
+        )
     }
 }

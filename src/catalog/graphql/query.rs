@@ -1,9 +1,6 @@
 //! Storefront catalog queries.
 
-use async_graphql::{
-    Context, Enum, ID, InputObject, Object,
-    connection::{Connection, Edge},
-};
+use async_graphql::{Context, Enum, ID, InputObject, Object, connection::Connection};
 use rust_decimal::Decimal;
 
 use crate::{
@@ -12,13 +9,11 @@ use crate::{
     error::RequestError,
     graphql::{
         ContextExt,
-        errors::{internal, request_error, top_level},
+        connection::{connection, page},
+        errors::{OrInternal, request_error, top_level},
         ids,
     },
-    shared::{
-        ids::{CategoryId, ProductId, VariantId, VendorId},
-        pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest},
-    },
+    shared::ids::{CategoryId, ProductId, VariantId, VendorId},
 };
 
 use super::types::{Category, Product, ProductStatus, ProductVariant};
@@ -92,17 +87,21 @@ fn bad_input(message: &str) -> async_graphql::Error {
     request_error(RequestError::BadUserInput, message)
 }
 
-fn to_query(filter: ProductFilterInput) -> async_graphql::Result<ProductQuery> {
-    Ok(ProductQuery {
-        category_id: filter.category_id.as_ref().map(ids::arg::<CategoryId>).transpose()?,
-        vendor_id: filter.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
-        min_price: filter.price.as_ref().and_then(|p| p.min),
-        max_price: filter.price.as_ref().and_then(|p| p.max),
-        attributes: filter.attributes.unwrap_or_default().into_iter().map(|a| (a.key, a.values)).collect(),
-        in_stock: filter.in_stock.unwrap_or(false),
-        title_contains: filter.query,
-        statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
-    })
+/// A filter argument, its IDs checked as arguments (top-level `BAD_USER_INPUT`).
+impl TryFrom<ProductFilterInput> for ProductQuery {
+    type Error = async_graphql::Error;
+    fn try_from(filter: ProductFilterInput) -> async_graphql::Result<Self> {
+        Ok(ProductQuery {
+            category_id: filter.category_id.as_ref().map(ids::arg::<CategoryId>).transpose()?,
+            vendor_id: filter.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,
+            min_price: filter.price.as_ref().and_then(|p| p.min),
+            max_price: filter.price.as_ref().and_then(|p| p.max),
+            attributes: filter.attributes.unwrap_or_default().into_iter().map(|a| (a.key, a.values)).collect(),
+            in_stock: filter.in_stock.unwrap_or(false),
+            title_contains: filter.query,
+            statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+        })
+    }
 }
 
 #[derive(Default)]
@@ -123,17 +122,8 @@ impl CatalogQuery {
         filter: Option<ProductFilterInput>,
         #[graphql(desc = "Order of the results (default NEWEST).")] sort_by: Option<ProductSortKey>,
     ) -> async_graphql::Result<ProductConnection> {
-        let size = first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| {
-            u64::try_from(f).map_err(|_| bad_input("`first` must not be negative"))
-        })?;
-        if size > MAX_PAGE_SIZE {
-            return Err(bad_input("`first` must be at most 100"));
-        }
-        let after = match after {
-            Some(a) => Some(Cursor::decode(&a).ok_or_else(|| bad_input("`after` is not a valid cursor"))?),
-            None => None,
-        };
-        let q = to_query(filter.unwrap_or_default())?;
+        let page = page(first, after)?;
+        let q: ProductQuery = filter.unwrap_or_default().try_into()?;
         let sort = match sort_by.unwrap_or_default() {
             ProductSortKey::Newest => model::ProductSort::Newest,
             ProductSortKey::PriceAsc => model::ProductSort::PriceAsc,
@@ -141,20 +131,8 @@ impl CatalogQuery {
             ProductSortKey::Title => model::ProductSort::TitleAsc,
         };
         let rcx = ctx.rcx().clone();
-        let has_previous = after.is_some();
-        let page = ctx
-            .state()
-            .catalog
-            .products(&rcx, &q, sort, &PageRequest { first: size, after })
-            .await
-            .map_err(top_level)?;
-        let mut conn = Connection::with_additional_fields(
-            has_previous,
-            page.has_next_page,
-            ProductConnectionFields { query: q, rcx },
-        );
-        conn.edges.extend(page.items.into_iter().map(|(cursor, p)| Edge::new(cursor.encode(), Product::from(p))));
-        Ok(conn)
+        let result = ctx.state().catalog.products(&rcx, &q, sort, &page).await.map_err(top_level)?;
+        Ok(connection(&page, result, ProductConnectionFields { query: q, rcx }))
     }
 
     /// A product by global ID or by slug (give exactly one); null when not found or not visible.
@@ -167,15 +145,11 @@ impl CatalogQuery {
         match (id, slug) {
             (Some(id), None) => {
                 let id = ids::arg::<ProductId>(&id)?;
-                Ok(ctx.loaders().product_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+                Ok(ctx.loaders().product_by_id.load_one(id).await.or_internal()?.map(Into::into))
             }
-            (None, Some(slug)) => Ok(ctx
-                .state()
-                .catalog
-                .product_by_slug(ctx.rcx(), &slug)
-                .await
-                .map_err(|e| internal(&e))?
-                .map(Into::into)),
+            (None, Some(slug)) => {
+                Ok(ctx.state().catalog.product_by_slug(ctx.rcx(), &slug).await.or_internal()?.map(Into::into))
+            }
             _ => Err(bad_input("give exactly one of `id` and `slug`")),
         }
     }
@@ -187,34 +161,34 @@ impl CatalogQuery {
 
     /// The category tree: top-level categories, by position; descend with `children`.
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        let all = ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default();
+        let all = ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default();
         Ok(all.iter().filter(|c| c.parent_id.is_none()).cloned().map(Into::into).collect())
     }
 
     /// A category by slug; null when not found.
     async fn category(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Category>> {
-        let all = ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default();
+        let all = ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default();
         Ok(all.iter().find(|c| c.slug.as_str() == slug).cloned().map(Into::into))
     }
 }
 
 /// A product for `node(id:)`.
 pub async fn product_node(ctx: &Context<'_>, id: ProductId) -> async_graphql::Result<Option<Product>> {
-    Ok(ctx.loaders().product_by_id.load_one(id).await.map_err(|e| internal(&*e))?.map(Into::into))
+    Ok(ctx.loaders().product_by_id.load_one(id).await.or_internal()?.map(Into::into))
 }
 
 /// A variant, visible only when its product is (and, for shoppers, not archived).
 pub async fn variant_node(ctx: &Context<'_>, id: VariantId) -> async_graphql::Result<Option<ProductVariant>> {
-    let Some(v) = ctx.loaders().variant_by_id.load_one(id).await.map_err(|e| internal(&*e))? else { return Ok(None) };
+    let Some(v) = ctx.loaders().variant_by_id.load_one(id).await.or_internal()? else { return Ok(None) };
     if v.archived && !ctx.rcx().is_staff() {
         return Ok(None);
     }
-    let visible = ctx.loaders().product_by_id.load_one(v.product_id).await.map_err(|e| internal(&*e))?.is_some();
+    let visible = ctx.loaders().product_by_id.load_one(v.product_id).await.or_internal()?.is_some();
     Ok(visible.then(|| v.into()))
 }
 
 /// A category for `node(id:)`.
 pub async fn category_node(ctx: &Context<'_>, id: CategoryId) -> async_graphql::Result<Option<Category>> {
-    let all = ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default();
+    let all = ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default();
     Ok(all.iter().find(|c| c.id == id).cloned().map(Into::into))
 }

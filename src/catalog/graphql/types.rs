@@ -9,7 +9,7 @@ use crate::{
     catalog::model,
     graphql::{
         ContextExt,
-        errors::{internal, top_level},
+        errors::{OrInternal, top_level},
         ids,
         money::Money,
     },
@@ -110,7 +110,7 @@ impl From<model::Category> for Category {
 }
 
 async fn all_categories(ctx: &Context<'_>) -> async_graphql::Result<Arc<Vec<model::Category>>> {
-    Ok(ctx.loaders().all_categories.load_one(()).await.map_err(|e| internal(&*e))?.unwrap_or_default())
+    Ok(ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default())
 }
 
 /// A node of the category tree. Products can be listed in several categories; filtering by a
@@ -259,7 +259,7 @@ impl From<model::Product> for Product {
 
 impl Product {
     async fn live_variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<model::Variant>> {
-        let all = ctx.loaders().variants_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        let all = ctx.loaders().variants_by_product_id.load_one(self.model.id).await.or_internal()?;
         let staff = ctx.rcx().is_staff();
         Ok(all.unwrap_or_default().into_iter().filter(|v| staff || !v.archived).collect())
     }
@@ -269,7 +269,7 @@ impl Product {
 impl Product {
     /// The seller of the product.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
-        let v = ctx.loaders().vendor_by_id.load_one(self.model.vendor_id).await.map_err(|e| internal(&*e))?;
+        let v = ctx.loaders().vendor_by_id.load_one(self.model.vendor_id).await.or_internal()?;
         Ok(v.map(Into::into))
     }
 
@@ -280,20 +280,20 @@ impl Product {
 
     /// Images in display order.
     async fn images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductImage>> {
-        let all = ctx.loaders().images_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        let all = ctx.loaders().images_by_product_id.load_one(self.model.id).await.or_internal()?;
         Ok(all.unwrap_or_default().into_iter().map(Into::into).collect())
     }
 
     /// Categories the product is listed in.
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        let all = ctx.loaders().categories_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        let all = ctx.loaders().categories_by_product_id.load_one(self.model.id).await.or_internal()?;
         let staff = ctx.rcx().is_staff();
         Ok(all.unwrap_or_default().into_iter().filter(|c| staff || !c.archived).map(Into::into).collect())
     }
 
     /// Typed attributes, by key.
     async fn attributes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductAttribute>> {
-        let all = ctx.loaders().attributes_by_product_id.load_one(self.model.id).await.map_err(|e| internal(&*e))?;
+        let all = ctx.loaders().attributes_by_product_id.load_one(self.model.id).await.or_internal()?;
         Ok(all.unwrap_or_default().into_iter().map(Into::into).collect())
     }
 
@@ -371,7 +371,7 @@ impl From<model::Variant> for ProductVariant {
 impl ProductVariant {
     /// The product this variant belongs to.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        let p = ctx.loaders().product_by_id.load_one(self.model.product_id).await.map_err(|e| internal(&*e))?;
+        let p = ctx.loaders().product_by_id.load_one(self.model.product_id).await.or_internal()?;
         Ok(p.map(Into::into))
     }
 
