@@ -46,6 +46,8 @@ pub struct AppState {
     /// Prices carts for the cart's GraphQL fields (checkout, behind the cart's port).
     pub quoter: Arc<dyn crate::cart::service::Quoter>,
     pub payments: PaymentService,
+    /// Orders' payment attempts for `Order.payments` (payments, behind the orders' port).
+    pub order_payments: Arc<dyn crate::orders::service::OrderPayments>,
 }
 
 impl AppState {
@@ -109,6 +111,7 @@ impl AppState {
             orders,
             quoter: Arc::new(checkout.clone()),
             checkout,
+            order_payments: Arc::new(payments.clone()),
             payments,
         })
     }

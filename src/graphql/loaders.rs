@@ -11,8 +11,7 @@ use crate::{
         ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
     },
     context::RequestContext,
-    orders::graphql::HistoryByOrderIdLoader,
-    payments::graphql::PaymentsByOrderIdLoader,
+    orders::graphql::{HistoryByOrderIdLoader, PaymentsByOrderIdLoader},
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     state::AppState,
     vendors::graphql::VendorByIdLoader,
@@ -59,7 +58,7 @@ impl Loaders {
             all_categories: loader(AllCategoriesLoader(catalog.clone(), rcx.clone())),
             shipping_methods_by_zone_id: loader(ShippingMethodsByZoneIdLoader(state.shipping.clone())),
             history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
-            payments_by_order_id: loader(PaymentsByOrderIdLoader(state.payments.clone())),
+            payments_by_order_id: loader(PaymentsByOrderIdLoader(state.order_payments.clone())),
         }
     }
 }

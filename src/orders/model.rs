@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::shared::{
     address::Address,
     ids::{
-        CartId, DiscountId, OrderId, OrderLineId, ProductId, ShippingMethodId, UserId, VariantId, VendorId,
+        CartId, DiscountId, OrderId, OrderLineId, PaymentId, ProductId, ShippingMethodId, UserId, VariantId, VendorId,
         VendorOrderId,
     },
     money::{Currency, Money},
@@ -224,6 +224,54 @@ pub fn new_order_code() -> String {
     let mut rng = rand::rng();
     let tail: String = (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
     format!("AG-{tail}")
+}
+
+/// Where a payment attempt stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentStatus {
+    /// Recorded; the provider has not answered yet.
+    Pending,
+    /// The buyer must complete an extra step (3-D Secure), then `orderPaymentConfirm`.
+    RequiresAction,
+    Succeeded,
+    Failed,
+    /// Succeeded, then given back (the order could no longer be paid).
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "PENDING",
+            PaymentStatus::RequiresAction => "REQUIRES_ACTION",
+            PaymentStatus::Succeeded => "SUCCEEDED",
+            PaymentStatus::Failed => "FAILED",
+            PaymentStatus::Refunded => "REFUNDED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::RequiresAction, Self::Succeeded, Self::Failed, Self::Refunded]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// One attempt to pay an order: part of the order's record, made and moved by the payments
+/// slice (which depends on orders, not the other way round).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub id: PaymentId,
+    pub order_id: OrderId,
+    pub provider: String,
+    pub provider_ref: Option<String>,
+    pub idempotency_key: String,
+    pub amount: Money,
+    pub status: PaymentStatus,
+    pub failure_code: Option<String>,
+    /// For `RequiresAction`: what the client uses to complete the step.
+    pub client_secret: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

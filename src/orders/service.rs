@@ -10,7 +10,7 @@ use crate::{
     context::RequestContext,
     orders::{
         error::OrderError,
-        model::{ActorKind, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus},
+        model::{ActorKind, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus, Payment},
         repo,
     },
     promotions::PromotionService,
@@ -21,6 +21,14 @@ use crate::{
         pagination::{Page, PageRequest},
     },
 };
+
+/// The payment attempts of orders (`Order.payments`): kept by the payments slice, which
+/// implements this port, so orders never depend on payments.
+#[async_trait::async_trait]
+pub trait OrderPayments: Send + Sync {
+    /// Each order's attempts, oldest first; orders without any are absent.
+    async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, DbErr>;
+}
 
 #[derive(Clone)]
 pub struct OrderService {

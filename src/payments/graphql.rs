@@ -1,10 +1,6 @@
 //! Paying for orders in the API.
 
-use std::{collections::HashMap, sync::Arc};
-
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, dataloader::Loader};
-use chrono::{DateTime, Utc};
-use sea_orm::DbErr;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use crate::{
     error::path,
@@ -12,84 +8,11 @@ use crate::{
         ContextExt,
         errors::user_error_type,
         ids,
-        loaders::complete,
-        money::Money,
         payload::{payload, payload_type},
     },
-    orders::graphql::Order,
-    payments::{
-        PaymentService,
-        model::{self, PaymentStatus as DomainStatus},
-    },
+    orders::graphql::{Order, OrderPayment},
     shared::ids::{OrderId, PaymentId},
 };
-
-/// Where a payment stands.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum PaymentStatus {
-    /// Sent to the provider; no answer yet.
-    Pending,
-    /// The buyer must complete a step (3-D Secure), then call `orderPaymentConfirm`.
-    RequiresAction,
-    /// Paid.
-    Succeeded,
-    /// Declined or failed; see `failureCode`. Another attempt may be made.
-    Failed,
-    /// Paid, then given back because the order could no longer be paid (expired meanwhile).
-    Refunded,
-}
-
-/// One payment attempt for an order.
-#[derive(SimpleObject, Clone)]
-pub struct OrderPayment {
-    /// Global ID of the payment.
-    pub id: ID,
-    /// Where it stands.
-    pub status: PaymentStatus,
-    /// The amount charged.
-    pub amount: Money,
-    /// Which provider handled it (`test` for the built-in test provider).
-    pub provider: String,
-    /// Why it failed, in the provider's terms (e.g. `card_declined`).
-    pub failure_code: Option<String>,
-    /// For REQUIRES_ACTION: what the client-side SDK uses to complete the step.
-    pub client_secret: Option<String>,
-    /// When the attempt started.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<model::Payment> for OrderPayment {
-    fn from(p: model::Payment) -> Self {
-        Self {
-            id: ids::encode(p.id),
-            status: match p.status {
-                DomainStatus::Pending => PaymentStatus::Pending,
-                DomainStatus::RequiresAction => PaymentStatus::RequiresAction,
-                DomainStatus::Succeeded => PaymentStatus::Succeeded,
-                DomainStatus::Failed => PaymentStatus::Failed,
-                DomainStatus::Refunded => PaymentStatus::Refunded,
-            },
-            amount: p.amount.into(),
-            provider: p.provider,
-            failure_code: p.failure_code,
-            client_secret: p.client_secret,
-            created_at: p.created_at,
-        }
-    }
-}
-
-/// The payments of each order (`Order.payments`), one query per batch of orders.
-pub struct PaymentsByOrderIdLoader(pub PaymentService);
-
-impl Loader<OrderId> for PaymentsByOrderIdLoader {
-    type Value = Vec<model::Payment>;
-    type Error = Arc<DbErr>;
-
-    #[tracing::instrument(name = "loader.payments_by_order_id", skip_all, fields(count = keys.len()))]
-    async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, Self::Error> {
-        Ok(complete(keys, self.0.by_order_ids(keys).await.map_err(Arc::new)?))
-    }
-}
 
 user_error_type! {
     /// A problem with a payment.
@@ -147,7 +70,10 @@ pub struct OrderPaymentPayload {
     pub user_errors: Vec<PaymentUserError>,
 }
 
-payload_type!(OrderPaymentPayload { payment: model::Payment, order: crate::orders::model::Order }, PaymentUserError);
+payload_type!(
+    OrderPaymentPayload { payment: crate::orders::model::Payment, order: crate::orders::model::Order },
+    PaymentUserError
+);
 
 #[derive(Default)]
 pub struct PaymentMutation;

@@ -10,6 +10,7 @@ use crate::{
     orders::{
         OrderError, OrderService,
         model::{Order, OrderEvent, OrderStatus},
+        service::OrderPayments,
     },
     payments::{
         error::PaymentError,
@@ -47,6 +48,14 @@ fn provider_error(e: ProviderError) -> PaymentError {
     }
 }
 
+/// For callers allowed to read the orders (the `Order.payments` loader).
+#[async_trait::async_trait]
+impl OrderPayments for PaymentService {
+    async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, sea_orm::DbErr> {
+        repo::by_order_ids(&self.db, orders).await
+    }
+}
+
 impl PaymentService {
     pub fn new(
         db: DatabaseConnection,
@@ -59,12 +68,6 @@ impl PaymentService {
 
     pub fn provider_name(&self) -> &'static str {
         self.provider.name()
-    }
-
-    /// The payments of each order, oldest first, for callers allowed to read the orders (the
-    /// `Order.payments` loader); orders without payments are absent.
-    pub async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, sea_orm::DbErr> {
-        repo::by_order_ids(&self.db, orders).await
     }
 
     /// Pays an unpaid order with a payment-method token. The order becomes PAID when the

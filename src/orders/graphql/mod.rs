@@ -1,5 +1,9 @@
 //! Orders in the API: customers' and guests' order views, staff lists, cancel and fulfil.
 
+mod payments;
+
+pub use payments::{OrderPayment, PaymentStatus, PaymentsByOrderIdLoader};
+
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
@@ -27,7 +31,6 @@ use crate::{
         OrderError, OrderService,
         model::{self, OrderFilter, OrderStatus as DomainStatus},
     },
-    payments::graphql::OrderPayment,
     shared::role::Role,
     shared::{
         ids::{OrderId, OrderLineId, VendorId},

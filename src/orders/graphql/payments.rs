@@ -1,0 +1,85 @@
+//! An order's payment attempts as the API shows them (`Order.payments`, and the payment in
+//! `OrderPaymentPayload`). The attempts are kept by the payments slice behind the
+//! `OrderPayments` port.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{Enum, ID, SimpleObject, dataloader::Loader};
+use chrono::{DateTime, Utc};
+use sea_orm::DbErr;
+
+use crate::{
+    graphql::{ids, loaders::complete, money::Money},
+    orders::{
+        model::{Payment, PaymentStatus as DomainStatus},
+        service::OrderPayments,
+    },
+    shared::ids::OrderId,
+};
+
+/// Where a payment stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PaymentStatus {
+    /// Sent to the provider; no answer yet.
+    Pending,
+    /// The buyer must complete a step (3-D Secure), then call `orderPaymentConfirm`.
+    RequiresAction,
+    /// Paid.
+    Succeeded,
+    /// Declined or failed; see `failureCode`. Another attempt may be made.
+    Failed,
+    /// Paid, then given back because the order could no longer be paid (expired meanwhile).
+    Refunded,
+}
+
+/// One payment attempt for an order.
+#[derive(SimpleObject, Clone)]
+pub struct OrderPayment {
+    /// Global ID of the payment.
+    pub id: ID,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// The amount charged.
+    pub amount: Money,
+    /// Which provider handled it (`test` for the built-in test provider).
+    pub provider: String,
+    /// Why it failed, in the provider's terms (e.g. `card_declined`).
+    pub failure_code: Option<String>,
+    /// For REQUIRES_ACTION: what the client-side SDK uses to complete the step.
+    pub client_secret: Option<String>,
+    /// When the attempt started.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Payment> for OrderPayment {
+    fn from(p: Payment) -> Self {
+        Self {
+            id: ids::encode(p.id),
+            status: match p.status {
+                DomainStatus::Pending => PaymentStatus::Pending,
+                DomainStatus::RequiresAction => PaymentStatus::RequiresAction,
+                DomainStatus::Succeeded => PaymentStatus::Succeeded,
+                DomainStatus::Failed => PaymentStatus::Failed,
+                DomainStatus::Refunded => PaymentStatus::Refunded,
+            },
+            amount: p.amount.into(),
+            provider: p.provider,
+            failure_code: p.failure_code,
+            client_secret: p.client_secret,
+            created_at: p.created_at,
+        }
+    }
+}
+
+/// The payments of each order (`Order.payments`), one query per batch of orders.
+pub struct PaymentsByOrderIdLoader(pub Arc<dyn OrderPayments>);
+
+impl Loader<OrderId> for PaymentsByOrderIdLoader {
+    type Value = Vec<Payment>;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.payments_by_order_id", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, Self::Error> {
+        Ok(complete(keys, self.0.by_order_ids(keys).await.map_err(Arc::new)?))
+    }
+}
