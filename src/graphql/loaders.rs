@@ -1,9 +1,8 @@
-//! Per-request dataloaders, one per relationship, each backed by a batch repo function.
+//! The per-request dataloaders of every slice (part of the schema root: it names every slice's
+//! loaders). Each is backed by a batch service method.
 //! Built fresh for every request (they carry the viewer, and nothing is cached across requests).
 
-use std::{collections::HashMap, hash::Hash, sync::Arc};
-
-use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::Data;
 
 use crate::{
     catalog::graphql::loaders::{
@@ -11,24 +10,15 @@ use crate::{
         ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
     },
     context::RequestContext,
+    graphql::dataloader::{Cached, cached as loader},
     orders::graphql::{HistoryByOrderIdLoader, PaymentsByOrderIdLoader},
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     state::AppState,
     vendors::graphql::VendorByIdLoader,
 };
 
-/// What a one-to-many loader returns: every key gets an entry, so "has none" never looks like
-/// "not loaded".
-pub fn complete<K: Copy + Eq + Hash, V>(keys: &[K], mut found: HashMap<K, Vec<V>>) -> HashMap<K, Vec<V>> {
-    keys.iter().map(|k| (*k, found.remove(k).unwrap_or_default())).collect()
-}
-
-type Cached<L> = Arc<DataLoader<L, HashMapCache>>;
-
-fn loader<L: Send + Sync + 'static>(l: L) -> Cached<L> {
-    Arc::new(DataLoader::with_cache(l, tokio::spawn, HashMapCache::default()))
-}
-
+/// One of every loader for one request (or WebSocket connection); `insert_into` puts them in
+/// the request data, where resolvers find each with `ctx.loader::<L>()`.
 #[derive(Clone)]
 pub struct Loaders {
     pub vendor_by_id: Cached<VendorByIdLoader>,
@@ -60,5 +50,20 @@ impl Loaders {
             history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
             payments_by_order_id: loader(PaymentsByOrderIdLoader(state.order_payments.clone())),
         }
+    }
+
+    /// Makes each loader reachable from resolvers (`ContextExt::loader`).
+    pub fn insert_into(&self, data: &mut Data) {
+        data.insert(self.vendor_by_id.clone());
+        data.insert(self.product_by_id.clone());
+        data.insert(self.variant_by_id.clone());
+        data.insert(self.variants_by_product_id.clone());
+        data.insert(self.images_by_product_id.clone());
+        data.insert(self.categories_by_product_id.clone());
+        data.insert(self.attributes_by_product_id.clone());
+        data.insert(self.all_categories.clone());
+        data.insert(self.shipping_methods_by_zone_id.clone());
+        data.insert(self.history_by_order_id.clone());
+        data.insert(self.payments_by_order_id.clone());
     }
 }

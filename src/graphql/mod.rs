@@ -1,9 +1,10 @@
 //! The GraphQL kit every slice uses — error mapping (`errors`), global IDs (`ids`), `Money`
 //! (`money`), guards (`guards`), typed context access (`ContextExt` below) — and the root that
-//! assembles the slices: `schema` (roots, limits, SDL), `node` (`Node`), `loaders` (the
-//! per-request dataloaders). Slices import the kit, never the root (`tests/api/architecture.rs`).
+//! assembles the slices: `schema` (roots, limits, SDL), `node` (`Node`), `loaders` (every
+//! slice's per-request dataloaders). Slices import the kit, never the root (`tests/api/architecture.rs`).
 
 pub mod connection;
+pub mod dataloader;
 pub mod errors;
 pub mod guards;
 pub mod ids;
@@ -13,15 +14,19 @@ pub mod node;
 pub mod payload;
 pub mod schema;
 
-use async_graphql::Context;
+use async_graphql::{
+    Context,
+    dataloader::{DataLoader, HashMapCache},
+};
 
-use crate::{context::RequestContext, graphql::loaders::Loaders, state::AppState};
+use crate::{context::RequestContext, graphql::dataloader::Cached, state::AppState};
 
 /// Typed access to what every resolver needs.
 pub trait ContextExt {
     fn state(&self) -> &AppState;
     fn rcx(&self) -> &RequestContext;
-    fn loaders(&self) -> &Loaders;
+    /// This request's loader of type `L` (registered by the schema root's `Loaders`).
+    fn loader<L: Send + Sync + 'static>(&self) -> &DataLoader<L, HashMapCache>;
 }
 
 impl ContextExt for Context<'_> {
@@ -31,7 +36,7 @@ impl ContextExt for Context<'_> {
     fn rcx(&self) -> &RequestContext {
         self.data_unchecked::<RequestContext>()
     }
-    fn loaders(&self) -> &Loaders {
-        self.data_unchecked::<Loaders>()
+    fn loader<L: Send + Sync + 'static>(&self) -> &DataLoader<L, HashMapCache> {
+        self.data_unchecked::<Cached<L>>()
     }
 }

@@ -114,7 +114,9 @@ fn invalid_token(media: MediaType) -> Response {
 }
 
 fn with_request_data(req: Request, rcx: &RequestContext, loaders: &Loaders) -> Request {
-    req.data(rcx.clone()).data(loaders.clone())
+    let mut req = req.data(rcx.clone());
+    loaders.insert_into(&mut req.data);
+    req
 }
 
 pub async fn post(
@@ -237,7 +239,7 @@ fn websocket(
                     .map_err(|_| async_graphql::Error::new("The access token is invalid or expired"))?;
                 let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
                 let mut data = async_graphql::Data::default();
-                data.insert(Loaders::new(&app, &rcx));
+                Loaders::new(&app, &rcx).insert_into(&mut data);
                 data.insert(rcx);
                 Ok(data)
             })

@@ -132,7 +132,7 @@ impl Discount {
     /// Only this vendor's lines are eligible; null for every vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
         let Some(id) = self.0.vendor_id else { return Ok(None) };
-        Ok(ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?.map(Into::into))
+        Ok(ctx.loader::<crate::vendors::graphql::VendorByIdLoader>().load_one(id).await.or_internal()?.map(Into::into))
     }
     /// The eligible lines must add up to at least this amount.
     async fn min_subtotal(&self) -> Option<Money> {

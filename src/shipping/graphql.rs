@@ -10,10 +10,10 @@ use rust_decimal::Decimal;
 use crate::{
     graphql::{
         ContextExt,
+        dataloader::complete,
         errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
-        loaders::complete,
         money::Money,
         payload::{payload, payload_type},
     },
@@ -105,7 +105,7 @@ impl From<model::ShippingZone> for ShippingZone {
 impl ShippingZone {
     /// The shipping methods offered in the zone, active or not, by name.
     async fn methods(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShippingMethod>> {
-        let methods = ctx.loaders().shipping_methods_by_zone_id.load_one(self.zone_id).await.or_internal()?;
+        let methods = ctx.loader::<ShippingMethodsByZoneIdLoader>().load_one(self.zone_id).await.or_internal()?;
         Ok(methods.unwrap_or_default().into_iter().map(Into::into).collect())
     }
 }
@@ -152,7 +152,7 @@ impl ShippingMethod {
     /// Only this vendor's goods ship with it; null for every vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
         let Some(id) = self.0.vendor_id else { return Ok(None) };
-        Ok(ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?.map(Into::into))
+        Ok(ctx.loader::<crate::vendors::graphql::VendorByIdLoader>().load_one(id).await.or_internal()?.map(Into::into))
     }
     /// Name shown to buyers, e.g. "Standard (3-5 days)".
     async fn name(&self) -> &str {

@@ -136,6 +136,6 @@ impl VendorMutation {
 
 /// Resolves a vendor for `node(id:)`.
 pub async fn node(ctx: &Context<'_>, id: VendorId) -> async_graphql::Result<Option<Vendor>> {
-    let v = ctx.loaders().vendor_by_id.load_one(id).await.or_internal()?;
+    let v = ctx.loader::<VendorByIdLoader>().load_one(id).await.or_internal()?;
     Ok(v.map(Into::into))
 }

@@ -237,7 +237,12 @@ pub struct CartVendorGroup {
 impl CartVendorGroup {
     /// The vendor shipping these lines.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
-        Ok(ctx.loaders().vendor_by_id.load_one(self.vendor_id).await.or_internal()?.map(Into::into))
+        Ok(ctx
+            .loader::<crate::vendors::graphql::VendorByIdLoader>()
+            .load_one(self.vendor_id)
+            .await
+            .or_internal()?
+            .map(Into::into))
     }
 }
 
@@ -297,7 +302,12 @@ impl CartLine {
     }
     /// The variant; null if it no longer exists.
     async fn variant(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProductVariant>> {
-        Ok(ctx.loaders().variant_by_id.load_one(self.line().variant_id).await.or_internal()?.map(Into::into))
+        Ok(ctx
+            .loader::<crate::catalog::graphql::loaders::VariantByIdLoader>()
+            .load_one(self.line().variant_id)
+            .await
+            .or_internal()?
+            .map(Into::into))
     }
     /// `unitPrice × quantity`; null when the line cannot be priced (variant unavailable).
     async fn subtotal(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {

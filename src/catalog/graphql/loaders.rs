@@ -11,7 +11,7 @@ use crate::{
         model::{Attribute, Category, Product, ProductImage, Variant},
     },
     context::RequestContext,
-    graphql::loaders::complete,
+    graphql::dataloader::complete,
     shared::ids::{ProductId, VariantId},
 };
 

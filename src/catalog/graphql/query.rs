@@ -145,7 +145,7 @@ impl CatalogQuery {
         match (id, slug) {
             (Some(id), None) => {
                 let id = ids::arg::<ProductId>(&id)?;
-                Ok(ctx.loaders().product_by_id.load_one(id).await.or_internal()?.map(Into::into))
+                Ok(ctx.loader::<super::loaders::ProductByIdLoader>().load_one(id).await.or_internal()?.map(Into::into))
             }
             (None, Some(slug)) => {
                 Ok(ctx.state().catalog.product_by_slug(ctx.rcx(), &slug).await.or_internal()?.map(Into::into))
@@ -161,34 +161,39 @@ impl CatalogQuery {
 
     /// The category tree: top-level categories, by position; descend with `children`.
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        let all = ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default();
+        let all =
+            ctx.loader::<super::loaders::AllCategoriesLoader>().load_one(()).await.or_internal()?.unwrap_or_default();
         Ok(all.iter().filter(|c| c.parent_id.is_none()).cloned().map(Into::into).collect())
     }
 
     /// A category by slug; null when not found.
     async fn category(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Category>> {
-        let all = ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default();
+        let all =
+            ctx.loader::<super::loaders::AllCategoriesLoader>().load_one(()).await.or_internal()?.unwrap_or_default();
         Ok(all.iter().find(|c| c.slug.as_str() == slug).cloned().map(Into::into))
     }
 }
 
 /// A product for `node(id:)`.
 pub async fn product_node(ctx: &Context<'_>, id: ProductId) -> async_graphql::Result<Option<Product>> {
-    Ok(ctx.loaders().product_by_id.load_one(id).await.or_internal()?.map(Into::into))
+    Ok(ctx.loader::<super::loaders::ProductByIdLoader>().load_one(id).await.or_internal()?.map(Into::into))
 }
 
 /// A variant, visible only when its product is (and, for shoppers, not archived).
 pub async fn variant_node(ctx: &Context<'_>, id: VariantId) -> async_graphql::Result<Option<ProductVariant>> {
-    let Some(v) = ctx.loaders().variant_by_id.load_one(id).await.or_internal()? else { return Ok(None) };
+    let Some(v) = ctx.loader::<super::loaders::VariantByIdLoader>().load_one(id).await.or_internal()? else {
+        return Ok(None);
+    };
     if v.archived && !ctx.rcx().is_staff() {
         return Ok(None);
     }
-    let visible = ctx.loaders().product_by_id.load_one(v.product_id).await.or_internal()?.is_some();
+    let visible =
+        ctx.loader::<super::loaders::ProductByIdLoader>().load_one(v.product_id).await.or_internal()?.is_some();
     Ok(visible.then(|| v.into()))
 }
 
 /// A category for `node(id:)`.
 pub async fn category_node(ctx: &Context<'_>, id: CategoryId) -> async_graphql::Result<Option<Category>> {
-    let all = ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default();
+    let all = ctx.loader::<super::loaders::AllCategoriesLoader>().load_one(()).await.or_internal()?.unwrap_or_default();
     Ok(all.iter().find(|c| c.id == id).cloned().map(Into::into))
 }

@@ -110,7 +110,7 @@ impl From<model::Category> for Category {
 }
 
 async fn all_categories(ctx: &Context<'_>) -> async_graphql::Result<Arc<Vec<model::Category>>> {
-    Ok(ctx.loaders().all_categories.load_one(()).await.or_internal()?.unwrap_or_default())
+    Ok(ctx.loader::<super::loaders::AllCategoriesLoader>().load_one(()).await.or_internal()?.unwrap_or_default())
 }
 
 /// A node of the category tree. Products can be listed in several categories; filtering by a
@@ -259,7 +259,8 @@ impl From<model::Product> for Product {
 
 impl Product {
     async fn live_variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<model::Variant>> {
-        let all = ctx.loaders().variants_by_product_id.load_one(self.model.id).await.or_internal()?;
+        let all =
+            ctx.loader::<super::loaders::VariantsByProductIdLoader>().load_one(self.model.id).await.or_internal()?;
         let staff = ctx.rcx().is_staff();
         Ok(all.unwrap_or_default().into_iter().filter(|v| staff || !v.archived).collect())
     }
@@ -269,7 +270,11 @@ impl Product {
 impl Product {
     /// The seller of the product.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
-        let v = ctx.loaders().vendor_by_id.load_one(self.model.vendor_id).await.or_internal()?;
+        let v = ctx
+            .loader::<crate::vendors::graphql::VendorByIdLoader>()
+            .load_one(self.model.vendor_id)
+            .await
+            .or_internal()?;
         Ok(v.map(Into::into))
     }
 
@@ -280,20 +285,23 @@ impl Product {
 
     /// Images in display order.
     async fn images(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductImage>> {
-        let all = ctx.loaders().images_by_product_id.load_one(self.model.id).await.or_internal()?;
+        let all =
+            ctx.loader::<super::loaders::ImagesByProductIdLoader>().load_one(self.model.id).await.or_internal()?;
         Ok(all.unwrap_or_default().into_iter().map(Into::into).collect())
     }
 
     /// Categories the product is listed in.
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        let all = ctx.loaders().categories_by_product_id.load_one(self.model.id).await.or_internal()?;
+        let all =
+            ctx.loader::<super::loaders::CategoriesByProductIdLoader>().load_one(self.model.id).await.or_internal()?;
         let staff = ctx.rcx().is_staff();
         Ok(all.unwrap_or_default().into_iter().filter(|c| staff || !c.archived).map(Into::into).collect())
     }
 
     /// Typed attributes, by key.
     async fn attributes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductAttribute>> {
-        let all = ctx.loaders().attributes_by_product_id.load_one(self.model.id).await.or_internal()?;
+        let all =
+            ctx.loader::<super::loaders::AttributesByProductIdLoader>().load_one(self.model.id).await.or_internal()?;
         Ok(all.unwrap_or_default().into_iter().map(Into::into).collect())
     }
 
@@ -371,7 +379,8 @@ impl From<model::Variant> for ProductVariant {
 impl ProductVariant {
     /// The product this variant belongs to.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        let p = ctx.loaders().product_by_id.load_one(self.model.product_id).await.or_internal()?;
+        let p =
+            ctx.loader::<super::loaders::ProductByIdLoader>().load_one(self.model.product_id).await.or_internal()?;
         Ok(p.map(Into::into))
     }
 

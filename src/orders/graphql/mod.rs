@@ -20,10 +20,10 @@ use crate::{
     graphql::{
         ContextExt,
         connection::{connection, page},
+        dataloader::complete,
         errors::{OrInternal, top_level, user_error_type},
         guards::RoleGuard,
         ids,
-        loaders::complete,
         money::Money,
         payload::{payload, payload_type},
     },
@@ -197,7 +197,12 @@ pub struct VendorOrder {
 impl VendorOrder {
     /// The vendor.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
-        Ok(ctx.loaders().vendor_by_id.load_one(self.vendor_id).await.or_internal()?.map(Into::into))
+        Ok(ctx
+            .loader::<crate::vendors::graphql::VendorByIdLoader>()
+            .load_one(self.vendor_id)
+            .await
+            .or_internal()?
+            .map(Into::into))
     }
 }
 
@@ -366,7 +371,7 @@ impl Order {
     }
     /// Status changes, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderHistoryEntry>> {
-        let entries = ctx.loaders().history_by_order_id.load_one(self.0.id).await.or_internal()?;
+        let entries = ctx.loader::<HistoryByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
         Ok(entries
             .unwrap_or_default()
             .into_iter()
@@ -387,7 +392,7 @@ impl Order {
     }
     /// Payment attempts, oldest first.
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderPayment>> {
-        let list = ctx.loaders().payments_by_order_id.load_one(self.0.id).await.or_internal()?;
+        let list = ctx.loader::<PaymentsByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
         Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
     }
     /// When the order was placed.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DbErr;
 
 use crate::{
-    graphql::{ids, loaders::complete, money::Money},
+    graphql::{dataloader::complete, ids, money::Money},
     orders::{
         model::{Payment, PaymentStatus as DomainStatus},
         service::OrderPayments,
