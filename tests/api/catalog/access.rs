@@ -59,12 +59,7 @@ async fn node_for_a_draft_product_is_null_for_shoppers_and_visible_to_staff() {
     let staff = app.staff().await;
     let customer = app.user("ann@example.com", Role::Customer).await;
     let acme = vendor(&app, &staff, "Acme").await;
-    let p = create_product(
-        &app,
-        &staff,
-        json!({ "vendorId": acme, "title": "Linen Shirt", "variants": [variant("LS-M", "40.00", 1)] }),
-    )
-    .await;
+    let p = draft_product(&app, &staff, &acme, "Linen Shirt", json!([variant("LS-M", "40.00", 1)])).await;
     let variant = id_of(&p["variants"][0]);
 
     for id in [id_of(&p), variant.clone()] {

@@ -401,12 +401,7 @@ async fn products_paged_with_first_and_after_return_every_product_once_in_order(
     )
     .await;
     let acme = products(&app, None, json!({})).await.str("products.edges.0.node.vendor.id");
-    let draft = create_product(
-        &app,
-        &staff,
-        json!({ "vendorId": acme, "title": "Draft", "variants": [variant("DRAFT-1", "3.00", 1)] }),
-    )
-    .await;
+    let draft = draft_product(&app, &staff, &acme, "Draft", json!([variant("DRAFT-1", "3.00", 1)])).await;
     let globex = vendor(&app, &staff, "Globex").await;
     active_product(&app, &staff, &globex, "Other", json!([variant("OTHER-1", "4.00", 1)])).await;
     let filter = json!({ "vendorId": acme });

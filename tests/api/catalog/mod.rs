@@ -38,6 +38,11 @@ async fn active_product(app: &TestApp, staff: &str, vendor: &str, title: &str, v
         .await
 }
 
+/// Creates a DRAFT product (the default status) with these variants; returns `productCreate.product`.
+async fn draft_product(app: &TestApp, staff: &str, vendor: &str, title: &str, variants: Value) -> Value {
+    create_product(app, staff, json!({ "vendorId": vendor, "title": title, "variants": variants })).await
+}
+
 /// The `id` of a product or variant JSON object.
 fn id_of(v: &Value) -> String {
     v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
@@ -71,6 +76,16 @@ fn titles(r: &Gql) -> Vec<String> {
         .unwrap_or_else(|| panic!("no edges in {}", r.body))
         .iter()
         .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The SKUs of `product.variants` in a `product` response, in order.
+fn variant_skus(r: &Gql) -> Vec<&str> {
+    r.get("product.variants")
+        .as_array()
+        .unwrap_or_else(|| panic!("no variants in {}", r.body))
+        .iter()
+        .map(|v| v["sku"].as_str().unwrap())
         .collect()
 }
 

@@ -119,12 +119,7 @@ async fn product_query_shows_a_draft_to_staff_only_until_it_is_activated() {
     let staff = app.staff().await;
     let customer = app.user("ann@example.com", Role::Customer).await;
     let acme = vendor(&app, &staff, "Acme").await;
-    let p = create_product(
-        &app,
-        &staff,
-        json!({ "vendorId": acme, "title": "Linen Shirt", "variants": [variant("LS-1", "40.00", 1)] }),
-    )
-    .await;
+    let p = draft_product(&app, &staff, &acme, "Linen Shirt", json!([variant("LS-1", "40.00", 1)])).await;
     let id = id_of(&p);
 
     // when

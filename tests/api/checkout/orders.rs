@@ -6,10 +6,16 @@ use serde_json::json;
 use crate::{
     helpers::{
         Gql, TestApp,
-        fixtures::{complete, ready_cart, shop, stock},
+        fixtures::{Shop, complete, ready_cart, shop, stock},
     },
     ops,
 };
+
+/// Places an order for `quantity` of the shop's first variant; returns its id.
+async fn place_order(app: &TestApp, token: Option<&str>, s: &Shop, quantity: u32) -> String {
+    let cart = ready_cart(app, token, s, &[(&s.variants[0], quantity)]).await;
+    complete(app, token, &cart, "k").await.str("checkoutComplete.order.id")
+}
 
 async fn pay(app: &TestApp, token: Option<&str>, order: &str, email: Option<&str>) -> Gql {
     app.gql_as(
@@ -20,14 +26,22 @@ async fn pay(app: &TestApp, token: Option<&str>, order: &str, email: Option<&str
     .await
 }
 
+async fn fulfil(app: &TestApp, staff: &str, order: &str, line: &str, quantity: i32) -> Gql {
+    app.gql_as(
+        Some(staff),
+        ops::ORDER_FULFIL,
+        json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": quantity }] }),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_customer_reads_their_own_orders_and_nobody_elses() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "5.00", &[10]).await;
     let ann = app.user("ann@example.com", Role::Customer).await;
     let bob = app.user("bob@example.com", Role::Customer).await;
-    let cart = ready_cart(&app, Some(&ann), &s, &[(&s.variants[0], 1)]).await;
-    let order = complete(&app, Some(&ann), &cart, "k").await.str("checkoutComplete.order.id");
+    let order = place_order(&app, Some(&ann), &s, 1).await;
 
     let mine = app.gql_as(Some(&ann), ops::ORDERS, json!({})).await;
     mine.assert_no_errors();
@@ -42,8 +56,7 @@ async fn a_customer_reads_their_own_orders_and_nobody_elses() {
 async fn a_guest_reads_an_order_with_its_id_and_email_only() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "5.00", &[10]).await;
-    let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 1)]).await;
-    let order = complete(&app, None, &cart, "k").await.str("checkoutComplete.order.id");
+    let order = place_order(&app, None, &s, 1).await;
     let ok = app.gql(ops::ORDER, json!({ "id": order, "email": "ANN@example.com" })).await;
     ok.assert_no_errors();
     assert_eq!(ok.str("order.status"), "PAYMENT_PENDING");
@@ -59,8 +72,7 @@ async fn order_cancel_by_the_customer_gives_stock_back_and_is_final() {
     let app = TestApp::spawn().await;
     let s = shop(&app, "5.00", &[10]).await;
     let ann = app.user("ann@example.com", Role::Customer).await;
-    let cart = ready_cart(&app, Some(&ann), &s, &[(&s.variants[0], 3)]).await;
-    let order = complete(&app, Some(&ann), &cart, "k").await.str("checkoutComplete.order.id");
+    let order = place_order(&app, Some(&ann), &s, 3).await;
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (10, 7));
 
     let r = app.gql_as(Some(&ann), ops::ORDER_CANCEL, json!({ "orderId": order })).await;
@@ -106,41 +118,17 @@ async fn order_fulfil_moves_paid_orders_through_partial_to_fulfilled_and_ships_s
     let placed = complete(&app, None, &cart, "k").await;
     let order = placed.str("checkoutComplete.order.id");
     let line = placed.str("checkoutComplete.order.lines.0.id");
-    let early = app
-        .gql_as(
-            Some(&s.staff),
-            ops::ORDER_FULFIL,
-            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] }),
-        )
-        .await;
+    let early = fulfil(&app, &s.staff, &order, &line, 1).await;
     assert_eq!(early.user_error_codes("orderFulfil"), ["CANNOT_FULFIL"]);
     pay(&app, None, &order, Some("ann@example.com")).await.assert_no_errors();
 
-    let part = app
-        .gql_as(
-            Some(&s.staff),
-            ops::ORDER_FULFIL,
-            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] }),
-        )
-        .await;
+    let part = fulfil(&app, &s.staff, &order, &line, 1).await;
     part.assert_no_errors();
     assert_eq!(part.get("orderFulfil.order.status"), "PARTIALLY_FULFILLED");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (9, 7));
-    let too_many = app
-        .gql_as(
-            Some(&s.staff),
-            ops::ORDER_FULFIL,
-            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 3 }] }),
-        )
-        .await;
+    let too_many = fulfil(&app, &s.staff, &order, &line, 3).await;
     assert_eq!(too_many.user_error_codes("orderFulfil"), ["INVALID_QUANTITY"]);
-    let rest = app
-        .gql_as(
-            Some(&s.staff),
-            ops::ORDER_FULFIL,
-            json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 2 }] }),
-        )
-        .await;
+    let rest = fulfil(&app, &s.staff, &order, &line, 2).await;
     rest.assert_no_errors();
     assert_eq!(rest.get("orderFulfil.order.status"), "FULFILLED");
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (7, 7));
@@ -161,8 +149,7 @@ async fn unpaid_orders_expire_after_the_reservation_with_a_controlled_clock() {
     // given: an unpaid guest order holding 2 units, reservation 15 minutes
     let app = TestApp::spawn_with_manual_clock(|_| {}).await;
     let s = shop(&app, "5.00", &[5]).await;
-    let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 2)]).await;
-    let order = complete(&app, None, &cart, "k").await.str("checkoutComplete.order.id");
+    let order = place_order(&app, None, &s, 2).await;
     let clock = app.clock.clone().expect("manual clock");
 
     // when: just before the end nothing happens; just after, the sweep expires it
@@ -195,8 +182,7 @@ async fn unpaid_orders_expire_in_real_time_with_a_short_ttl() {
     })
     .await;
     let s = shop(&app, "5.00", &[5]).await;
-    let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 5)]).await;
-    let order = complete(&app, None, &cart, "k").await.str("checkoutComplete.order.id");
+    let order = place_order(&app, None, &s, 5).await;
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (5, 0));
     // Polls until the sweeper has run past the TTL; the generous bound only matters if the
     // sweeper never runs (a loaded machine makes it late, never wrong).
@@ -218,8 +204,7 @@ async fn node_resolves_an_order_for_its_owner_only() {
     let s = shop(&app, "5.00", &[10]).await;
     let ann = app.user("ann@example.com", Role::Customer).await;
     let bob = app.user("bob@example.com", Role::Customer).await;
-    let cart = ready_cart(&app, Some(&ann), &s, &[(&s.variants[0], 1)]).await;
-    let order = complete(&app, Some(&ann), &cart, "k").await.str("checkoutComplete.order.id");
+    let order = place_order(&app, Some(&ann), &s, 1).await;
     let mine = app.gql_as(Some(&ann), ops::NODE, json!({ "id": order })).await;
     mine.assert_no_errors();
     assert_eq!(mine.get("node.__typename"), "Order");
