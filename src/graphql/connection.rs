@@ -7,21 +7,21 @@ use async_graphql::{
 };
 
 use crate::{
-    error::RequestError,
-    graphql::errors::request_error,
+    graphql::errors::bad_user_input,
     shared::pagination::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest},
 };
 
 /// The page a connection asks for: `first` defaults to 20 and may not exceed 100, `after` is a
 /// cursor of this list; anything else is a top-level `BAD_USER_INPUT`.
 pub fn page(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
-    let bad = |m: &str| request_error(RequestError::BadUserInput, m);
-    let first =
-        first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| u64::try_from(f).map_err(|_| bad("`first` must not be negative")))?;
+    let first = first.map_or(Ok(DEFAULT_PAGE_SIZE), |f| {
+        u64::try_from(f).map_err(|_| bad_user_input("`first` must not be negative"))
+    })?;
     if first > MAX_PAGE_SIZE {
-        return Err(bad("`first` must be at most 100"));
+        return Err(bad_user_input("`first` must be at most 100"));
     }
-    let after = after.map(|a| Cursor::decode(&a).ok_or_else(|| bad("`after` is not a valid cursor"))).transpose()?;
+    let after =
+        after.map(|a| Cursor::decode(&a).ok_or_else(|| bad_user_input("`after` is not a valid cursor"))).transpose()?;
     Ok(PageRequest { first, after })
 }
 

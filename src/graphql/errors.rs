@@ -29,6 +29,12 @@ pub fn request_error(kind: RequestError, message: impl Into<String>) -> async_gr
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", kind.code()))
 }
 
+/// A top-level `BAD_USER_INPUT`: an argument the caller must fix (a malformed ID, a page size
+/// out of bounds); caller-fixable input *fields* are `userErrors` instead.
+pub fn bad_user_input(message: impl Into<String>) -> async_graphql::Error {
+    request_error(RequestError::BadUserInput, message)
+}
+
 pub fn unauthenticated() -> async_graphql::Error {
     request_error(RequestError::Unauthenticated, "Sign in to do this")
 }

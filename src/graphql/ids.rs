@@ -5,8 +5,8 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
 use crate::{
-    error::{FieldPath, InvalidIdAt, RequestError},
-    graphql::errors::request_error,
+    error::{FieldPath, InvalidIdAt},
+    graphql::errors::bad_user_input,
     shared::ids::TypedId,
 };
 
@@ -35,11 +35,18 @@ pub fn decode_at<I: TypedId>(id: &str, field: FieldPath) -> Result<I, InvalidIdA
     decode(id).ok_or(InvalidIdAt { field })
 }
 
+/// For a list of IDs inside an input, in order: `at(index)` is the path of the ID at `index`
+/// (`|i| path(["lineIds", i])`), so the first bad one is reported where it stands.
+pub fn decode_list<'a, I: TypedId>(
+    ids: impl IntoIterator<Item = &'a ID>,
+    at: impl Fn(&str) -> FieldPath,
+) -> Result<Vec<I>, InvalidIdAt> {
+    ids.into_iter().enumerate().map(|(i, id)| decode_at(id, at(&i.to_string()))).collect()
+}
+
 /// For arguments: a malformed or wrongly typed ID is a top-level `BAD_USER_INPUT`.
 pub fn arg<I: TypedId>(id: &ID) -> async_graphql::Result<I> {
-    decode(id).ok_or_else(|| {
-        request_error(RequestError::BadUserInput, format!("`{}` is not a valid {} ID", id.as_str(), I::TYPE_NAME))
-    })
+    decode(id).ok_or_else(|| bad_user_input(format!("`{}` is not a valid {} ID", id.as_str(), I::TYPE_NAME)))
 }
 
 #[cfg(test)]
@@ -57,5 +64,17 @@ mod tests {
         assert_eq!(decode::<ProductId>("garbage"), None);
         assert_eq!(decode_at::<ProductId>(&id, path(["id"])), Ok(p));
         assert_eq!(decode_at::<VariantId>(&id, path(["lines", "0"])), Err(InvalidIdAt { field: path(["lines", "0"]) }));
+    }
+
+    #[test]
+    fn a_list_reports_its_first_bad_id_by_index() {
+        let (a, b) = (ProductId::new(), ProductId::new());
+        let list = [encode(a), encode(b)];
+        assert_eq!(decode_list::<ProductId>(&list, |i| path(["ids", i])), Ok(vec![a, b]));
+        let list = [encode(a), ID::from("garbage"), encode(VariantId::new())];
+        assert_eq!(
+            decode_list::<ProductId>(&list, |i| path(["ids", i])),
+            Err(InvalidIdAt { field: path(["ids", "1"]) })
+        );
     }
 }

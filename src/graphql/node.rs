@@ -4,9 +4,8 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use crate::{
     catalog::graphql::{Category, Product, ProductVariant, node as catalog},
-    error::RequestError,
     graphql::ContextExt,
-    graphql::{errors::request_error, ids},
+    graphql::{errors::bad_user_input, ids},
     orders::graphql::Order,
     shared::ids::{CategoryId, OrderId, ProductId, TypedId, VariantId, VendorId},
     vendors::graphql::Vendor,
@@ -28,7 +27,7 @@ const MAX_NODES: usize = 100;
 
 async fn resolve(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let Some((ty, uuid)) = ids::decode_any(id) else {
-        return Err(request_error(RequestError::BadUserInput, format!("`{}` is not a valid ID", id.as_str())));
+        return Err(bad_user_input(format!("`{}` is not a valid ID", id.as_str())));
     };
     Ok(match ty.as_str() {
         VendorId::TYPE_NAME => crate::vendors::graphql::node(ctx, VendorId::from_uuid(uuid)).await?.map(Node::Vendor),
@@ -61,7 +60,7 @@ impl NodeQuery {
     /// Several objects by global ID, in the order asked (at most 100); null where missing.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(request_error(RequestError::BadUserInput, format!("at most {MAX_NODES} ids")));
+            return Err(bad_user_input(format!("at most {MAX_NODES} ids")));
         }
         let mut out = Vec::with_capacity(ids.len());
         for id in &ids {

@@ -267,8 +267,7 @@ payload_type!(DiscountPayload { discount: model::Discount }, PromotionUserError)
 /// (the service refuses any).
 fn target_ids(kind: TargetKind, list: &[ID]) -> Result<TargetIds, PromotionError> {
     fn decode<I: TypedId>(list: &[ID]) -> Result<Vec<I>, PromotionError> {
-        let at = |i: usize| path(["targetIds", &i.to_string()]);
-        Ok(list.iter().enumerate().map(|(i, id)| ids::decode_at::<I>(id, at(i))).collect::<Result<_, _>>()?)
+        Ok(ids::decode_list(list, |i| path(["targetIds", i]))?)
     }
     Ok(match kind {
         TargetKind::Subtotal => TargetIds::ForSubtotal(list.len()),

@@ -116,13 +116,13 @@ pub struct CartShippingMethodInput {
 }
 
 fn lines(list: Vec<CartLineInput>) -> Result<Vec<(VariantId, u32)>, CartError> {
-    list.into_iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let v = ids::decode_at::<VariantId>(&l.variant_id, path(["lines", &i.to_string(), "variantId"]))?;
-            Ok((v, l.quantity))
-        })
-        .collect()
+    let variants = ids::decode_list(list.iter().map(|l| &l.variant_id), |i| path(["lines", i, "variantId"]))?;
+    Ok(variants.into_iter().zip(list.iter().map(|l| l.quantity)).collect())
+}
+
+fn line_updates(list: Vec<CartLineUpdateInput>) -> Result<Vec<(CartLineId, u32)>, CartError> {
+    let lines = ids::decode_list(list.iter().map(|l| &l.id), |i| path(["lines", i, "id"]))?;
+    Ok(lines.into_iter().zip(list.iter().map(|l| l.quantity)).collect())
 }
 
 impl TryFrom<CartCreateInput> for NewCart {
@@ -184,15 +184,7 @@ impl CartMutation {
         lines: Vec<CartLineUpdateInput>,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        let parsed: Result<Vec<_>, CartError> = lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let line = ids::decode_at::<CartLineId>(&l.id, path(["lines", &i.to_string(), "id"]))?;
-                Ok((line, l.quantity))
-            })
-            .collect();
-        payload(async { ctx.state().carts.update_lines(ctx.rcx(), id, parsed?).await }.await)
+        payload(async { ctx.state().carts.update_lines(ctx.rcx(), id, line_updates(lines)?).await }.await)
     }
 
     /// Removes lines.
@@ -203,12 +195,13 @@ impl CartMutation {
         line_ids: Vec<ID>,
     ) -> async_graphql::Result<CartPayload> {
         let id = ids::arg::<CartId>(&cart_id)?;
-        let parsed: Result<Vec<_>, CartError> = line_ids
-            .iter()
-            .enumerate()
-            .map(|(i, l)| Ok(ids::decode_at::<CartLineId>(l, path(["lineIds", &i.to_string()]))?))
-            .collect();
-        payload(async { ctx.state().carts.remove_lines(ctx.rcx(), id, parsed?).await }.await)
+        payload(
+            async {
+                let lines = ids::decode_list(&line_ids, |i| path(["lineIds", i]))?;
+                ctx.state().carts.remove_lines(ctx.rcx(), id, lines).await
+            }
+            .await,
+        )
     }
 
     /// Sets the buyer's e-mail, country and region.

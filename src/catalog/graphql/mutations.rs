@@ -239,7 +239,7 @@ fn attributes(list: Vec<AttributeInput>) -> Result<Vec<Attribute>, CatalogError>
 }
 
 fn category_ids(list: &[ID]) -> Result<Vec<CategoryId>, CatalogError> {
-    list.iter().enumerate().map(|(i, id)| id_in_input(id, &["categoryIds", &i.to_string()])).collect()
+    Ok(ids::decode_list(list, |i| path(["categoryIds", i]))?)
 }
 
 fn options(list: Option<Vec<SelectedOptionInput>>) -> Option<Vec<OptionValue>> {

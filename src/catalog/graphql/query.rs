@@ -6,11 +6,10 @@ use rust_decimal::Decimal;
 use crate::{
     catalog::{model, service::ProductQuery},
     context::RequestContext,
-    error::RequestError,
     graphql::{
         ContextExt,
         connection::{connection, page},
-        errors::{OrInternal, request_error, top_level},
+        errors::{OrInternal, bad_user_input, top_level},
         ids,
     },
     shared::ids::{CategoryId, ProductId, VariantId, VendorId},
@@ -83,10 +82,6 @@ impl ProductConnectionFields {
     }
 }
 
-fn bad_input(message: &str) -> async_graphql::Error {
-    request_error(RequestError::BadUserInput, message)
-}
-
 /// A filter argument, its IDs checked as arguments (top-level `BAD_USER_INPUT`).
 impl TryFrom<ProductFilterInput> for ProductQuery {
     type Error = async_graphql::Error;
@@ -150,7 +145,7 @@ impl CatalogQuery {
             (None, Some(slug)) => {
                 Ok(ctx.state().catalog.product_by_slug(ctx.rcx(), &slug).await.or_internal()?.map(Into::into))
             }
-            _ => Err(bad_input("give exactly one of `id` and `slug`")),
+            _ => Err(bad_user_input("give exactly one of `id` and `slug`")),
         }
     }
 
