@@ -267,7 +267,7 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `InvalidQuantity`, `VariantUnavailable`,
     /// `InsufficientStock`, `TooManyLines`.
-    #[tracing::instrument(name = "cart.add_lines", skip(self, rcx, lines))]
+    #[tracing::instrument(name = "cart.add_lines", skip_all)]
     pub async fn add_lines(
         &self,
         rcx: &RequestContext,
@@ -288,7 +288,7 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `LineNotFound`, `InvalidQuantity`,
     /// `VariantUnavailable`, `InsufficientStock`.
-    #[tracing::instrument(name = "cart.update_lines", skip(self, rcx, updates))]
+    #[tracing::instrument(name = "cart.update_lines", skip_all)]
     pub async fn update_lines(
         &self,
         rcx: &RequestContext,
@@ -340,7 +340,7 @@ impl CartService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `LineNotFound`.
-    #[tracing::instrument(name = "cart.remove_lines", skip(self, rcx, line_ids))]
+    #[tracing::instrument(name = "cart.remove_lines", skip_all)]
     pub async fn remove_lines(
         &self,
         rcx: &RequestContext,
@@ -373,7 +373,7 @@ impl CartService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `InvalidEmail`, `Invalid` (countryCode, region).
-    #[tracing::instrument(name = "cart.update_buyer_identity", skip(self, rcx, b))]
+    #[tracing::instrument(name = "cart.update_buyer_identity", skip_all)]
     pub async fn update_buyer_identity(
         &self,
         rcx: &RequestContext,
@@ -404,7 +404,7 @@ impl CartService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `DiscountCodeInvalid`; `Forbidden`.
-    #[tracing::instrument(name = "cart.update_discount_codes", skip(self, rcx, codes))]
+    #[tracing::instrument(name = "cart.update_discount_codes", skip_all)]
     pub async fn update_discount_codes(
         &self,
         rcx: &RequestContext,
@@ -460,7 +460,7 @@ impl CartService {
     ///
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `ShippingMethodUnavailable`, `CartChanged`; `Forbidden`.
-    #[tracing::instrument(name = "cart.update_shipping_methods", skip(self, rcx, choices))]
+    #[tracing::instrument(name = "cart.update_shipping_methods", skip_all)]
     pub async fn update_shipping_methods(
         &self,
         rcx: &RequestContext,
@@ -503,7 +503,7 @@ impl CartService {
     /// # Errors
     /// `CartNotFound`, `CartCompleted`, `Forbidden` (the guest cart belongs to someone else);
     /// `Unauthenticated` is the caller's job (guarded in GraphQL).
-    #[tracing::instrument(name = "cart.merge", skip(self, rcx))]
+    #[tracing::instrument(name = "cart.merge", skip_all)]
     pub async fn merge(&self, rcx: &RequestContext, guest_id: CartId) -> Result<Cart, CartError> {
         for _ in 0..MAX_ATTEMPTS {
             match self.try_merge(rcx, guest_id).await {

@@ -156,7 +156,7 @@ impl CheckoutService {
     /// `VariantUnavailable`, `InsufficientStock`, `DiscountCodeInvalid`,
     /// `DiscountUsageLimitReached`, `IdempotencyKeyReused`, `InvalidIdempotencyKey`;
     /// `Forbidden` (top-level) for another customer's cart.
-    #[tracing::instrument(name = "checkout.complete", skip(self, rcx, key), fields(cart_id = %cart_id))]
+    #[tracing::instrument(name = "checkout.complete", skip_all)]
     pub async fn complete(&self, rcx: &RequestContext, cart_id: CartId, key: &str) -> Result<Order, CheckoutError> {
         if key.is_empty() || key.len() > 255 || key.chars().any(char::is_control) {
             return Err(CheckoutError::InvalidIdempotencyKey);
