@@ -10,7 +10,7 @@ use crate::{
         ids,
         payload::{payload, payload_type},
     },
-    orders::graphql::{Order, OrderPayment},
+    orders::graphql::{Order, OrderPayload, OrderPayment},
     shared::ids::{OrderId, PaymentId},
 };
 
@@ -110,5 +110,28 @@ impl PaymentMutation {
             }
             .await,
         )
+    }
+}
+
+/// `orderCancel`: a payments use case (a paid order is refunded), listed in the schema with the
+/// order mutations.
+#[derive(Default)]
+pub struct OrderCancelMutation;
+
+#[Object]
+impl OrderCancelMutation {
+    /// Cancels an order before it ships: the customer (or a guest with the order e-mail), or
+    /// staff with a note. Stock and discount usage are given back, and a paid order is
+    /// refunded.
+    async fn order_cancel(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        #[graphql(desc = "Guests: the e-mail used at checkout.")] email: Option<String>,
+        #[graphql(desc = "Why; kept in the order history.")] note: Option<String>,
+    ) -> async_graphql::Result<OrderPayload> {
+        let id = ids::arg::<OrderId>(&order_id)?;
+        let note = note.map(|n| n.chars().take(500).collect());
+        payload(ctx.state().payments.cancel_order(ctx.rcx(), id, email.as_deref(), note).await)
     }
 }

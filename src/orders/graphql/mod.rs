@@ -530,21 +530,6 @@ pub struct OrderMutation;
 
 #[Object]
 impl OrderMutation {
-    /// Cancels an order before it ships: the customer (or a guest with the order e-mail), or
-    /// staff with a note. Stock and discount usage are given back, and a paid order is
-    /// refunded.
-    async fn order_cancel(
-        &self,
-        ctx: &Context<'_>,
-        order_id: ID,
-        #[graphql(desc = "Guests: the e-mail used at checkout.")] email: Option<String>,
-        #[graphql(desc = "Why; kept in the order history.")] note: Option<String>,
-    ) -> async_graphql::Result<OrderPayload> {
-        let id = ids::arg::<OrderId>(&order_id)?;
-        let note = note.map(|n| n.chars().take(500).collect());
-        payload(ctx.state().payments.cancel_order(ctx.rcx(), id, email.as_deref(), note).await)
-    }
-
     /// Records shipped units of a paid order (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn order_fulfil(
