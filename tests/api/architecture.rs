@@ -169,7 +169,7 @@ fn crate_paths(code: &str) -> Vec<String> {
 }
 
 /// `slice -> slices it names` (outside tests).
-fn slice_graph() -> std::collections::BTreeMap<&'static str, std::collections::BTreeSet<&'static str>> {
+fn slice_graph() -> Graph {
     let mut graph = std::collections::BTreeMap::new();
     for (rel, code) in sources() {
         let Some(from) = SLICES.iter().find(|s| rel.starts_with(&format!("{s}/")) || rel == format!("{s}.rs")) else {
@@ -187,60 +187,29 @@ fn slice_graph() -> std::collections::BTreeMap<&'static str, std::collections::B
     graph
 }
 
-/// Known to depend both ways, with what breaks the circle; a pair leaves this list when it is
-/// fixed (the test fails while a listed pair no longer needs to be here). Empty: keep it so.
-const KNOWN_CIRCLES: [(&str, &str, &str); 0] = [];
+type Graph = std::collections::BTreeMap<&'static str, std::collections::BTreeSet<&'static str>>;
+
+/// Whether `to` can be reached from `from` along the graph's edges.
+fn reaches(graph: &Graph, from: &str, to: &str, seen: &mut Vec<&'static str>) -> bool {
+    for next in graph.get(from).into_iter().flatten() {
+        if *next == to {
+            return true;
+        }
+        if !seen.contains(next) {
+            seen.push(next);
+            if reaches(graph, next, to, seen) {
+                return true;
+            }
+        }
+    }
+    false
+}
 
 #[test]
 fn slices_depend_one_way() {
     let graph = slice_graph();
-    let uses = |a: &str, b: &str| graph.get(a).is_some_and(|s| s.contains(b));
-    let mut circles = Vec::new();
-    for (a, targets) in &graph {
-        for b in targets {
-            if a < b && uses(b, a) && !KNOWN_CIRCLES.iter().any(|(x, y, _)| (x, y) == (a, b)) {
-                circles.push(format!("{a} <-> {b}"));
-            }
-        }
-    }
-    assert!(circles.is_empty(), "slices that import each other: {circles:?}");
-    for (a, b, why) in KNOWN_CIRCLES {
-        assert!(uses(a, b) && uses(b, a), "{a} <-> {b} is fixed: remove it from KNOWN_CIRCLES ({why})");
-    }
-    // Longer circles: a depth-first search from every slice.
-    fn reaches(
-        graph: &std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>>,
-        from: &str,
-        to: &str,
-        seen: &mut Vec<String>,
-    ) -> bool {
-        for next in graph.get(from).into_iter().flatten() {
-            if *next == to {
-                return true;
-            }
-            if !seen.iter().any(|s| s == next) {
-                seen.push((*next).to_owned());
-                if reaches(graph, next, to, seen) {
-                    return true;
-                }
-            }
-        }
-        false
-    }
-    let known = |a: &str, b: &str| KNOWN_CIRCLES.iter().any(|(x, y, _)| (*x == a && *y == b) || (*x == b && *y == a));
-    let mut pruned = graph.clone();
-    for (a, b, _) in KNOWN_CIRCLES {
-        // Cut the known pair one way so that only new circles remain.
-        if let Some(t) = pruned.get_mut(a) {
-            t.remove(b);
-        }
-    }
-    for slice in SLICES {
-        assert!(
-            !reaches(&pruned, slice, slice, &mut Vec::new()) || known(slice, slice),
-            "{slice} is on a circle of slices"
-        );
-    }
+    let on_circle: Vec<_> = SLICES.iter().filter(|s| reaches(&graph, s, s, &mut Vec::new())).collect();
+    assert!(on_circle.is_empty(), "slices on a circle of imports: {on_circle:?} (graph: {graph:?})");
 }
 
 #[test]

@@ -29,7 +29,7 @@ use crate::{
     },
     orders::{
         OrderError, OrderService,
-        model::{self, OrderFilter, OrderStatus as DomainStatus},
+        model::{self, OrderFilter},
     },
     shared::role::Role,
     shared::{
@@ -41,6 +41,7 @@ use crate::{
 
 /// Where an order stands.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::orders::model::OrderStatus")]
 pub enum OrderStatus {
     /// Placed; stock is held until `reservedUntil` while payment is awaited.
     PaymentPending,
@@ -54,32 +55,6 @@ pub enum OrderStatus {
     Cancelled,
     /// Not paid in time; stock and discount usage were given back.
     Expired,
-}
-
-impl From<DomainStatus> for OrderStatus {
-    fn from(s: DomainStatus) -> Self {
-        match s {
-            DomainStatus::PaymentPending => OrderStatus::PaymentPending,
-            DomainStatus::Paid => OrderStatus::Paid,
-            DomainStatus::PartiallyFulfilled => OrderStatus::PartiallyFulfilled,
-            DomainStatus::Fulfilled => OrderStatus::Fulfilled,
-            DomainStatus::Cancelled => OrderStatus::Cancelled,
-            DomainStatus::Expired => OrderStatus::Expired,
-        }
-    }
-}
-
-impl From<OrderStatus> for DomainStatus {
-    fn from(s: OrderStatus) -> Self {
-        match s {
-            OrderStatus::PaymentPending => DomainStatus::PaymentPending,
-            OrderStatus::Paid => DomainStatus::Paid,
-            OrderStatus::PartiallyFulfilled => DomainStatus::PartiallyFulfilled,
-            OrderStatus::Fulfilled => DomainStatus::Fulfilled,
-            OrderStatus::Cancelled => DomainStatus::Cancelled,
-            OrderStatus::Expired => DomainStatus::Expired,
-        }
-    }
 }
 
 /// Who moved an order.

@@ -10,15 +10,13 @@ use sea_orm::DbErr;
 
 use crate::{
     graphql::{dataloader::complete, ids, money::Money},
-    orders::{
-        model::{Payment, PaymentStatus as DomainStatus},
-        service::OrderPayments,
-    },
+    orders::{model::Payment, service::OrderPayments},
     shared::ids::OrderId,
 };
 
 /// Where a payment stands.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::orders::model::PaymentStatus")]
 pub enum PaymentStatus {
     /// Sent to the provider; no answer yet.
     Pending,
@@ -55,13 +53,7 @@ impl From<Payment> for OrderPayment {
     fn from(p: Payment) -> Self {
         Self {
             id: ids::encode(p.id),
-            status: match p.status {
-                DomainStatus::Pending => PaymentStatus::Pending,
-                DomainStatus::RequiresAction => PaymentStatus::RequiresAction,
-                DomainStatus::Succeeded => PaymentStatus::Succeeded,
-                DomainStatus::Failed => PaymentStatus::Failed,
-                DomainStatus::Refunded => PaymentStatus::Refunded,
-            },
+            status: p.status.into(),
             amount: p.amount.into(),
             provider: p.provider,
             failure_code: p.failure_code,

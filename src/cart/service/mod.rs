@@ -1,12 +1,16 @@
 //! Cart use cases. Reads happen before the (short, write-only) transaction, so SQLite never
-//! has to upgrade a read transaction under concurrent writers.
+//! has to upgrade a read transaction under concurrent writers. Line writes are in `lines.rs`,
+//! the guest-to-customer merge in `merge.rs`.
+
+mod lines;
+mod merge;
 
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
 use crate::{
     cart::{
         error::{CartError, FieldPath, QuoteError, path},
-        model::{Cart, CartLine, CartPatch, CartProblem, CartStatus, Quote, merged_quantities, problems_of},
+        model::{Cart, CartPatch, CartProblem, CartStatus, Quote, problems_of},
         repo,
     },
     catalog::CatalogService,
@@ -17,7 +21,7 @@ use crate::{
     shared::{
         address::{Address, country_code},
         clock::SharedClock,
-        ids::{CartId, CartLineId, OrderId, ShippingMethodId, VariantId, VendorId},
+        ids::{CartId, OrderId, ShippingMethodId, VariantId, VendorId},
         money::Currency,
     },
     shipping::ShippingService,
@@ -43,31 +47,6 @@ pub struct BuyerIdentity {
 /// before answering `CART_CHANGED`. Each retry means another write succeeded, so it only runs
 /// out under a storm of writes to one cart.
 const MAX_ATTEMPTS: usize = 16;
-
-/// A planned addition to one line: `line.quantity` more units, the line holding at most `bound`
-/// afterwards.
-struct Addition {
-    line: CartLine,
-    /// The line's quantity when the cart was read (0 for a new line).
-    seen: u32,
-    exists: bool,
-    bound: u32,
-    available: u32,
-    /// The request line this addition answers for in errors.
-    index: usize,
-}
-
-impl Addition {
-    /// Why the line cannot take the addition: stock when stock is the tighter bound.
-    fn over_bound(&self, max_per_line: u32) -> CartError {
-        let field = path(["lines", &self.index.to_string(), "quantity"]);
-        if self.available < max_per_line {
-            CartError::InsufficientStock { field, available: self.available }
-        } else {
-            CartError::InvalidQuantity { field, max: max_per_line }
-        }
-    }
-}
 
 /// Prices a cart as it stands: implemented by checkout, which knows promotions, shipping and
 /// tax, so the cart can show its costs without depending on checkout.
@@ -191,173 +170,6 @@ impl CartService {
         self.write_additions(&txn, cart.id, &planned).await?;
         txn.commit().await?;
         self.load_active(rcx, cart.id).await
-    }
-
-    /// Checks requested additions against the cart and the catalog as read; returns, per
-    /// variant, how many units to add (a line's `quantity`) and the most its line may then hold.
-    /// The write re-checks that bound in the same statement as the increment.
-    async fn plan_additions(&self, cart: &Cart, adds: &[(VariantId, u32)]) -> Result<Vec<Addition>, CartError> {
-        let ids: Vec<VariantId> = adds.iter().map(|(v, _)| *v).collect();
-        let sellable = self.catalog.sellable(&self.db, &ids).await?;
-        let max = self.limits.max_quantity_per_line;
-        let mut planned: Vec<Addition> = Vec::new();
-        for (i, (variant, qty)) in adds.iter().enumerate() {
-            self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
-            let s = sellable
-                .get(variant)
-                .ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "variantId"]) })?;
-            let available = u32::try_from(s.variant.available()).unwrap_or(0);
-            let add = match planned.iter_mut().find(|a| a.line.variant_id == *variant) {
-                Some(a) => a,
-                None => {
-                    let existing = cart.lines.iter().find(|l| l.variant_id == *variant);
-                    planned.push(Addition {
-                        line: CartLine {
-                            id: existing.map_or_else(CartLineId::new, |l| l.id),
-                            variant_id: *variant,
-                            quantity: 0,
-                            unit_price: s.variant.price,
-                        },
-                        seen: existing.map_or(0, |l| l.quantity),
-                        exists: existing.is_some(),
-                        bound: max.min(available),
-                        available,
-                        index: i,
-                    });
-                    planned.last_mut().expect("just pushed")
-                }
-            };
-            add.line.quantity = add.line.quantity.saturating_add(*qty);
-            add.index = i;
-            let total = add.seen.saturating_add(add.line.quantity);
-            self.check_quantity(total, path(["lines", &i.to_string(), "quantity"]))?;
-            if total > available {
-                return Err(add.over_bound(max));
-            }
-        }
-        let new_lines = planned.iter().filter(|a| !a.exists).count();
-        if cart.lines.len() + new_lines > self.limits.max_lines_per_cart {
-            return Err(CartError::TooManyLines { max: self.limits.max_lines_per_cart });
-        }
-        Ok(planned)
-    }
-
-    /// Writes planned additions as increments: the cart's version first (refused when the cart
-    /// is no longer ACTIVE), then one upsert per line. Concurrent additions all count.
-    async fn write_additions(
-        &self,
-        txn: &impl sea_orm::ConnectionTrait,
-        cart: CartId,
-        planned: &[Addition],
-    ) -> Result<(), CartError> {
-        let now = self.clock.now();
-        if !repo::touch(txn, cart, now).await? {
-            return Err(CartError::CartCompleted);
-        }
-        for add in planned {
-            if !repo::add_to_line(txn, cart, &add.line, add.bound, now).await? {
-                return Err(add.over_bound(self.limits.max_quantity_per_line));
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds lines; a variant already in the cart has its quantity increased.
-    ///
-    /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `InvalidQuantity`, `VariantUnavailable`,
-    /// `InsufficientStock`, `TooManyLines`.
-    #[tracing::instrument(name = "cart.add_lines", skip_all)]
-    pub async fn add_lines(
-        &self,
-        rcx: &RequestContext,
-        id: CartId,
-        lines: Vec<(VariantId, u32)>,
-    ) -> Result<Cart, CartError> {
-        let cart = self.load_active(rcx, id).await?;
-        let planned = self.plan_additions(&cart, &lines).await?;
-        let txn = self.db.begin().await?;
-        self.write_additions(&txn, id, &planned).await?;
-        txn.commit().await?;
-        self.load_active(rcx, id).await
-    }
-
-    /// Sets line quantities. Updating a line also accepts its current price (refreshes the
-    /// snapshot), which clears a `PRICE_CHANGED` problem.
-    ///
-    /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `LineNotFound`, `InvalidQuantity`,
-    /// `VariantUnavailable`, `InsufficientStock`.
-    #[tracing::instrument(name = "cart.update_lines", skip_all)]
-    pub async fn update_lines(
-        &self,
-        rcx: &RequestContext,
-        id: CartId,
-        updates: Vec<(CartLineId, u32)>,
-    ) -> Result<Cart, CartError> {
-        let cart = self.load_active(rcx, id).await?;
-        let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
-        let sellable = self.catalog.sellable(&self.db, &ids).await?;
-        let mut changed = Vec::new();
-        for (i, (line_id, qty)) in updates.iter().enumerate() {
-            let mut line = cart
-                .lines
-                .iter()
-                .find(|l| l.id == *line_id)
-                .cloned()
-                .ok_or(CartError::LineNotFound { field: path(["lines", &i.to_string(), "id"]) })?;
-            self.check_quantity(*qty, path(["lines", &i.to_string(), "quantity"]))?;
-            let s = sellable
-                .get(&line.variant_id)
-                .ok_or(CartError::VariantUnavailable { field: path(["lines", &i.to_string(), "id"]) })?;
-            let available = u32::try_from(s.variant.available()).unwrap_or(0);
-            if *qty > available {
-                return Err(CartError::InsufficientStock {
-                    field: path(["lines", &i.to_string(), "quantity"]),
-                    available,
-                });
-            }
-            line.quantity = *qty;
-            line.unit_price = s.variant.price;
-            changed.push((i, line));
-        }
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        if !repo::touch(&txn, id, now).await? {
-            return Err(CartError::CartCompleted);
-        }
-        for (i, line) in &changed {
-            // Removed meanwhile by a concurrent call.
-            if !repo::set_line(&txn, id, line, now).await? {
-                return Err(CartError::LineNotFound { field: path(["lines", &i.to_string(), "id"]) });
-            }
-        }
-        txn.commit().await?;
-        self.load_active(rcx, id).await
-    }
-
-    /// Removes lines.
-    ///
-    /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `LineNotFound`.
-    #[tracing::instrument(name = "cart.remove_lines", skip_all)]
-    pub async fn remove_lines(
-        &self,
-        rcx: &RequestContext,
-        id: CartId,
-        line_ids: Vec<CartLineId>,
-    ) -> Result<Cart, CartError> {
-        let cart = self.load_active(rcx, id).await?;
-        if let Some(i) = line_ids.iter().position(|l| !cart.lines.iter().any(|c| c.id == *l)) {
-            return Err(CartError::LineNotFound { field: path(["lineIds", &i.to_string()]) });
-        }
-        let txn = self.db.begin().await?;
-        if !repo::touch(&txn, id, self.clock.now()).await? {
-            return Err(CartError::CartCompleted);
-        }
-        repo::delete_lines(&txn, id, &line_ids).await?;
-        txn.commit().await?;
-        self.load_active(rcx, id).await
     }
 
     /// Saves `patch` on the active cart in one statement (only the patched columns).
@@ -492,99 +304,6 @@ impl CartService {
             }
         }
         Err(CartError::CartChanged)
-    }
-
-    /// Merges a guest cart into the signed-in customer's active cart (or adopts it when the
-    /// customer has none). Quantities add up, capped at what is available and at the line
-    /// maximum; unavailable lines are dropped; the customer's discount codes are kept and the
-    /// guest's added; buyer identity and addresses fill in what the customer's cart lacks. The
-    /// guest cart becomes MERGED.
-    ///
-    /// # Errors
-    /// `CartNotFound`, `CartCompleted`, `Forbidden` (the guest cart belongs to someone else);
-    /// `Unauthenticated` is the caller's job (guarded in GraphQL).
-    #[tracing::instrument(name = "cart.merge", skip_all)]
-    pub async fn merge(&self, rcx: &RequestContext, guest_id: CartId) -> Result<Cart, CartError> {
-        for _ in 0..MAX_ATTEMPTS {
-            match self.try_merge(rcx, guest_id).await {
-                Err(CartError::CartChanged) => continue,
-                done => return done,
-            }
-        }
-        Err(CartError::CartChanged)
-    }
-
-    /// One merge attempt; `CartChanged` when either cart was written meanwhile (nothing is
-    /// saved then, and the caller tries again on fresh reads).
-    async fn try_merge(&self, rcx: &RequestContext, guest_id: CartId) -> Result<Cart, CartError> {
-        let customer = rcx.viewer.map(|v| v.user_id).ok_or(CartError::Forbidden)?;
-        let guest = self.load_active(rcx, guest_id).await?;
-        if guest.customer_id == Some(customer) {
-            return Ok(guest);
-        }
-        let Some(target) = repo::active_cart_of(&self.db, customer).await? else {
-            let adopt = CartPatch { customer_id: Some(customer), ..CartPatch::default() };
-            if !repo::update_fields(&self.db, guest_id, &adopt, None, self.clock.now()).await? {
-                return Err(CartError::CartChanged);
-            }
-            return self.load_active(rcx, guest_id).await;
-        };
-        let mine = self.load_active(rcx, target).await?;
-        let ids: Vec<VariantId> = guest.lines.iter().map(|l| l.variant_id).collect();
-        let sellable = self.catalog.sellable(&self.db, &ids).await?;
-        let available =
-            |v: VariantId| sellable.get(&v).map_or(0, |s| u32::try_from(s.variant.available()).unwrap_or(0));
-        let cap = |v: VariantId| available(v).min(self.limits.max_quantity_per_line);
-        let merged = merged_quantities(&mine.lines, &guest.lines, available, self.limits.max_quantity_per_line);
-        let mut room = self.limits.max_lines_per_cart.saturating_sub(mine.lines.len());
-        let mut additions = Vec::new();
-        for (variant, quantity) in merged {
-            let price = sellable[&variant].variant.price;
-            let existing = mine.lines.iter().find(|l| l.variant_id == variant);
-            if existing.is_none() {
-                if room == 0 {
-                    continue;
-                }
-                room -= 1;
-            }
-            let seen = existing.map_or(0, |l| l.quantity);
-            let id = existing.map_or_else(CartLineId::new, |l| l.id);
-            additions.push((
-                CartLine { id, variant_id: variant, quantity: quantity - seen, unit_price: price },
-                cap(variant),
-            ));
-        }
-        let mut codes = mine.discount_codes.clone();
-        for code in &guest.discount_codes {
-            if !codes.contains(code) {
-                codes.push(code.clone());
-            }
-        }
-        // Fills in what the customer's cart lacks; saved only at the version read.
-        let patch = CartPatch {
-            customer_id: None,
-            email: mine.email.is_none().then_some(guest.email).flatten(),
-            country: mine.country.is_none().then_some(guest.country).flatten(),
-            region: mine.region.is_none().then_some(guest.region).flatten().map(Some),
-            shipping_address: mine.shipping_address.is_none().then_some(guest.shipping_address).flatten(),
-            billing_address: mine.billing_address.is_none().then_some(guest.billing_address).flatten(),
-            discount_codes: Some(codes),
-            shipping_methods: None,
-        };
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        if !repo::finish(&txn, guest_id, Some(guest.version), CartStatus::Merged, None, now).await?
-            || !repo::update_fields(&txn, target, &patch, Some(mine.version), now).await?
-        {
-            return Err(CartError::CartChanged);
-        }
-        for (line, cap) in &additions {
-            // Over the cap only when the customer added the same variant meanwhile: the merge
-            // then keeps what they added (merging is capped, never refused).
-            repo::add_to_line(&txn, target, line, *cap, now).await?;
-        }
-        txn.commit().await?;
-        self.load_active(rcx, target).await
     }
 
     /// What changed since the buyer saw the cart: prices, availability, stock.
