@@ -14,6 +14,9 @@ pub struct Model {
     pub status: String,
     pub failure_code: Option<String>,
     pub client_secret: Option<String>,
+    pub payment_method: Option<String>,
+    pub lease_until: Option<DateTimeUtc>,
+    pub refunded_minor: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

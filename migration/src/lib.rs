@@ -14,6 +14,7 @@ mod m20261125_000010_create_promotions;
 mod m20261125_000011_create_shipping;
 mod m20261125_000012_create_tax;
 mod m20261202_000001_add_cart_version;
+mod m20261202_000002_create_payment_ledger;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_create_shipping::Migration),
             Box::new(m20261125_000012_create_tax::Migration),
             Box::new(m20261202_000001_add_cart_version::Migration),
+            Box::new(m20261202_000002_create_payment_ledger::Migration),
         ]
     }
 }

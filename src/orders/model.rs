@@ -226,33 +226,80 @@ pub fn new_order_code() -> String {
     format!("AG-{tail}")
 }
 
-/// Where a payment attempt stands.
+/// Where a payment attempt stands. It mirrors the provider's payment (a Stripe PaymentIntent):
+/// the live states may follow each other as the provider reports; SUCCEEDED, FAILED, CANCELED
+/// and REFUNDED are final (see [`PaymentStatus::may_become`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentStatus {
-    /// Recorded; the provider has not answered yet.
+    /// Recorded; the provider has not answered yet (or its answer was lost).
     Pending,
+    /// Created for client-side confirmation: the storefront confirms it with the client secret.
+    RequiresPaymentMethod,
     /// The buyer must complete an extra step (3-D Secure), then `orderPaymentConfirm`.
     RequiresAction,
+    /// The provider is processing it (some payment methods settle later).
+    Processing,
     Succeeded,
     Failed,
-    /// Succeeded, then given back (the order could no longer be paid).
+    /// Cancelled at the provider before it succeeded (abandoned, replaced, or the order expired).
+    Canceled,
+    /// Succeeded, then given back in full.
     Refunded,
 }
 
 impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 8] = [
+        Self::Pending,
+        Self::RequiresPaymentMethod,
+        Self::RequiresAction,
+        Self::Processing,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Canceled,
+        Self::Refunded,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             PaymentStatus::Pending => "PENDING",
+            PaymentStatus::RequiresPaymentMethod => "REQUIRES_PAYMENT_METHOD",
             PaymentStatus::RequiresAction => "REQUIRES_ACTION",
+            PaymentStatus::Processing => "PROCESSING",
             PaymentStatus::Succeeded => "SUCCEEDED",
             PaymentStatus::Failed => "FAILED",
+            PaymentStatus::Canceled => "CANCELED",
             PaymentStatus::Refunded => "REFUNDED",
         }
     }
+
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::RequiresAction, Self::Succeeded, Self::Failed, Self::Refunded]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// May still move money: an order has at most one live attempt (a unique index says so).
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Pending | Self::RequiresPaymentMethod | Self::RequiresAction | Self::Processing)
+    }
+
+    /// Whether a report that the payment is now `next` may move it from `self`. Live states
+    /// follow the provider; money that moved is never forgotten: SUCCEEDED wins over every
+    /// state but REFUNDED (a late success of a failed or cancelled attempt is still money
+    /// taken, to be settled), and only refunds leave SUCCEEDED.
+    pub fn may_become(self, next: PaymentStatus) -> bool {
+        use PaymentStatus::*;
+        if self == next {
+            return false;
+        }
+        match (self, next) {
+            (Refunded, _) => false,
+            (Succeeded, Refunded) => true,
+            (Succeeded, _) => false,
+            (_, Succeeded) => true,
+            (_, Refunded) => false,
+            (Failed | Canceled, _) => false,
+            (_, Pending) => false,
+            _ => true,
+        }
     }
 }
 
@@ -268,8 +315,13 @@ pub struct Payment {
     pub amount: Money,
     pub status: PaymentStatus,
     pub failure_code: Option<String>,
-    /// For `RequiresAction`: what the client uses to complete the step.
+    /// For `RequiresAction` / `RequiresPaymentMethod`: what the client uses to complete it.
     pub client_secret: Option<String>,
+    /// The payment-method token the attempt was made with (none for client-side confirmation);
+    /// a retry of the attempt resends it under the same idempotency key.
+    pub payment_method: Option<String>,
+    /// Given back so far, or being given back (refunds in flight count).
+    pub refunded: Money,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

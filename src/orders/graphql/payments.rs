@@ -18,15 +18,22 @@ use crate::{
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::orders::model::PaymentStatus")]
 pub enum PaymentStatus {
-    /// Sent to the provider; no answer yet.
+    /// Recorded; the provider has not answered yet (it is retried with the same idempotency key).
     Pending,
+    /// Created for client-side confirmation: confirm it with `clientSecret` (Stripe.js, mobile SDK).
+    RequiresPaymentMethod,
     /// The buyer must complete a step (3-D Secure), then call `orderPaymentConfirm`.
     RequiresAction,
+    /// The provider is processing it; the order is paid when it succeeds.
+    Processing,
     /// Paid.
     Succeeded,
     /// Declined or failed; see `failureCode`. Another attempt may be made.
     Failed,
-    /// Paid, then given back because the order could no longer be paid (expired meanwhile).
+    /// Cancelled at the provider before it succeeded (abandoned, replaced by a new attempt, or the
+    /// order expired).
+    Canceled,
+    /// Paid, then given back in full.
     Refunded,
 }
 

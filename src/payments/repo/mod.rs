@@ -28,6 +28,8 @@ fn to_payment(m: payment::Model) -> Result<Payment, DbErr> {
             .ok_or_else(|| DbErr::Type("stored payment status is invalid".into()))?,
         failure_code: m.failure_code,
         client_secret: m.client_secret,
+        payment_method: m.payment_method,
+        refunded: Money::from_minor(m.refunded_minor, cur),
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
@@ -46,6 +48,9 @@ pub async fn insert(db: &impl ConnectionTrait, p: &Payment) -> Result<bool, DbEr
         status: Set(p.status.as_str().to_owned()),
         failure_code: Set(None),
         client_secret: Set(None),
+        payment_method: Set(p.payment_method.clone()),
+        lease_until: Set(None),
+        refunded_minor: Set(0),
         created_at: Set(p.created_at),
         updated_at: Set(p.updated_at),
     }

@@ -15,12 +15,13 @@ use crate::{
     payments::{
         error::PaymentError,
         model::{Payment, PaymentStatus},
-        provider::{PaymentProvider, PaymentRequest, ProviderError, ProviderPayment, ProviderStatus},
+        provider::{PaymentProvider, PaymentRequest, ProviderError, ProviderPayment, ProviderStatus, RefundRequest},
         repo,
     },
     shared::{
         clock::SharedClock,
         ids::{OrderId, PaymentId},
+        money::Money,
     },
 };
 
@@ -44,7 +45,17 @@ fn provider_error(e: ProviderError) -> PaymentError {
     match e {
         ProviderError::InvalidPaymentMethod => PaymentError::InvalidPaymentMethod,
         ProviderError::UnknownPayment => PaymentError::PaymentNotFound,
+        ProviderError::Rejected { code } => PaymentError::Provider(anyhow::anyhow!("rejected: {code}")),
         ProviderError::Unavailable(e) => PaymentError::Provider(e),
+    }
+}
+
+fn refund_all(reference: &str, p: &Payment) -> RefundRequest {
+    RefundRequest {
+        payment_reference: reference.to_owned(),
+        amount: p.amount,
+        idempotency_key: format!("{}_refund", p.idempotency_key),
+        refund_id: format!("{}_refund", p.id),
     }
 }
 
@@ -101,6 +112,8 @@ impl PaymentService {
             status: PaymentStatus::Pending,
             failure_code: None,
             client_secret: None,
+            payment_method: Some(payment_method.to_owned()),
+            refunded: Money::from_minor(0, order.total.currency()),
             created_at: now,
             updated_at: now,
         };
@@ -110,9 +123,10 @@ impl PaymentService {
         // Committed above; only now talk to the provider.
         let request = PaymentRequest {
             order_id: order.id,
+            payment_id: payment.id,
             amount: order.total,
             idempotency_key: payment.idempotency_key.clone(),
-            payment_method: payment_method.to_owned(),
+            payment_method: Some(payment_method.to_owned()),
         };
         match self.provider.create(&request).await {
             Ok(answer) => self.finish(rcx, payment, answer).await,
@@ -148,7 +162,11 @@ impl PaymentService {
         let (PaymentStatus::RequiresAction, Some(reference)) = (payment.status, payment.provider_ref.clone()) else {
             return Err(PaymentError::NotConfirmable);
         };
-        let answer = self.provider.confirm(&reference).await.map_err(provider_error)?;
+        let answer = self
+            .provider
+            .confirm(&reference, &format!("{}_confirm", payment.idempotency_key))
+            .await
+            .map_err(provider_error)?;
         self.finish(rcx, payment, answer).await
     }
 
@@ -169,8 +187,8 @@ impl PaymentService {
         let order = self.orders.cancel(rcx, id, email, note).await?;
         for p in repo::for_order(&self.db, id).await? {
             let (PaymentStatus::Succeeded, Some(reference)) = (p.status, p.provider_ref.as_deref()) else { continue };
-            match self.provider.refund(reference, p.amount, &format!("{}_refund", p.idempotency_key)).await {
-                Ok(()) => {
+            match self.provider.refund(&refund_all(reference, &p)).await {
+                Ok(_) => {
                     repo::update_status(
                         &self.db,
                         p.id,
@@ -217,10 +235,7 @@ impl PaymentService {
                 if moved.is_none() {
                     // The order expired or was cancelled while the buyer paid: give the money back.
                     tracing::warn!(order = %payment.order_id, "payment succeeded for an order no longer payable; refunding");
-                    self.provider
-                        .refund(&answer.reference, payment.amount, &format!("{}_refund", payment.idempotency_key))
-                        .await
-                        .map_err(provider_error)?;
+                    self.provider.refund(&refund_all(&answer.reference, &payment)).await.map_err(provider_error)?;
                     repo::update_status(
                         &self.db,
                         payment.id,
@@ -234,7 +249,8 @@ impl PaymentService {
                     return Err(PaymentError::OrderNotPayable);
                 }
             }
-            ProviderStatus::RequiresAction { client_secret } => {
+            ProviderStatus::RequiresAction { client_secret }
+            | ProviderStatus::RequiresPaymentMethod { client_secret } => {
                 repo::update_status(
                     &self.db,
                     payment.id,
@@ -246,6 +262,7 @@ impl PaymentService {
                 )
                 .await?;
             }
+            ProviderStatus::Processing | ProviderStatus::Canceled => {}
             ProviderStatus::Failed { code } => {
                 repo::update_status(&self.db, payment.id, PaymentStatus::Failed, reference, Some(code), None, now)
                     .await?;
