@@ -57,6 +57,8 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub shop: ShopSettings,
     pub checkout: CheckoutSettings,
+    pub payments: PaymentsSettings,
+    pub stripe: StripeSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -165,6 +167,79 @@ impl Default for CheckoutSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
+pub struct PaymentsSettings {
+    /// How long one provider call may hold a payment attempt before another caller (or the
+    /// reconciler) may retry it with the same idempotency key.
+    pub call_lease_secs: u64,
+    /// How often the reconciler settles attempts left PENDING (a crash or a lost answer) from the
+    /// provider's state; it also runs at start.
+    pub reconcile_interval_secs: u64,
+    /// How often the outbox relay looks for due events and jobs, in milliseconds.
+    pub relay_interval_ms: u64,
+    /// Most tries of a job (a refund, a cancellation) before it is left for staff, failed.
+    pub max_job_attempts: u32,
+}
+
+impl Default for PaymentsSettings {
+    fn default() -> Self {
+        Self { call_lease_secs: 60, reconcile_interval_secs: 300, relay_interval_ms: 1_000, max_job_attempts: 12 }
+    }
+}
+
+/// Stripe, the production payment provider: on when `secret_key` is set
+/// (`AGORA_STRIPE__SECRET_KEY`, `AGORA_STRIPE__PUBLISHABLE_KEY`, `AGORA_STRIPE__WEBHOOK_SECRETS`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StripeSettings {
+    /// `sk_live_…` / `sk_test_…` (or a restricted `rk_…` key).
+    pub secret_key: Option<Secret>,
+    /// `pk_…`, handed to storefronts for client-side confirmation.
+    pub publishable_key: Option<String>,
+    /// Webhook signing secrets (`whsec_…`): several during a rotation, old and new. In the
+    /// environment: comma-separated.
+    #[serde(deserialize_with = "list_of_secrets")]
+    pub webhook_secrets: Vec<Secret>,
+    /// Stripe's API address; tests point it at a local Stripe-shaped server.
+    pub api_base: String,
+    /// Client-side limit on Stripe calls per second (Stripe allows 100 in live mode).
+    pub max_requests_per_sec: u32,
+    /// Deadline of one HTTP call to Stripe.
+    pub timeout_secs: u64,
+    /// Tries of one call on network errors, 429 and 5xx (with jittered backoff), same key.
+    pub max_tries: u32,
+}
+
+impl Default for StripeSettings {
+    fn default() -> Self {
+        Self {
+            secret_key: None,
+            publishable_key: None,
+            webhook_secrets: Vec::new(),
+            api_base: "https://api.stripe.com".into(),
+            max_requests_per_sec: 80,
+            timeout_secs: 30,
+            max_tries: 4,
+        }
+    }
+}
+
+/// A list of secrets given as a list (TOML) or as one comma-separated string (environment).
+fn list_of_secrets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Secret>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let items = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s.split(',').map(str::to_owned).collect(),
+        OneOrMany::Many(v) => v,
+    };
+    Ok(items.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).map(Secret::new).collect())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SeedSettings {
     /// Seed the demo catalog when the database has no vendors yet.
     pub demo_on_first_start: bool,
@@ -182,6 +257,8 @@ impl Default for Settings {
             seed: SeedSettings::default(),
             shop: ShopSettings::default(),
             checkout: CheckoutSettings::default(),
+            payments: PaymentsSettings::default(),
+            stripe: StripeSettings::default(),
         }
     }
 }
@@ -307,6 +384,21 @@ mod tests {
         let s = s.normalised();
         assert_eq!(s.checkout.max_lines_per_cart, crate::pricing::MAX_LINES);
         assert_eq!(s.checkout.max_quantity_per_line, crate::pricing::MAX_QUANTITY);
+    }
+
+    #[test]
+    fn webhook_secrets_come_as_a_list_or_comma_separated() {
+        let from = |toml: &str| -> Vec<String> {
+            let s: Settings = Figment::new()
+                .merge(Serialized::defaults(Settings::default()))
+                .merge(Toml::string(toml))
+                .extract()
+                .unwrap();
+            s.stripe.webhook_secrets.iter().map(|s| s.expose().to_owned()).collect()
+        };
+        assert_eq!(from("[stripe]\nwebhook_secrets = \"whsec_a, whsec_b\""), ["whsec_a", "whsec_b"]);
+        assert_eq!(from("[stripe]\nwebhook_secrets = [\"whsec_a\"]"), ["whsec_a"]);
+        assert!(from("").is_empty());
     }
 
     #[test]

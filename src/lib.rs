@@ -26,6 +26,8 @@ pub mod http;
 pub mod infra;
 /// Orders: snapshots split per vendor, the status machine, cancel, fulfil, expiry.
 pub mod orders;
+/// The transactional outbox: events committed with their change, delivered at least once.
+pub mod outbox;
 /// Paying orders through a provider port; the built-in test provider is the default.
 pub mod payments;
 /// Totals: one pure function from cart, discounts, shipping and tax rates to amounts.
