@@ -118,3 +118,38 @@ pub async fn update_status(
     q.filter(payment::Column::Id.eq(id.uuid())).exec(db).await?;
     Ok(())
 }
+
+/// Moves an attempt from `from` to `to` with what the provider said (compare-and-set on the
+/// status); `false` when the attempt is no longer in `from` (another writer moved it first).
+/// Keeps the stored provider reference, client secret and failure code where the answer has none.
+#[allow(clippy::too_many_arguments)]
+pub async fn settle(
+    db: &impl ConnectionTrait,
+    id: PaymentId,
+    from: PaymentStatus,
+    to: PaymentStatus,
+    provider_ref: Option<&str>,
+    failure_code: Option<&str>,
+    client_secret: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut q = payment::Entity::update_many()
+        .col_expr(payment::Column::Status, Expr::value(to.as_str()))
+        .col_expr(payment::Column::UpdatedAt, Expr::value(now));
+    if let Some(r) = provider_ref {
+        q = q.col_expr(payment::Column::ProviderRef, Expr::value(r.to_owned()));
+    }
+    if let Some(c) = failure_code {
+        q = q.col_expr(payment::Column::FailureCode, Expr::value(c.to_owned()));
+    }
+    if let Some(c) = client_secret {
+        q = q.col_expr(payment::Column::ClientSecret, Expr::value(c.to_owned()));
+    }
+    if !to.is_live() {
+        // The attempt is over: no call may hold it any more.
+        q = q.col_expr(payment::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None));
+    }
+    let res =
+        q.filter(payment::Column::Id.eq(id.uuid())).filter(payment::Column::Status.eq(from.as_str())).exec(db).await?;
+    Ok(res.rows_affected == 1)
+}

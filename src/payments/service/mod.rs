@@ -25,6 +25,20 @@ use crate::{
     },
 };
 
+/// The outbox event written when money was taken for an order that can no longer be paid.
+pub const REFUND_DUE: &str = "payment.refund_due";
+
+/// What [`PaymentService::settle`] did.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    /// The attempt after the report.
+    pub payment: Payment,
+    /// Whether the report moved the attempt (false for a replay or a stale report).
+    pub moved: bool,
+    /// The attempt succeeded for an order that can no longer be paid; a refund is scheduled.
+    pub refund_due: bool,
+}
+
 #[derive(Clone)]
 pub struct PaymentService {
     db: DatabaseConnection,
@@ -208,69 +222,123 @@ impl PaymentService {
         Ok(order)
     }
 
+    /// Records what the provider says about an attempt, in one transaction: the attempt moves
+    /// only where [`PaymentStatus::may_become`] allows (so replayed, late and out-of-order
+    /// reports change nothing), and a success moves the order to PAID. A success for an order
+    /// that can no longer be paid (expired, cancelled, or paid by another attempt) is kept as
+    /// money taken and a `payment.refund_due` job is written with it: the money goes back after
+    /// commit, through the outbox, never forgotten. Extra writes (`and_then`) join the same
+    /// transaction (a webhook records its event id there).
+    pub(crate) async fn settle_with(
+        &self,
+        rcx: &RequestContext,
+        payment_id: PaymentId,
+        answer: &ProviderPayment,
+        and_then: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<(), PaymentError>,
+    ) -> Result<Settled, PaymentError> {
+        let (to, failure_code, client_secret) = match &answer.status {
+            ProviderStatus::RequiresPaymentMethod { client_secret } => {
+                (PaymentStatus::RequiresPaymentMethod, None, Some(client_secret.as_str()))
+            }
+            ProviderStatus::RequiresAction { client_secret } => {
+                (PaymentStatus::RequiresAction, None, Some(client_secret.as_str()))
+            }
+            ProviderStatus::Processing => (PaymentStatus::Processing, None, None),
+            ProviderStatus::Succeeded => (PaymentStatus::Succeeded, None, None),
+            ProviderStatus::Failed { code } => (PaymentStatus::Failed, Some(code.as_str()), None),
+            ProviderStatus::Canceled => (PaymentStatus::Canceled, None, None),
+        };
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let mut refund_due = false;
+        let mut moved = false;
+        // Compare-and-set; a concurrent writer moves the attempt at most a few times.
+        for _ in 0..8 {
+            let current = repo::find(&txn, payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
+            let same_with_news = current.status == to
+                && (current.provider_ref.as_deref() != Some(answer.reference.as_str())
+                    || client_secret.is_some_and(|c| current.client_secret.as_deref() != Some(c)));
+            if !current.status.may_become(to) && !same_with_news {
+                break;
+            }
+            if repo::settle(
+                &txn,
+                payment_id,
+                current.status,
+                to,
+                Some(&answer.reference),
+                failure_code,
+                client_secret,
+                now,
+            )
+            .await?
+            {
+                moved = current.status != to;
+                break;
+            }
+        }
+        if moved && to == PaymentStatus::Succeeded {
+            let payment = repo::find(&txn, payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
+            let paid = self
+                .orders
+                .transition_in(
+                    &txn,
+                    rcx,
+                    payment.order_id,
+                    OrderStatus::PaymentPending,
+                    OrderEvent::PaymentSucceeded,
+                    Some(format!("paid via {}", payment.provider)),
+                )
+                .await?;
+            if paid.is_none() {
+                tracing::warn!(order = %payment.order_id, payment = %payment.id, "payment succeeded for an order no longer payable; refund scheduled");
+                crate::outbox::append_in(
+                    &txn,
+                    crate::outbox::NewEvent {
+                        aggregate_type: "payment",
+                        aggregate_id: payment.id.to_string(),
+                        event_type: REFUND_DUE,
+                        version: 1,
+                        payload: serde_json::json!({ "paymentId": payment.id, "orderId": payment.order_id, "reason": "order_not_payable" }),
+                        occurred_at: now,
+                    },
+                )
+                .await?;
+                refund_due = true;
+            }
+        }
+        and_then(&txn).await?;
+        txn.commit().await?;
+        let payment = repo::find(&self.db, payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
+        Ok(Settled { payment, moved, refund_due })
+    }
+
+    /// [`Self::settle_with`] with nothing else in the transaction.
+    pub(crate) async fn settle(
+        &self,
+        rcx: &RequestContext,
+        payment_id: PaymentId,
+        answer: &ProviderPayment,
+    ) -> Result<Settled, PaymentError> {
+        self.settle_with(rcx, payment_id, answer, async |_| Ok(())).await
+    }
+
+    /// Records the provider's answer for the caller: the attempt and order after it, or the
+    /// user error the answer means.
     async fn finish(
         &self,
         rcx: &RequestContext,
         payment: Payment,
         answer: ProviderPayment,
     ) -> Result<(Payment, Order), PaymentError> {
-        let now = self.clock.now();
-        let reference = Some(answer.reference.as_str());
-        match &answer.status {
-            ProviderStatus::Succeeded => {
-                let txn = self.db.begin().await?;
-                repo::update_status(&txn, payment.id, PaymentStatus::Succeeded, reference, None, None, now).await?;
-                let moved = self
-                    .orders
-                    .transition_in(
-                        &txn,
-                        rcx,
-                        payment.order_id,
-                        OrderStatus::PaymentPending,
-                        OrderEvent::PaymentSucceeded,
-                        Some(format!("paid via {}", payment.provider)),
-                    )
-                    .await?;
-                txn.commit().await?;
-                if moved.is_none() {
-                    // The order expired or was cancelled while the buyer paid: give the money back.
-                    tracing::warn!(order = %payment.order_id, "payment succeeded for an order no longer payable; refunding");
-                    self.provider.refund(&refund_all(&answer.reference, &payment)).await.map_err(provider_error)?;
-                    repo::update_status(
-                        &self.db,
-                        payment.id,
-                        PaymentStatus::Refunded,
-                        reference,
-                        Some("order_not_payable"),
-                        None,
-                        self.clock.now(),
-                    )
-                    .await?;
-                    return Err(PaymentError::OrderNotPayable);
-                }
-            }
-            ProviderStatus::RequiresAction { client_secret }
-            | ProviderStatus::RequiresPaymentMethod { client_secret } => {
-                repo::update_status(
-                    &self.db,
-                    payment.id,
-                    PaymentStatus::RequiresAction,
-                    reference,
-                    None,
-                    Some(client_secret),
-                    now,
-                )
-                .await?;
-            }
-            ProviderStatus::Processing | ProviderStatus::Canceled => {}
-            ProviderStatus::Failed { code } => {
-                repo::update_status(&self.db, payment.id, PaymentStatus::Failed, reference, Some(code), None, now)
-                    .await?;
-                return Err(PaymentError::Declined { code: code.clone() });
-            }
+        let settled = self.settle(rcx, payment.id, &answer).await?;
+        if settled.refund_due {
+            return Err(PaymentError::OrderNotPayable);
         }
-        let payment = repo::find(&self.db, payment.id).await?.ok_or(PaymentError::PaymentNotFound)?;
+        if let ProviderStatus::Failed { code } = &answer.status {
+            return Err(PaymentError::Declined { code: code.clone() });
+        }
         let order = self.orders.find_in(&self.db, payment.order_id).await?.ok_or(PaymentError::OrderNotFound)?;
-        Ok((payment, order))
+        Ok((settled.payment, order))
     }
 }
