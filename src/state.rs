@@ -95,7 +95,8 @@ impl AppState {
             settings.checkout.clone(),
             settings.shop.prices_include_tax,
         );
-        let payments = PaymentService::new(db.clone(), orders.clone(), provider, clock.clone());
+        let payments =
+            PaymentService::new(db.clone(), orders.clone(), provider, clock.clone(), settings.payments.clone());
         Ok(Self {
             settings: Arc::new(settings),
             db,

@@ -111,8 +111,9 @@ impl MigrationTrait for Migration {
         m.get_connection()
             .execute_unprepared(&format!(
                 "UPDATE payments SET status = 'FAILED', failure_code = 'superseded'
-                 WHERE status IN ({LIVE_PAYMENT_STATUSES}) AND id NOT IN
-                   (SELECT MAX(id) FROM payments WHERE status IN ({LIVE_PAYMENT_STATUSES}) GROUP BY order_id)"
+                 WHERE status IN ({LIVE_PAYMENT_STATUSES}) AND EXISTS
+                   (SELECT 1 FROM payments AS newer WHERE newer.order_id = payments.order_id
+                    AND newer.status IN ({LIVE_PAYMENT_STATUSES}) AND newer.id > payments.id)"
             ))
             .await?;
         // One live attempt per order (partial unique index; same syntax on both databases).

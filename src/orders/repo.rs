@@ -348,3 +348,24 @@ pub async fn add_fulfilled(db: &impl ConnectionTrait, line: OrderLineId, quantit
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// Takes the order's row lock for the rest of the transaction (a no-op write; PostgreSQL row
+/// lock, SQLite's single writer), when the order is still awaiting payment before `now` if
+/// `payable_before` is given. `false` when the order is gone or (with `payable_before`) no
+/// longer payable. Writers that touch an order's payments take it first, so they queue on the
+/// order instead of racing (and never deadlock).
+pub async fn lock(
+    db: &impl ConnectionTrait,
+    id: OrderId,
+    payable_before: Option<DateTime<Utc>>,
+) -> Result<bool, DbErr> {
+    let mut q = order::Entity::update_many()
+        .col_expr(order::Column::UpdatedAt, Expr::col(order::Column::UpdatedAt))
+        .filter(order::Column::Id.eq(id.uuid()));
+    if let Some(now) = payable_before {
+        q = q
+            .filter(order::Column::Status.eq(OrderStatus::PaymentPending.as_str()))
+            .filter(order::Column::ReservedUntil.gt(now));
+    }
+    Ok(q.exec(db).await?.rows_affected == 1)
+}

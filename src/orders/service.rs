@@ -136,6 +136,19 @@ impl OrderService {
         repo::history_by_order_ids(&self.db, ids).await
     }
 
+    /// Locks the order for the rest of the caller's transaction (see `repo::lock`); `false` when
+    /// it is gone.
+    pub async fn lock_in(&self, conn: &impl ConnectionTrait, id: OrderId) -> Result<bool, DbErr> {
+        repo::lock(conn, id, None).await
+    }
+
+    /// Locks the order if it is still awaiting payment (status PAYMENT_PENDING and its
+    /// reservation not over); `false` otherwise. Payments record a new attempt under this lock,
+    /// so no attempt starts for an order another attempt has just paid.
+    pub async fn lock_payable_in(&self, conn: &impl ConnectionTrait, id: OrderId) -> Result<bool, DbErr> {
+        repo::lock(conn, id, Some(self.clock.now())).await
+    }
+
     /// Moves an order with `event` inside `conn`: checks the transition, writes it with a
     /// compare-and-set and a history entry. Returns the new status, or `None` when the order
     /// was not in `expected` any more (someone else moved it first).

@@ -10,6 +10,7 @@ pub enum Code {
     PaymentInProgress,
     PaymentNotFound,
     NotConfirmable,
+    ProviderUnavailable,
     InvalidId,
 }
 
@@ -29,14 +30,14 @@ pub enum PaymentError {
     PaymentNotFound,
     #[error("this payment does not need confirming")]
     NotConfirmable,
+    #[error("the payment provider could not be reached; trying again is safe")]
+    ProviderUnavailable,
     #[error("this is not a valid ID of the expected type")]
     InvalidId { field: FieldPath },
     #[error("you may not do this")]
     Forbidden,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
-    #[error("the payment provider failed")]
-    Provider(#[source] anyhow::Error),
 }
 
 impl ErrorCode for PaymentError {
@@ -52,8 +53,9 @@ impl ErrorCode for PaymentError {
             PaymentInProgress => UserErrorParts::new(Code::PaymentInProgress).field(["orderId"]),
             PaymentNotFound => UserErrorParts::new(Code::PaymentNotFound).field(["paymentId"]),
             NotConfirmable => UserErrorParts::new(Code::NotConfirmable).field(["paymentId"]),
+            ProviderUnavailable => UserErrorParts::new(Code::ProviderUnavailable).field(["orderId"]),
             InvalidId { field } => UserErrorParts::new(Code::InvalidId).field(field),
-            Forbidden | Db(_) | Provider(_) => return None,
+            Forbidden | Db(_) => return None,
         })
     }
 

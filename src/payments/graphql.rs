@@ -8,9 +8,10 @@ use crate::{
         ContextExt,
         errors::user_error_type,
         ids,
-        payload::{payload, payload_type},
+        payload::{Payload, payload, payload_type},
     },
     orders::graphql::{Order, OrderPayload, OrderPayment},
+    payments::service::Started,
     shared::ids::{OrderId, PaymentId},
 };
 
@@ -33,6 +34,9 @@ user_error_type! {
         PaymentNotFound,
         /// The payment does not need confirming.
         NotConfirmable,
+        /// The payment provider could not be reached. Calling again is safe: the same attempt
+        /// is retried under its idempotency key, so the buyer is never charged twice.
+        ProviderUnavailable,
         /// The ID is malformed or of the wrong type.
         InvalidId,
     }
@@ -45,9 +49,13 @@ pub struct OrderPaymentCreateInput {
     pub order_id: ID,
     /// Guests: the e-mail used at checkout.
     pub email: Option<String>,
-    /// A payment-method token. With the built-in test provider: `pm_card_visa` succeeds,
-    /// `pm_card_chargeDeclined` is declined, `pm_card_authenticationRequired` needs 3-D Secure.
-    pub payment_method: String,
+    /// A payment-method id or token for server-side confirmation (Stripe: `pm_…` from
+    /// Stripe.js / the mobile SDK; card data never reaches Agora). Omit it for client-side
+    /// confirmation: the payment comes back REQUIRES_PAYMENT_METHOD with its `clientSecret`,
+    /// and the storefront confirms it with the provider's SDK and `publishableKey`.
+    /// With the built-in test provider: `pm_card_visa` succeeds, `pm_card_chargeDeclined` is
+    /// declined, `pm_card_authenticationRequired` needs 3-D Secure.
+    pub payment_method: Option<String>,
 }
 
 /// Input of `orderPaymentConfirm`.
@@ -59,7 +67,42 @@ pub struct OrderPaymentConfirmInput {
     pub email: Option<String>,
 }
 
-/// Result of payment mutations.
+/// Result of `orderPaymentCreate`.
+#[derive(SimpleObject)]
+pub struct OrderPaymentCreatePayload {
+    /// The order's live payment attempt (a repeated call returns the same one); null when
+    /// `userErrors` is not empty.
+    pub payment: Option<OrderPayment>,
+    /// The order after the payment; null when `userErrors` is not empty.
+    pub order: Option<Order>,
+    /// The attempt that was waiting for the buyer with another payment method (3-D Secure,
+    /// client-side confirmation) and was cancelled at the provider to make room for this one.
+    pub cancelled_payment: Option<OrderPayment>,
+    /// The provider's publishable key for client-side confirmation (Stripe.js
+    /// `loadStripe(publishableKey)`), when the provider has one.
+    pub publishable_key: Option<String>,
+    /// What went wrong; empty on success.
+    pub user_errors: Vec<PaymentUserError>,
+}
+
+impl Payload for OrderPaymentCreatePayload {
+    type Item = Started;
+    type UserError = PaymentUserError;
+    fn ok(s: Started) -> Self {
+        Self {
+            payment: Some(s.payment.into()),
+            order: Some(s.order.into()),
+            cancelled_payment: s.cancelled.map(Into::into),
+            publishable_key: s.publishable_key,
+            user_errors: vec![],
+        }
+    }
+    fn errors(user_errors: Vec<PaymentUserError>) -> Self {
+        Self { payment: None, order: None, cancelled_payment: None, publishable_key: None, user_errors }
+    }
+}
+
+/// Result of `orderPaymentConfirm`.
 #[derive(SimpleObject)]
 pub struct OrderPaymentPayload {
     /// The payment; null when `userErrors` is not empty.
@@ -87,11 +130,14 @@ impl PaymentMutation {
         &self,
         ctx: &Context<'_>,
         input: OrderPaymentCreateInput,
-    ) -> async_graphql::Result<OrderPaymentPayload> {
+    ) -> async_graphql::Result<OrderPaymentCreatePayload> {
         payload(
             async {
                 let order = ids::decode_at::<OrderId>(&input.order_id, path(["orderId"]))?;
-                ctx.state().payments.start(ctx.rcx(), order, input.email.as_deref(), &input.payment_method).await
+                ctx.state()
+                    .payments
+                    .start(ctx.rcx(), order, input.email.as_deref(), input.payment_method.as_deref())
+                    .await
             }
             .await,
         )

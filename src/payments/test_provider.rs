@@ -14,7 +14,13 @@
 //! Stripe, a repeated idempotency key returns the first result instead of charging again, and
 //! refunds never exceed what was charged.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use crate::payments::provider::{
     PaymentProvider, PaymentRequest, ProviderError, ProviderPayment, ProviderRefund, ProviderRefundStatus,
@@ -44,6 +50,10 @@ struct Ledger {
 #[derive(Default)]
 pub struct TestPaymentProvider {
     ledger: Mutex<Ledger>,
+    /// Held for writing while paused: `create` calls wait on it (tests of calls in flight).
+    gate: Arc<tokio::sync::RwLock<()>>,
+    paused: Mutex<Option<tokio::sync::OwnedRwLockWriteGuard<()>>>,
+    waiting: AtomicUsize,
 }
 
 impl TestPaymentProvider {
@@ -72,6 +82,21 @@ impl TestPaymentProvider {
         let mut l = self.ledger();
         l.failures_left = n;
         l.lose_answers = after_work;
+    }
+
+    /// Holds every `create` call until [`Self::resume`]: a call in flight, made to last.
+    pub async fn pause(&self) {
+        let guard = self.gate.clone().write_owned().await;
+        *self.paused.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard);
+    }
+
+    pub fn resume(&self) {
+        self.paused.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    /// `create` calls waiting while paused.
+    pub fn calls_waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
     }
 
     /// Plays the storefront's client-side confirmation (Stripe.js `confirmPayment`) of a payment
@@ -145,6 +170,9 @@ impl PaymentProvider for TestPaymentProvider {
     }
 
     async fn create(&self, request: &PaymentRequest) -> Result<ProviderPayment, ProviderError> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        drop(self.gate.read().await);
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
         with_faults!(self, {
             let mut l = self.ledger();
             l.keys.push(request.idempotency_key.clone());

@@ -46,11 +46,14 @@ pub struct OrderPayment {
     pub status: PaymentStatus,
     /// The amount charged.
     pub amount: Money,
-    /// Which provider handled it (`test` for the built-in test provider).
+    /// Which provider handled it (`test` for the built-in test provider, `stripe`).
     pub provider: String,
+    /// The provider's id of the payment (Stripe: the PaymentIntent `pi_…`), once it has one.
+    pub provider_reference: Option<String>,
     /// Why it failed, in the provider's terms (e.g. `card_declined`).
     pub failure_code: Option<String>,
-    /// For REQUIRES_ACTION: what the client-side SDK uses to complete the step.
+    /// For REQUIRES_ACTION and REQUIRES_PAYMENT_METHOD: what the client-side SDK (Stripe.js
+    /// `confirmPayment` / `handleNextAction`, the mobile SDKs) uses to complete the payment.
     pub client_secret: Option<String>,
     /// When the attempt started.
     pub created_at: DateTime<Utc>,
@@ -63,6 +66,7 @@ impl From<Payment> for OrderPayment {
             status: p.status.into(),
             amount: p.amount.into(),
             provider: p.provider,
+            provider_reference: p.provider_ref,
             failure_code: p.failure_code,
             client_secret: p.client_secret,
             created_at: p.created_at,

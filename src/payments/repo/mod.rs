@@ -35,8 +35,10 @@ fn to_payment(m: payment::Model) -> Result<Payment, DbErr> {
     })
 }
 
-/// Records a payment attempt; `Ok(false)` when its idempotency key is taken (a concurrent attempt).
-pub async fn insert(db: &impl ConnectionTrait, p: &Payment) -> Result<bool, DbErr> {
+/// Records a payment attempt, holding its provider call until `lease_until`; `Ok(false)` when
+/// the order already has a live attempt or the idempotency key is taken (a concurrent attempt).
+pub async fn insert(db: &impl ConnectionTrait, p: &Payment, lease_until: DateTime<Utc>) -> Result<bool, DbErr> {
+    let lease_until = Some(lease_until);
     let res = payment::ActiveModel {
         id: Set(p.id.uuid()),
         order_id: Set(p.order_id.uuid()),
@@ -49,7 +51,7 @@ pub async fn insert(db: &impl ConnectionTrait, p: &Payment) -> Result<bool, DbEr
         failure_code: Set(None),
         client_secret: Set(None),
         payment_method: Set(p.payment_method.clone()),
-        lease_until: Set(None),
+        lease_until: Set(lease_until),
         refunded_minor: Set(0),
         created_at: Set(p.created_at),
         updated_at: Set(p.updated_at),
@@ -152,4 +154,49 @@ pub async fn settle(
     let res =
         q.filter(payment::Column::Id.eq(id.uuid())).filter(payment::Column::Status.eq(from.as_str())).exec(db).await?;
     Ok(res.rows_affected == 1)
+}
+
+/// The order's live attempt (at most one: a partial unique index says so).
+pub async fn live_for_order(db: &impl ConnectionTrait, order: OrderId) -> Result<Option<Payment>, DbErr> {
+    let live: Vec<&str> = PaymentStatus::ALL.iter().filter(|s| s.is_live()).map(|s| s.as_str()).collect();
+    payment::Entity::find()
+        .filter(payment::Column::OrderId.eq(order.uuid()))
+        .filter(payment::Column::Status.is_in(live))
+        .one(db)
+        .await?
+        .map(to_payment)
+        .transpose()
+}
+
+/// Takes the attempt's provider call until `until` if no call holds it (no lease, or one past
+/// `now`) and it is still `status`; `false` when another caller holds it or it moved.
+pub async fn claim_call(
+    db: &impl ConnectionTrait,
+    id: PaymentId,
+    status: PaymentStatus,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let res = payment::Entity::update_many()
+        .col_expr(payment::Column::LeaseUntil, Expr::value(Some(until)))
+        .filter(payment::Column::Id.eq(id.uuid()))
+        .filter(payment::Column::Status.eq(status.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(payment::Column::LeaseUntil.is_null())
+                .add(payment::Column::LeaseUntil.lte(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Ends the attempt's provider call (answered, or failed so that a retry may start at once).
+pub async fn release_call(db: &impl ConnectionTrait, id: PaymentId) -> Result<(), DbErr> {
+    payment::Entity::update_many()
+        .col_expr(payment::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(payment::Column::Id.eq(id.uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
 }

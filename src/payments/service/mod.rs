@@ -5,7 +5,12 @@ use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
+mod attempts;
+
+pub use attempts::Started;
+
 use crate::{
+    config::PaymentsSettings,
     context::RequestContext,
     orders::{
         OrderError, OrderService,
@@ -15,13 +20,12 @@ use crate::{
     payments::{
         error::PaymentError,
         model::{Payment, PaymentStatus},
-        provider::{PaymentProvider, PaymentRequest, ProviderError, ProviderPayment, ProviderStatus, RefundRequest},
+        provider::{PaymentProvider, ProviderPayment, ProviderStatus, RefundRequest},
         repo,
     },
     shared::{
         clock::SharedClock,
         ids::{OrderId, PaymentId},
-        money::Money,
     },
 };
 
@@ -45,22 +49,14 @@ pub struct PaymentService {
     orders: OrderService,
     provider: Arc<dyn PaymentProvider>,
     clock: SharedClock,
+    settings: PaymentsSettings,
 }
 
-fn order_error(e: OrderError) -> PaymentError {
+pub(super) fn order_error(e: OrderError) -> PaymentError {
     match e {
         OrderError::Forbidden | OrderError::Unauthenticated => PaymentError::Forbidden,
         OrderError::Db(db) => PaymentError::Db(db),
         _ => PaymentError::OrderNotFound,
-    }
-}
-
-fn provider_error(e: ProviderError) -> PaymentError {
-    match e {
-        ProviderError::InvalidPaymentMethod => PaymentError::InvalidPaymentMethod,
-        ProviderError::UnknownPayment => PaymentError::PaymentNotFound,
-        ProviderError::Rejected { code } => PaymentError::Provider(anyhow::anyhow!("rejected: {code}")),
-        ProviderError::Unavailable(e) => PaymentError::Provider(e),
     }
 }
 
@@ -87,101 +83,13 @@ impl PaymentService {
         orders: OrderService,
         provider: Arc<dyn PaymentProvider>,
         clock: SharedClock,
+        settings: PaymentsSettings,
     ) -> Self {
-        Self { db, orders, provider, clock }
+        Self { db, orders, provider, clock, settings }
     }
 
     pub fn provider_name(&self) -> &'static str {
         self.provider.name()
-    }
-
-    /// Pays an unpaid order with a payment-method token. The order becomes PAID when the
-    /// provider accepts; a payment needing 3-D Secure waits for `confirm`.
-    ///
-    /// # Errors
-    /// `OrderNotFound`, `OrderNotPayable` (paid, expired, cancelled, or reservation over),
-    /// `InvalidPaymentMethod`, `Declined`, `PaymentInProgress`; `Forbidden` (top-level).
-    #[tracing::instrument(name = "payments.start", skip(self, rcx, email, payment_method))]
-    pub async fn start(
-        &self,
-        rcx: &RequestContext,
-        order_id: OrderId,
-        email: Option<&str>,
-        payment_method: &str,
-    ) -> Result<(Payment, Order), PaymentError> {
-        let order =
-            self.orders.get(rcx, order_id, email).await.map_err(order_error)?.ok_or(PaymentError::OrderNotFound)?;
-        let now = self.clock.now();
-        if order.status != OrderStatus::PaymentPending || order.reserved_until <= now {
-            return Err(PaymentError::OrderNotPayable);
-        }
-        let attempt = repo::count_for_order(&self.db, order.id).await? + 1;
-        let payment = Payment {
-            id: PaymentId::new(),
-            order_id: order.id,
-            provider: self.provider.name().to_owned(),
-            provider_ref: None,
-            idempotency_key: format!("order_{}_attempt_{attempt}", order.id),
-            amount: order.total,
-            status: PaymentStatus::Pending,
-            failure_code: None,
-            client_secret: None,
-            payment_method: Some(payment_method.to_owned()),
-            refunded: Money::from_minor(0, order.total.currency()),
-            created_at: now,
-            updated_at: now,
-        };
-        if !repo::insert(&self.db, &payment).await? {
-            return Err(PaymentError::PaymentInProgress);
-        }
-        // Committed above; only now talk to the provider.
-        let request = PaymentRequest {
-            order_id: order.id,
-            payment_id: payment.id,
-            amount: order.total,
-            idempotency_key: payment.idempotency_key.clone(),
-            payment_method: Some(payment_method.to_owned()),
-        };
-        match self.provider.create(&request).await {
-            Ok(answer) => self.finish(rcx, payment, answer).await,
-            Err(e) => {
-                repo::update_status(
-                    &self.db,
-                    payment.id,
-                    PaymentStatus::Failed,
-                    None,
-                    Some("provider_error"),
-                    None,
-                    self.clock.now(),
-                )
-                .await?;
-                Err(provider_error(e))
-            }
-        }
-    }
-
-    /// Completes a payment that required an action (3-D Secure).
-    ///
-    /// # Errors
-    /// `PaymentNotFound`, `NotConfirmable`, `Declined`, `OrderNotPayable`; `Forbidden`.
-    #[tracing::instrument(name = "payments.confirm", skip(self, rcx, email))]
-    pub async fn confirm(
-        &self,
-        rcx: &RequestContext,
-        id: PaymentId,
-        email: Option<&str>,
-    ) -> Result<(Payment, Order), PaymentError> {
-        let payment = repo::find(&self.db, id).await?.ok_or(PaymentError::PaymentNotFound)?;
-        self.orders.get(rcx, payment.order_id, email).await.map_err(order_error)?;
-        let (PaymentStatus::RequiresAction, Some(reference)) = (payment.status, payment.provider_ref.clone()) else {
-            return Err(PaymentError::NotConfirmable);
-        };
-        let answer = self
-            .provider
-            .confirm(&reference, &format!("{}_confirm", payment.idempotency_key))
-            .await
-            .map_err(provider_error)?;
-        self.finish(rcx, payment, answer).await
     }
 
     /// Cancels an order (see [`OrderService::cancel`]) and, when it had been paid, refunds
@@ -248,15 +156,19 @@ impl PaymentService {
             ProviderStatus::Failed { code } => (PaymentStatus::Failed, Some(code.as_str()), None),
             ProviderStatus::Canceled => (PaymentStatus::Canceled, None, None),
         };
+        let reference = (!answer.reference.is_empty()).then_some(answer.reference.as_str());
         let now = self.clock.now();
         let txn = self.db.begin().await?;
+        // The order's lock first, as every writer of an order's payments takes it.
+        let order_id = repo::find(&txn, payment_id).await?.ok_or(PaymentError::PaymentNotFound)?.order_id;
+        self.orders.lock_in(&txn, order_id).await?;
         let mut refund_due = false;
         let mut moved = false;
         // Compare-and-set; a concurrent writer moves the attempt at most a few times.
         for _ in 0..8 {
             let current = repo::find(&txn, payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
             let same_with_news = current.status == to
-                && (current.provider_ref.as_deref() != Some(answer.reference.as_str())
+                && ((reference.is_some() && current.provider_ref.as_deref() != reference)
                     || client_secret.is_some_and(|c| current.client_secret.as_deref() != Some(c)));
             if !current.status.may_become(to) && !same_with_news {
                 break;
