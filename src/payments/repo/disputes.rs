@@ -25,7 +25,8 @@ fn to_dispute(m: dispute::Model) -> Result<Dispute, DbErr> {
         payment_id: PaymentId(m.payment_id),
         amount: Money::from_minor(m.amount_minor, cur),
         reason: m.reason,
-        status: DisputeStatus::parse(&m.status).ok_or_else(|| DbErr::Type("stored dispute status is invalid".into()))?,
+        status: DisputeStatus::parse(&m.status)
+            .ok_or_else(|| DbErr::Type("stored dispute status is invalid".into()))?,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })

@@ -130,7 +130,13 @@ pub fn parse(body: &[u8]) -> Result<ProviderEvent, ParseError> {
         t if t.starts_with("charge.dispute.") => EventKind::Dispute(dispute(serde_json::from_value(object)?)?),
         _ => EventKind::Unhandled,
     };
-    Ok(ProviderEvent { provider: "stripe", id: envelope.id, event_type: envelope.type_, created: envelope.created, kind })
+    Ok(ProviderEvent {
+        provider: "stripe",
+        id: envelope.id,
+        event_type: envelope.type_,
+        created: envelope.created,
+        kind,
+    })
 }
 
 fn payment(event_type: &str, intent: Intent) -> Result<PaymentReport, ParseError> {
@@ -155,11 +161,7 @@ fn payment(event_type: &str, intent: Intent) -> Result<PaymentReport, ParseError
             other => return Err(ParseError::Status { what: "payment intent", status: other.to_owned() }),
         },
     };
-    let payment_id = intent
-        .metadata
-        .get(PAYMENT_ID_KEY)
-        .and_then(|s| uuid::Uuid::parse_str(s).ok())
-        .map(PaymentId);
+    let payment_id = intent.metadata.get(PAYMENT_ID_KEY).and_then(|s| uuid::Uuid::parse_str(s).ok()).map(PaymentId);
     Ok(PaymentReport { reference: intent.id, payment_id, status })
 }
 
@@ -265,7 +267,10 @@ mod tests {
         ))
         .unwrap();
         let EventKind::Refunds(list) = r.kind else { panic!() };
-        assert_eq!(list[0].refund, ProviderRefund { reference: "re_1".into(), status: ProviderRefundStatus::Succeeded });
+        assert_eq!(
+            list[0].refund,
+            ProviderRefund { reference: "re_1".into(), status: ProviderRefundStatus::Succeeded }
+        );
         assert_eq!((list[0].refund_id.as_deref(), list[0].amount.amount()), (Some("r1"), Decimal::new(500, 2)));
         let d = parse(&event(
             "charge.dispute.closed",
@@ -274,7 +279,10 @@ mod tests {
         ))
         .unwrap();
         let EventKind::Dispute(d) = d.kind else { panic!() };
-        assert_eq!((d.status, d.amount.amount(), d.reason.as_str()), (DisputeStatus::Lost, Decimal::new(1000, 0), "fraudulent"));
+        assert_eq!(
+            (d.status, d.amount.amount(), d.reason.as_str()),
+            (DisputeStatus::Lost, Decimal::new(1000, 0), "fraudulent")
+        );
         assert_eq!(money(50_000, "isk").unwrap().amount(), Decimal::new(500, 0));
         assert_eq!(money(1_000, "mga").unwrap().to_minor().unwrap(), 100_000);
     }
@@ -285,7 +293,13 @@ mod tests {
         assert!(parse(b"not json").is_err());
         assert!(parse(br#"{"id":"evt_1","type":"x"}"#).is_err());
         assert!(parse(&event("payment_intent.succeeded", json!({ "status": "succeeded" }))).is_err());
-        assert!(parse(&event("charge.dispute.created", json!({ "id": "dp", "amount": 1, "currency": "usd",
-            "reason": "x", "status": "brand_new" }))).is_err());
+        assert!(
+            parse(&event(
+                "charge.dispute.created",
+                json!({ "id": "dp", "amount": 1, "currency": "usd",
+            "reason": "x", "status": "brand_new" })
+            ))
+            .is_err()
+        );
     }
 }
