@@ -1,9 +1,10 @@
-//! The HTTP surface: `/graphql` (POST, GET, WebSocket), `/health/*`, and the cross-cutting
+//! The HTTP surface: `/graphql` (POST, GET, WebSocket), `/health/*`, `/webhooks/stripe`, and the cross-cutting
 //! layers (request ids, tracing, CORS, body limit).
 
 mod auth;
 mod graphql;
 mod health;
+mod webhooks;
 
 use axum::{Router, extract::DefaultBodyLimit, http::HeaderValue, routing::get};
 use tower_http::{
@@ -27,6 +28,7 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
         .with_state(HttpState { app: state, schema })
         .layer(DefaultBodyLimit::max(server.body_limit_bytes))
         // A request still running after the deadline gets 503; its work is dropped (a database

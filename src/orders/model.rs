@@ -326,6 +326,77 @@ pub struct Payment {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Where a dispute (chargeback) stands, as the provider reports it (Stripe's dispute statuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeStatus {
+    /// An inquiry (not yet a chargeback) waiting for evidence.
+    WarningNeedsResponse,
+    WarningUnderReview,
+    /// The inquiry ended without a chargeback.
+    WarningClosed,
+    /// A chargeback waiting for evidence.
+    NeedsResponse,
+    UnderReview,
+    /// Closed in the merchant's favour.
+    Won,
+    /// Closed in the buyer's favour: the money is gone.
+    Lost,
+    /// Resolved before it became a chargeback.
+    Prevented,
+}
+
+impl DisputeStatus {
+    pub const ALL: [DisputeStatus; 8] = [
+        Self::WarningNeedsResponse,
+        Self::WarningUnderReview,
+        Self::WarningClosed,
+        Self::NeedsResponse,
+        Self::UnderReview,
+        Self::Won,
+        Self::Lost,
+        Self::Prevented,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::WarningNeedsResponse => "WARNING_NEEDS_RESPONSE",
+            Self::WarningUnderReview => "WARNING_UNDER_REVIEW",
+            Self::WarningClosed => "WARNING_CLOSED",
+            Self::NeedsResponse => "NEEDS_RESPONSE",
+            Self::UnderReview => "UNDER_REVIEW",
+            Self::Won => "WON",
+            Self::Lost => "LOST",
+            Self::Prevented => "PREVENTED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// Still being decided; closed statuses are final (a late "updated" never reopens one).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::WarningClosed | Self::Won | Self::Lost | Self::Prevented)
+    }
+}
+
+/// A dispute (chargeback or inquiry) the buyer's bank opened against one of the order's
+/// payments: recorded from the provider's events, shown to staff on the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dispute {
+    /// The provider's id (Stripe: `dp_…`).
+    pub provider_ref: String,
+    pub order_id: OrderId,
+    pub payment_id: PaymentId,
+    /// The amount disputed (held back from the merchant while open).
+    pub amount: Money,
+    /// The provider's reason code (Stripe: `fraudulent`, `product_not_received`, …).
+    pub reason: String,
+    pub status: DisputeStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use crate::{
     context::RequestContext,
     orders::{
         error::OrderError,
-        model::{ActorKind, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus, Payment},
+        model::{ActorKind, Dispute, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus, Payment},
         repo,
     },
     promotions::PromotionService,
@@ -23,11 +23,19 @@ use crate::{
 };
 
 /// The payment attempts of orders (`Order.payments`): kept by the payments slice, which
-/// implements this port, so orders never depend on payments.
+/// implements this port, so orders never depend on payments. Its disputes come with it
+/// ([`OrderDisputes`], a supertrait so that `Arc<dyn OrderPayments>` answers both).
 #[async_trait::async_trait]
-pub trait OrderPayments: Send + Sync {
+pub trait OrderPayments: OrderDisputes + Send + Sync {
     /// Each order's attempts, oldest first; orders without any are absent.
     async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, DbErr>;
+}
+
+/// The disputes (chargebacks) on orders' payments (`Order.disputes`), kept by payments.
+#[async_trait::async_trait]
+pub trait OrderDisputes: Send + Sync {
+    /// Each order's disputes, oldest first; orders without any are absent.
+    async fn disputes_by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Dispute>>, DbErr>;
 }
 
 #[derive(Clone)]

@@ -12,6 +12,7 @@ pub mod provider;
 pub mod repo;
 pub mod service;
 pub mod test_provider;
+pub mod webhook;
 
 pub use error::PaymentError;
 pub use service::PaymentService;

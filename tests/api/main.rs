@@ -15,4 +15,5 @@ mod promotions;
 mod schema;
 mod seed;
 mod shipping;
+mod stripe_webhooks;
 mod tax;

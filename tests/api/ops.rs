@@ -86,6 +86,7 @@ operations! {
     ORDER_FULFIL: "orders/OrderFulfil.graphql", "OrderFields";
     ORDER_PAYMENT_CREATE: "payments/OrderPaymentCreate.graphql", "OrderFields";
     ORDER_PAYMENT_CONFIRM: "payments/OrderPaymentConfirm.graphql", "OrderFields";
+    ORDER_DISPUTES: "payments/OrderDisputes.graphql";
 }
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playground/operations");

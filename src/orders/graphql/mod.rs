@@ -1,7 +1,9 @@
 //! Orders in the API: customers' and guests' order views, staff lists, cancel and fulfil.
 
+mod disputes;
 mod payments;
 
+pub use disputes::{DisputeStatus, DisputesByOrderIdLoader, OrderDispute};
 pub use payments::{OrderPayment, PaymentStatus, PaymentsByOrderIdLoader};
 
 use std::{collections::HashMap, sync::Arc};
@@ -369,6 +371,16 @@ impl Order {
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderPayment>> {
         let list = ctx.loader::<PaymentsByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
         Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+    /// Disputes (chargebacks) the buyer's bank opened against the order's payments, oldest first.
+    async fn disputes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderDispute>> {
+        let list = ctx.loader::<DisputesByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
+        Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+    /// Whether a dispute on the order is open (see `disputes`): its money is held back.
+    async fn disputed(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let list = ctx.loader::<DisputesByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
+        Ok(list.unwrap_or_default().iter().any(|d| d.status.is_open()))
     }
     /// When the order was placed.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -1,3 +1,6 @@
+pub mod disputes;
+pub mod events;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};

@@ -1,6 +1,10 @@
 //! Paying for orders. The provider is called only after the payment row is committed, never
 //! inside a transaction.
 
+mod events;
+
+pub use events::Applied;
+
 use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
