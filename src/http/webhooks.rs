@@ -59,7 +59,7 @@ pub(super) async fn stripe(State(state): State<HttpState>, headers: HeaderMap, b
         Err(e) => {
             tracing::error!(event_id = %event.id, error = %crate::error::chain(&e), "Stripe webhook not applied; Stripe will retry");
             match e {
-                PaymentError::Provider(_) => reject(StatusCode::SERVICE_UNAVAILABLE),
+                PaymentError::ProviderUnavailable => reject(StatusCode::SERVICE_UNAVAILABLE),
                 _ => reject(StatusCode::INTERNAL_SERVER_ERROR),
             }
         }

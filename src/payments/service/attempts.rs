@@ -265,7 +265,7 @@ impl PaymentService {
     }
 }
 
-fn provider_error(e: ProviderError) -> PaymentError {
+pub(super) fn provider_error(e: ProviderError) -> PaymentError {
     match e {
         ProviderError::InvalidPaymentMethod => PaymentError::InvalidPaymentMethod,
         ProviderError::UnknownPayment => PaymentError::PaymentNotFound,

@@ -27,7 +27,7 @@ use crate::{
         error::PaymentError,
         provider::{ProviderError, ProviderPayment, ProviderRefundStatus},
         repo,
-        service::{PaymentService, provider_error},
+        service::{PaymentService, attempts::provider_error},
         webhook::{DisputeReport, EventKind, PaymentReport, ProviderEvent, RefundReport},
     },
     shared::ids::OrderId,
