@@ -1,3 +1,5 @@
+pub mod jobs;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};

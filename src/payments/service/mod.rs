@@ -1,6 +1,9 @@
 //! Paying for orders. The provider is called only after the payment row is committed, never
 //! inside a transaction.
 
+pub mod jobs;
+pub mod reconcile;
+
 use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
