@@ -351,7 +351,8 @@ impl Settings {
         Ok(settings.normalised())
     }
 
-    /// Settings for tests: port 0, a throw-away data dir, no demo seed, cheap logs.
+    /// Settings for tests: port 0, a throw-away data dir, no demo seed, cheap logs, no
+    /// background relay or reconciler.
     pub fn for_tests(data_dir: PathBuf, database_url: String) -> Self {
         let mut s = Settings { data_dir, ..Settings::default() };
         s.server.port = 0;
@@ -359,6 +360,10 @@ impl Settings {
         s.database.max_connections = 5;
         s.auth.jwt_secret = Some(Secret::new(format!("test-key-{}", uuid::Uuid::new_v4())));
         s.seed.demo_on_first_start = false;
+        // No background relay or reconciler: tests run them with `run_once`, so nothing moves
+        // (or runs SQL) behind their back.
+        s.payments.relay_interval_ms = 0;
+        s.payments.reconcile_interval_secs = 0;
         s.normalised()
     }
 
