@@ -7,15 +7,39 @@ use anyhow::Context as _;
 
 use crate::{
     graphql::schema::{AppSchema, build_schema},
+    outbox::{Consumers, Relay, RelayConfig},
+    payments::service::reconcile::Reconciler,
     state::AppState,
 };
+
+/// The work done outside requests: the outbox relay (with every slice's consumers) and the
+/// payment reconciler. Built from the state; `App` runs them in the background, tests drive
+/// them with `run_once`.
+#[derive(Clone)]
+pub struct Jobs {
+    pub relay: Relay,
+    pub reconciler: Reconciler,
+}
+
+impl Jobs {
+    pub fn new(state: &AppState) -> Self {
+        let mut consumers = Consumers::new();
+        state.payments.register_consumers(&mut consumers);
+        let relay =
+            Relay::new(state.db.clone(), state.clock.clone(), consumers, RelayConfig::from_settings(&state.settings));
+        let reconciler = Reconciler::new(state.payments.clone(), state.settings.payments.call_lease_secs);
+        Self { relay, reconciler }
+    }
+}
 
 /// The HTTP server, bound and ready to run, with its background jobs.
 pub struct App {
     listener: tokio::net::TcpListener,
     router: axum::Router,
     state: AppState,
-    sweeper: tokio::task::JoinHandle<()>,
+    jobs: Jobs,
+    /// The order sweeper, the relay and the reconciler (each unless its interval is 0).
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl App {
@@ -26,8 +50,21 @@ impl App {
         let schema = schema(&state);
         let router = crate::http::router(state.clone(), schema);
         let interval = std::time::Duration::from_millis(state.settings.checkout.sweeper_interval_ms.max(10));
-        let sweeper = crate::orders::sweeper::spawn(state.orders.clone(), state.clock.clone(), interval);
-        Ok(Self { listener, router, state, sweeper })
+        let mut background = vec![crate::orders::sweeper::spawn(state.orders.clone(), state.clock.clone(), interval)];
+        let jobs = Jobs::new(&state);
+        let payments = &state.settings.payments;
+        if payments.relay_interval_ms > 0 {
+            background.push(jobs.relay.spawn(std::time::Duration::from_millis(payments.relay_interval_ms)));
+        }
+        if payments.reconcile_interval_secs > 0 {
+            background.push(jobs.reconciler.spawn(std::time::Duration::from_secs(payments.reconcile_interval_secs)));
+        }
+        Ok(Self { listener, router, state, jobs, background })
+    }
+
+    /// The relay and the reconciler this app runs.
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -43,7 +80,9 @@ impl App {
         let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(signal)
             .await;
-        self.sweeper.abort();
+        for task in &self.background {
+            task.abort();
+        }
         result?;
         Ok(())
     }

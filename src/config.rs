@@ -59,6 +59,7 @@ pub struct Settings {
     pub checkout: CheckoutSettings,
     pub payments: PaymentsSettings,
     pub stripe: StripeSettings,
+    pub outbox: OutboxSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,9 +173,11 @@ pub struct PaymentsSettings {
     /// reconciler) may retry it with the same idempotency key.
     pub call_lease_secs: u64,
     /// How often the reconciler settles attempts left PENDING (a crash or a lost answer) from the
-    /// provider's state; it also runs at start.
+    /// provider's state; it also runs at start. 0 turns the background reconciler off (tests
+    /// drive it with `Reconciler::run_once`).
     pub reconcile_interval_secs: u64,
-    /// How often the outbox relay looks for due events and jobs, in milliseconds.
+    /// How often the outbox relay looks for due events and jobs, in milliseconds. 0 turns the
+    /// background relay off (tests drive it with `Relay::run_once`).
     pub relay_interval_ms: u64,
     /// Most tries of a job (a refund, a cancellation) before it is left for staff, failed.
     pub max_job_attempts: u32,
@@ -183,6 +186,26 @@ pub struct PaymentsSettings {
 impl Default for PaymentsSettings {
     fn default() -> Self {
         Self { call_lease_secs: 60, reconcile_interval_secs: 300, relay_interval_ms: 1_000, max_job_attempts: 12 }
+    }
+}
+
+/// The transactional outbox's relay (its interval and tries are `payments.relay_interval_ms` and
+/// `payments.max_job_attempts`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OutboxSettings {
+    /// Delivered events are deleted after this many days.
+    pub retention_days: u64,
+    /// How long a relay holds the events it claimed; past it another relay (or the same after a
+    /// restart) may deliver them again. Longer than any consumer's work.
+    pub claim_lease_secs: u64,
+    /// Events claimed and delivered at once.
+    pub batch_size: u64,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self { retention_days: 7, claim_lease_secs: 300, batch_size: 32 }
     }
 }
 
@@ -259,6 +282,7 @@ impl Default for Settings {
             checkout: CheckoutSettings::default(),
             payments: PaymentsSettings::default(),
             stripe: StripeSettings::default(),
+            outbox: OutboxSettings::default(),
         }
     }
 }
@@ -327,7 +351,8 @@ impl Settings {
         Ok(settings.normalised())
     }
 
-    /// Settings for tests: port 0, a throw-away data dir, no demo seed, cheap logs.
+    /// Settings for tests: port 0, a throw-away data dir, no demo seed, cheap logs, no
+    /// background relay or reconciler.
     pub fn for_tests(data_dir: PathBuf, database_url: String) -> Self {
         let mut s = Settings { data_dir, ..Settings::default() };
         s.server.port = 0;
@@ -335,6 +360,10 @@ impl Settings {
         s.database.max_connections = 5;
         s.auth.jwt_secret = Some(Secret::new(format!("test-key-{}", uuid::Uuid::new_v4())));
         s.seed.demo_on_first_start = false;
+        // No background relay or reconciler: tests run them with `run_once`, so nothing moves
+        // (or runs SQL) behind their back.
+        s.payments.relay_interval_ms = 0;
+        s.payments.reconcile_interval_secs = 0;
         s.normalised()
     }
 
@@ -342,6 +371,9 @@ impl Settings {
         self.auth.access_token_ttl_secs = self.auth.access_token_ttl_secs.clamp(1, 900);
         self.auth.max_concurrent_hashes = self.auth.max_concurrent_hashes.max(1);
         self.graphql.max_batch = self.graphql.max_batch.max(1);
+        self.outbox.batch_size = self.outbox.batch_size.clamp(1, 1_000);
+        self.outbox.claim_lease_secs = self.outbox.claim_lease_secs.max(1);
+        self.payments.max_job_attempts = self.payments.max_job_attempts.max(1);
         // Cart sizes are bounded so that the largest cart's totals fit in minor units
         // (`pricing::MAX_LINES`).
         self.checkout.max_lines_per_cart = self.checkout.max_lines_per_cart.clamp(1, crate::pricing::MAX_LINES);

@@ -22,6 +22,34 @@ use crate::{
     },
 };
 
+/// Outbox event written in the transaction that expires an unpaid order (payload
+/// `{ "orderId" }`, version 1): payments cancels the order's live attempt at the provider.
+pub const ORDER_EXPIRED: &str = "order.expired";
+/// Outbox event written in the transaction that cancels an order (payload `{ "orderId" }`,
+/// version 1).
+pub const ORDER_CANCELLED: &str = "order.cancelled";
+
+/// Appends an order event (aggregate `order`) in the caller's transaction.
+async fn append_event(
+    conn: &impl ConnectionTrait,
+    id: OrderId,
+    event_type: &'static str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    crate::outbox::append_in(
+        conn,
+        crate::outbox::NewEvent {
+            aggregate_type: "order",
+            aggregate_id: id.to_string(),
+            event_type,
+            version: 1,
+            payload: serde_json::json!({ "orderId": id }),
+            occurred_at: now,
+        },
+    )
+    .await
+}
+
 /// The payment attempts of orders (`Order.payments`): kept by the payments slice, which
 /// implements this port, so orders never depend on payments. Its disputes come with it
 /// ([`OrderDisputes`], a supertrait so that `Arc<dyn OrderPayments>` answers both).
@@ -196,7 +224,8 @@ impl OrderService {
     }
 
     /// Cancels an order before fulfilment: its customer (or a guest with the order e-mail), or
-    /// staff with a note. Stock and discount usage are given back.
+    /// staff with a note. Stock and discount usage are given back; [`ORDER_CANCELLED`] is
+    /// written in the same transaction.
     ///
     /// # Errors
     /// `CannotCancel` (already shipped, finished), `Conflict` (moved meanwhile), `Forbidden`.
@@ -217,6 +246,7 @@ impl OrderService {
             return Err(OrderError::Conflict);
         }
         self.release_in(&txn, &order).await?;
+        append_event(&txn, id, ORDER_CANCELLED, self.clock.now()).await?;
         txn.commit().await?;
         repo::find(&self.db, id).await?.ok_or(OrderError::NotFound)
     }
@@ -268,8 +298,9 @@ impl OrderService {
     }
 
     /// Expires unpaid orders whose reservation ended before `now`, giving back their stock and
-    /// discount usage. Each order is its own transaction; an order paid meanwhile is left alone
-    /// (the compare-and-set fails). Returns how many expired.
+    /// discount usage, and writes [`ORDER_EXPIRED`] with each (the payment attempt is cancelled
+    /// at the provider after commit). Each order is its own transaction; an order paid meanwhile
+    /// is left alone (the compare-and-set fails). Returns how many expired.
     #[tracing::instrument(name = "orders.expire_due", skip(self))]
     pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
         let rcx = RequestContext::system();
@@ -296,6 +327,7 @@ impl OrderService {
                     && let Some(order) = repo::find(&txn, id).await?
                 {
                     self.release_in(&txn, &order).await?;
+                    append_event(&txn, id, ORDER_EXPIRED, now).await?;
                     expired += 1;
                 }
                 txn.commit().await?;

@@ -31,3 +31,12 @@ pub struct OutboxEvent {
     /// Deliveries tried so far (0 on the first).
     pub attempts: i32,
 }
+
+/// An event the relay gave up on: not delivered, no longer tried, kept for staff to look at
+/// and revive ([`crate::outbox::revive`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadEvent {
+    pub event: OutboxEvent,
+    /// `gave up after N attempts: <the last error>`.
+    pub last_error: Option<String>,
+}

@@ -38,6 +38,9 @@ pub enum PaymentError {
     Forbidden,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
+    /// The provider failed where no user is waiting for an answer (jobs, refunds).
+    #[error("the payment provider failed")]
+    Provider(#[source] anyhow::Error),
 }
 
 impl ErrorCode for PaymentError {
@@ -55,7 +58,7 @@ impl ErrorCode for PaymentError {
             NotConfirmable => UserErrorParts::new(Code::NotConfirmable).field(["paymentId"]),
             ProviderUnavailable => UserErrorParts::new(Code::ProviderUnavailable).field(["orderId"]),
             InvalidId { field } => UserErrorParts::new(Code::InvalidId).field(field),
-            Forbidden | Db(_) => return None,
+            Forbidden | Db(_) | Provider(_) => return None,
         })
     }
 

@@ -11,6 +11,7 @@ mod helpers;
 mod http;
 mod loaders;
 mod ops;
+mod outbox;
 mod promotions;
 mod schema;
 mod seed;

@@ -1,5 +1,6 @@
 pub mod disputes;
 pub mod events;
+pub mod jobs;
 
 use std::collections::HashMap;
 

@@ -2,6 +2,8 @@
 //! inside a transaction.
 
 mod events;
+pub mod jobs;
+pub mod reconcile;
 
 pub use events::Applied;
 

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agora::{
-    app::App,
+    app::{App, Jobs},
     config::Settings,
     payments::test_provider::TestPaymentProvider,
     shared::clock::{ManualClock, SharedClock, SystemClock},
@@ -27,6 +27,9 @@ pub struct TestApp {
     pub payments: Arc<TestPaymentProvider>,
     /// Set by `spawn_with_manual_clock`: the app's clock, moved by the test.
     pub clock: Option<Arc<ManualClock>>,
+    /// The app's outbox relay and payment reconciler. Their background loops are off in tests
+    /// (`Settings::for_tests`): a test runs them with `run_once(now)`.
+    pub jobs: Jobs,
     _data_dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -75,6 +78,11 @@ impl TestApp {
         Self::start(|_| {}, Some(database_url.to_owned()), None).await
     }
 
+    /// As [`TestApp::spawn_on`], with settings.
+    pub async fn spawn_on_with(database_url: &str, configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::start(configure, Some(database_url.to_owned()), None).await
+    }
+
     async fn start(
         configure: impl FnOnce(&mut Settings),
         database_url: Option<String>,
@@ -98,6 +106,7 @@ impl TestApp {
         let state = AppState::connect_with(settings, clock, payments.clone()).await.expect("app state");
         let app = App::build(state.clone()).await.expect("app");
         let addr = app.local_addr();
+        let jobs = app.jobs().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
@@ -109,6 +118,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             payments,
             clock: manual,
+            jobs,
             _data_dir: dir,
             stop: Some(tx),
         }
