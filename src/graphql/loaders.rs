@@ -11,7 +11,7 @@ use crate::{
     },
     context::RequestContext,
     graphql::dataloader::{Cached, cached as loader},
-    orders::graphql::{HistoryByOrderIdLoader, PaymentsByOrderIdLoader},
+    orders::graphql::{HistoryByOrderIdLoader, PaymentsByOrderIdLoader, RefundsByOrderIdLoader},
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     state::AppState,
     vendors::graphql::VendorByIdLoader,
@@ -32,6 +32,7 @@ pub struct Loaders {
     pub shipping_methods_by_zone_id: Cached<ShippingMethodsByZoneIdLoader>,
     pub history_by_order_id: Cached<HistoryByOrderIdLoader>,
     pub payments_by_order_id: Cached<PaymentsByOrderIdLoader>,
+    pub refunds_by_order_id: Cached<RefundsByOrderIdLoader>,
 }
 
 impl Loaders {
@@ -49,6 +50,7 @@ impl Loaders {
             shipping_methods_by_zone_id: loader(ShippingMethodsByZoneIdLoader(state.shipping.clone())),
             history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
             payments_by_order_id: loader(PaymentsByOrderIdLoader(state.order_payments.clone())),
+            refunds_by_order_id: loader(RefundsByOrderIdLoader(state.order_payments.clone())),
         }
     }
 
@@ -65,5 +67,6 @@ impl Loaders {
         data.insert(self.shipping_methods_by_zone_id.clone());
         data.insert(self.history_by_order_id.clone());
         data.insert(self.payments_by_order_id.clone());
+        data.insert(self.refunds_by_order_id.clone());
     }
 }

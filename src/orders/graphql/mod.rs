@@ -1,8 +1,10 @@
 //! Orders in the API: customers' and guests' order views, staff lists, cancel and fulfil.
 
 mod payments;
+mod refunds;
 
 pub use payments::{OrderPayment, PaymentStatus, PaymentsByOrderIdLoader};
+pub use refunds::{OrderPaymentState, OrderRefund, OrderRefundLine, RefundStatus, RefundsByOrderIdLoader};
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -369,6 +371,18 @@ impl Order {
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderPayment>> {
         let list = ctx.loader::<PaymentsByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
         Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
+    /// Refunds, oldest first, whatever their outcome: a FAILED one shows its `failureCode`.
+    async fn refunds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderRefund>> {
+        Ok(refunds::refunds(ctx, &self.0).await?.into_iter().map(Into::into).collect())
+    }
+    /// What succeeded refunds gave back.
+    async fn refunded_amount(&self, ctx: &Context<'_>) -> async_graphql::Result<Money> {
+        Ok(refunds::state(ctx, &self.0).await?.1)
+    }
+    /// Where the order stands with its money: from its succeeded payments and refunds.
+    async fn payment_state(&self, ctx: &Context<'_>) -> async_graphql::Result<OrderPaymentState> {
+        Ok(refunds::state(ctx, &self.0).await?.0)
     }
     /// When the order was placed.
     async fn created_at(&self) -> DateTime<Utc> {

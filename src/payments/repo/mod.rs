@@ -1,3 +1,5 @@
+pub mod refunds;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
