@@ -12,6 +12,7 @@ mod http;
 mod loaders;
 mod ops;
 mod promotions;
+mod refunds;
 mod schema;
 mod seed;
 mod shipping;

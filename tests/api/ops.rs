@@ -86,6 +86,8 @@ operations! {
     ORDER_FULFIL: "orders/OrderFulfil.graphql", "OrderFields";
     ORDER_PAYMENT_CREATE: "payments/OrderPaymentCreate.graphql", "OrderFields";
     ORDER_PAYMENT_CONFIRM: "payments/OrderPaymentConfirm.graphql", "OrderFields";
+    ORDER_REFUND: "payments/OrderRefund.graphql", "OrderRefundFields";
+    ORDER_PAYMENTS: "payments/OrderPayments.graphql", "OrderRefundFields";
 }
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playground/operations");
