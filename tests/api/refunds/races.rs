@@ -56,6 +56,44 @@ async fn twenty_concurrent_order_refunds_never_exceed_the_captured_amount() {
     assert_eq!(app.payments.refunded(&reference(&app, &p.order).await), 1359, "the provider agrees with the DB");
 }
 
+#[tokio::test]
+async fn concurrent_order_refunds_with_one_key_make_one_refund() {
+    // given: a paid order of 15.00, and on PostgreSQL a second instance
+    let app = TestApp::spawn().await;
+    let p = paid_order(&app, 1).await;
+    let second = Second::start(&app).await;
+    let second_staff = match &second {
+        Some(s) => Some(s.staff().await),
+        None => None,
+    };
+
+    // when: 10 concurrent full refunds under one key (a double-clicking client)
+    let input = json!({ "orderId": p.order, "idempotencyKey": "once" });
+    let calls = (0..10).map(|i| {
+        let (second, token, input) = (second.as_ref(), second_staff.as_deref(), input.clone());
+        let (app, staff) = (&app, &p.shop.staff);
+        async move {
+            match (second, token) {
+                (Some(s), Some(t)) if i % 2 == 1 => {
+                    s.gql_as(Some(t), ops::ORDER_REFUND, json!({ "input": input })).await
+                }
+                _ => refund(app, staff, input).await,
+            }
+        }
+    });
+    let results = join_all(calls).await;
+
+    // then: every call answers the same refund, made once
+    for r in &results {
+        r.assert_no_errors();
+        assert_eq!(r.get("orderRefund.refund.id"), results[0].get("orderRefund.refund.id"));
+    }
+    let order = order_payments(&app, &p.shop.staff, &p.order).await;
+    assert_eq!(order.get("order.refunds").as_array().unwrap().len(), 1);
+    assert_eq!(order.get("order.paymentState"), "REFUNDED");
+    assert_eq!(app.payments.refunded(&reference(&app, &p.order).await), 1500);
+}
+
 async fn statements_for_orders_page(app: &TestApp, staff: &str, first: usize) -> u64 {
     let query = "query($first: Int) { orders(first: $first) { edges { node {
         id paymentState refundedAmount { amount } payments { id } refunds { id status lines { quantity } } } } } }";
