@@ -11,7 +11,9 @@ use crate::{
     },
     context::RequestContext,
     graphql::dataloader::{Cached, cached as loader},
-    orders::graphql::{DisputesByOrderIdLoader, HistoryByOrderIdLoader, PaymentsByOrderIdLoader},
+    orders::graphql::{
+        DisputesByOrderIdLoader, HistoryByOrderIdLoader, PaymentsByOrderIdLoader, RefundsByOrderIdLoader,
+    },
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     state::AppState,
     vendors::graphql::VendorByIdLoader,
@@ -33,6 +35,7 @@ pub struct Loaders {
     pub history_by_order_id: Cached<HistoryByOrderIdLoader>,
     pub payments_by_order_id: Cached<PaymentsByOrderIdLoader>,
     pub disputes_by_order_id: Cached<DisputesByOrderIdLoader>,
+    pub refunds_by_order_id: Cached<RefundsByOrderIdLoader>,
 }
 
 impl Loaders {
@@ -51,6 +54,7 @@ impl Loaders {
             history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
             payments_by_order_id: loader(PaymentsByOrderIdLoader(state.order_payments.clone())),
             disputes_by_order_id: loader(DisputesByOrderIdLoader(state.order_payments.clone())),
+            refunds_by_order_id: loader(RefundsByOrderIdLoader(state.order_payments.clone())),
         }
     }
 
@@ -68,5 +72,6 @@ impl Loaders {
         data.insert(self.history_by_order_id.clone());
         data.insert(self.payments_by_order_id.clone());
         data.insert(self.disputes_by_order_id.clone());
+        data.insert(self.refunds_by_order_id.clone());
     }
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::shared::{
     address::Address,
     ids::{
-        CartId, DiscountId, OrderId, OrderLineId, PaymentId, ProductId, ShippingMethodId, UserId, VariantId, VendorId,
-        VendorOrderId,
+        CartId, DiscountId, OrderId, OrderLineId, PaymentId, ProductId, RefundId, ShippingMethodId, UserId, VariantId,
+        VendorId, VendorOrderId,
     },
     money::{Currency, Money},
 };
@@ -397,6 +397,118 @@ pub struct Dispute {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Where a refund stands. PENDING until the provider settles it; SUCCEEDED, FAILED and CANCELED
+/// are final (a later report never moves a final refund).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundStatus {
+    /// Requested: the amount is claimed on the payment; the provider has not settled it yet
+    /// (or was unreachable, and the refund is retried with the same idempotency key).
+    Pending,
+    Succeeded,
+    /// The provider refused it or reported it failed: its amount is refundable again.
+    Failed,
+    /// Cancelled at the provider: its amount is refundable again.
+    Canceled,
+}
+
+impl RefundStatus {
+    pub const ALL: [RefundStatus; 4] = [Self::Pending, Self::Succeeded, Self::Failed, Self::Canceled];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RefundStatus::Pending => "PENDING",
+            RefundStatus::Succeeded => "SUCCEEDED",
+            RefundStatus::Failed => "FAILED",
+            RefundStatus::Canceled => "CANCELED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn is_final(self) -> bool {
+        self != RefundStatus::Pending
+    }
+
+    /// Whether the refund holds (or took) its amount from the payment: pending or succeeded.
+    pub fn claims(self) -> bool {
+        matches!(self, RefundStatus::Pending | RefundStatus::Succeeded)
+    }
+}
+
+/// Units of an order line a refund covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundLine {
+    pub order_line_id: OrderLineId,
+    pub quantity: u32,
+    /// The line's value for these units (see `payments::service::refunds`), in minor units.
+    pub amount_minor: i64,
+    /// Shipped units of this line put back on the shelf by this refund.
+    pub restocked: u32,
+}
+
+/// Money given back for (part of) a succeeded payment: part of the order's record, made and
+/// moved by the payments slice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    pub id: RefundId,
+    pub order_id: OrderId,
+    pub payment_id: PaymentId,
+    pub provider: String,
+    /// The provider's id (Stripe: `re_…`), once it answered.
+    pub provider_ref: Option<String>,
+    /// Sent with every provider call for this refund, so a retry never refunds twice.
+    pub idempotency_key: String,
+    pub amount: Money,
+    /// Whether the request named the amount (otherwise it was the lines' value or the rest).
+    pub amount_given: bool,
+    pub reason: Option<String>,
+    pub lines: Vec<RefundLine>,
+    pub restock: bool,
+    pub status: RefundStatus,
+    /// Why it failed, in the provider's terms.
+    pub failure_code: Option<String>,
+    /// Provider calls made so far.
+    pub attempts: u32,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Where an order stands with its money, derived from its payments and refunds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentState {
+    /// No payment succeeded.
+    NotPaid,
+    /// Paid; nothing given back yet.
+    Paid,
+    /// Some, not all, of what was paid was given back.
+    PartiallyRefunded,
+    /// Everything paid was given back.
+    Refunded,
+}
+
+/// The order's payment state and the amount refunded (succeeded refunds only): money taken is
+/// what succeeded payments captured (a payment refunded in full counts too).
+pub fn payment_state(payments: &[Payment], refunds: &[Refund]) -> (PaymentState, i64) {
+    let captured: i64 = payments
+        .iter()
+        .filter(|p| matches!(p.status, PaymentStatus::Succeeded | PaymentStatus::Refunded))
+        .map(|p| p.amount.to_minor().unwrap_or(0))
+        .sum();
+    let refunded: i64 =
+        refunds.iter().filter(|r| r.status == RefundStatus::Succeeded).map(|r| r.amount.to_minor().unwrap_or(0)).sum();
+    let state = match (captured, refunded) {
+        (0, _) => PaymentState::NotPaid,
+        (_, 0) => PaymentState::Paid,
+        (c, r) if r >= c => PaymentState::Refunded,
+        _ => PaymentState::PartiallyRefunded,
+    };
+    (state, refunded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +520,82 @@ mod tests {
         OrderEvent::Cancel,
         OrderEvent::Expire,
     ];
+
+    fn paid(minor: i64, status: PaymentStatus) -> Payment {
+        let now = Utc::now();
+        Payment {
+            id: PaymentId::new(),
+            order_id: OrderId::new(),
+            provider: "test".into(),
+            provider_ref: None,
+            idempotency_key: "k".into(),
+            amount: Money::from_minor(minor, Currency::USD),
+            status,
+            failure_code: None,
+            client_secret: None,
+            payment_method: None,
+            refunded: Money::from_minor(0, Currency::USD),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn refund(minor: i64, status: RefundStatus) -> Refund {
+        let now = Utc::now();
+        Refund {
+            id: RefundId::new(),
+            order_id: OrderId::new(),
+            payment_id: PaymentId::new(),
+            provider: "test".into(),
+            provider_ref: None,
+            idempotency_key: "r".into(),
+            amount: Money::from_minor(minor, Currency::USD),
+            amount_given: true,
+            reason: None,
+            lines: vec![],
+            restock: false,
+            status,
+            failure_code: None,
+            attempts: 0,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn payment_state_counts_succeeded_refunds_against_captured_payments() {
+        use PaymentState::*;
+        let ok = paid(1000, PaymentStatus::Succeeded);
+        let failed = paid(1000, PaymentStatus::Failed);
+        assert_eq!(payment_state(&[], &[]), (NotPaid, 0));
+        assert_eq!(payment_state(std::slice::from_ref(&failed), &[]), (NotPaid, 0));
+        assert_eq!(payment_state(&[failed, ok.clone()], &[]), (Paid, 0));
+        assert_eq!(payment_state(std::slice::from_ref(&ok), &[refund(400, RefundStatus::Pending)]), (Paid, 0));
+        assert_eq!(
+            payment_state(
+                std::slice::from_ref(&ok),
+                &[refund(400, RefundStatus::Succeeded), refund(600, RefundStatus::Failed)]
+            ),
+            (PartiallyRefunded, 400)
+        );
+        assert_eq!(
+            payment_state(
+                &[paid(1000, PaymentStatus::Refunded)],
+                &[refund(400, RefundStatus::Succeeded), refund(600, RefundStatus::Succeeded)]
+            ),
+            (Refunded, 1000)
+        );
+    }
+
+    #[test]
+    fn only_pending_refunds_move_and_failed_ones_claim_nothing() {
+        for s in RefundStatus::ALL {
+            assert_eq!(RefundStatus::parse(s.as_str()), Some(s));
+            assert_eq!(s.is_final(), s != RefundStatus::Pending);
+            assert_eq!(s.claims(), matches!(s, RefundStatus::Pending | RefundStatus::Succeeded));
+        }
+    }
 
     #[test]
     fn the_happy_path_is_legal() {

@@ -10,7 +10,7 @@ use crate::{
     context::RequestContext,
     orders::{
         error::OrderError,
-        model::{ActorKind, Dispute, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus, Payment},
+        model::{ActorKind, Dispute, HistoryEntry, Order, OrderEvent, OrderFilter, OrderStatus, Payment, Refund},
         repo,
     },
     promotions::PromotionService,
@@ -57,6 +57,8 @@ async fn append_event(
 pub trait OrderPayments: OrderDisputes + Send + Sync {
     /// Each order's attempts, oldest first; orders without any are absent.
     async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, DbErr>;
+    /// Each order's refunds, oldest first; orders without any are absent.
+    async fn refunds_by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Refund>>, DbErr>;
 }
 
 /// The disputes (chargebacks) on orders' payments (`Order.disputes`), kept by payments.
@@ -238,17 +240,76 @@ impl OrderService {
         note: Option<String>,
     ) -> Result<Order, OrderError> {
         let order = self.get(rcx, id, email).await?.ok_or(OrderError::NotFound)?;
+        let txn = self.db.begin().await?;
+        self.cancel_in(&txn, rcx, &order, note).await?;
+        txn.commit().await?;
+        repo::find(&self.db, id).await?.ok_or(OrderError::NotFound)
+    }
+
+    /// Cancels `order` (read by the caller, who checked access with [`Self::get`]) inside the
+    /// caller's transaction: the compare-and-set with its history entry, and stock and discount
+    /// usage given back. Payments adds the refund of a paid order to the same transaction.
+    ///
+    /// # Errors
+    /// `CannotCancel` (already shipped, finished), `Conflict` (moved meanwhile).
+    pub async fn cancel_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        order: &Order,
+        note: Option<String>,
+    ) -> Result<(), OrderError> {
         if order.status.apply(OrderEvent::Cancel).is_err() {
             return Err(OrderError::CannotCancel);
         }
-        let txn = self.db.begin().await?;
-        if self.transition_in(&txn, rcx, id, order.status, OrderEvent::Cancel, note).await?.is_none() {
+        if self.transition_in(conn, rcx, order.id, order.status, OrderEvent::Cancel, note).await?.is_none() {
             return Err(OrderError::Conflict);
         }
-        self.release_in(&txn, &order).await?;
-        append_event(&txn, id, ORDER_CANCELLED, self.clock.now()).await?;
-        txn.commit().await?;
-        repo::find(&self.db, id).await?.ok_or(OrderError::NotFound)
+        self.release_in(conn, order).await?;
+        append_event(conn, order.id, ORDER_CANCELLED, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// Adds a note to the order's history without moving it (a refund requested, succeeded or
+    /// failed): an entry whose `from` and `to` are the order's current status.
+    pub async fn note_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        id: OrderId,
+        note: String,
+    ) -> Result<(), DbErr> {
+        let Some(order) = repo::find(conn, id).await? else { return Ok(()) };
+        let (kind, actor_id) = actor(rcx);
+        let entry = HistoryEntry {
+            from: Some(order.status),
+            to: order.status,
+            actor_kind: kind,
+            actor_id,
+            note: Some(note),
+            created_at: self.clock.now(),
+        };
+        repo::insert_history(conn, id, &entry).await
+    }
+
+    /// Puts returned units of order lines back on the shelf (a refund with restock), in the
+    /// caller's transaction: each `(line, units)` adds to its variant's stock on hand with a
+    /// RETURNED stock movement. Lines not in the order are skipped.
+    pub async fn restock_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        order: &Order,
+        lines: &[(OrderLineId, u32)],
+        note: &str,
+    ) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        for (line_id, units) in lines.iter().filter(|(_, u)| *u > 0) {
+            let Some(line) = order.lines.iter().find(|l| l.id == *line_id) else { continue };
+            let note = Some(format!("{note} ({})", order.code));
+            self.catalog.restock_in(conn, line.variant_id, *units, note, actor(rcx).1, now).await?;
+        }
+        Ok(())
     }
 
     /// Ships units of paid order lines (staff): stock leaves the shelf and the reservation, and

@@ -12,6 +12,13 @@ pub enum Code {
     NotConfirmable,
     ProviderUnavailable,
     InvalidId,
+    NotRefundable,
+    AmountTooLarge,
+    InvalidAmount,
+    InvalidLine,
+    QuantityTooLarge,
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +41,22 @@ pub enum PaymentError {
     ProviderUnavailable,
     #[error("this is not a valid ID of the expected type")]
     InvalidId { field: FieldPath },
+    #[error("this order has no succeeded payment to refund")]
+    NotRefundable,
+    #[error("more than is left to refund (captured minus refunded and refunds in flight)")]
+    AmountTooLarge { field: FieldPath },
+    #[error("refund amounts are positive and no more precise than the currency")]
+    InvalidAmount,
+    #[error("no such line in the order, a line named twice, or no units")]
+    InvalidLine { field: FieldPath },
+    #[error("more units than were ordered and not refunded yet")]
+    QuantityTooLarge { index: usize },
+    #[error("this idempotency key was used for another request")]
+    IdempotencyKeyReused,
+    #[error("idempotency keys are 1 to 200 printable characters")]
+    InvalidIdempotencyKey,
+    #[error("no refund with this id")]
+    RefundNotFound,
     #[error("you may not do this")]
     Forbidden,
     #[error("database error")]
@@ -58,7 +81,16 @@ impl ErrorCode for PaymentError {
             NotConfirmable => UserErrorParts::new(Code::NotConfirmable).field(["paymentId"]),
             ProviderUnavailable => UserErrorParts::new(Code::ProviderUnavailable).field(["orderId"]),
             InvalidId { field } => UserErrorParts::new(Code::InvalidId).field(field),
-            Forbidden | Db(_) | Provider(_) => return None,
+            NotRefundable => UserErrorParts::new(Code::NotRefundable).field(["orderId"]),
+            AmountTooLarge { field } => UserErrorParts::new(Code::AmountTooLarge).field(field),
+            InvalidAmount => UserErrorParts::new(Code::InvalidAmount).field(["amount"]),
+            InvalidLine { field } => UserErrorParts::new(Code::InvalidLine).field(field),
+            QuantityTooLarge { index } => {
+                UserErrorParts::new(Code::QuantityTooLarge).field(["lines", &index.to_string(), "quantity"])
+            }
+            IdempotencyKeyReused => UserErrorParts::new(Code::IdempotencyKeyReused).field(["idempotencyKey"]),
+            InvalidIdempotencyKey => UserErrorParts::new(Code::InvalidIdempotencyKey).field(["idempotencyKey"]),
+            Forbidden | RefundNotFound | Db(_) | Provider(_) => return None,
         })
     }
 

@@ -1,5 +1,9 @@
 //! Paying for orders in the API.
 
+mod refunds;
+
+pub use refunds::OrderRefundMutation;
+
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use crate::{
@@ -39,6 +43,21 @@ user_error_type! {
         ProviderUnavailable,
         /// The ID is malformed or of the wrong type.
         InvalidId,
+        /// Refunds: the order has no succeeded payment.
+        NotRefundable,
+        /// Refunds: more than is left to refund (captured minus refunded, refunds in flight
+        /// included).
+        AmountTooLarge,
+        /// Refunds: the amount is zero, negative or more precise than the currency.
+        InvalidAmount,
+        /// Refunds: no such line in the order, a line named twice, or zero units.
+        InvalidLine,
+        /// Refunds: more units than were ordered and not refunded yet.
+        QuantityTooLarge,
+        /// Refunds: this idempotency key was used for a different request.
+        IdempotencyKeyReused,
+        /// Refunds: idempotency keys are 1 to 200 printable characters.
+        InvalidIdempotencyKey,
     }
 }
 

@@ -64,6 +64,7 @@ typed_id! {
     VendorOrderId => "VendorOrder",
     OrderLineId => "OrderLine",
     PaymentId => "Payment",
+    RefundId => "OrderRefund",
     DiscountId => "Discount",
     ShippingZoneId => "ShippingZone",
     ShippingMethodId => "ShippingMethod",

@@ -13,6 +13,7 @@ mod loaders;
 mod ops;
 mod outbox;
 mod promotions;
+mod refunds;
 mod schema;
 mod seed;
 mod shipping;

@@ -87,6 +87,8 @@ operations! {
     ORDER_PAYMENT_CREATE: "payments/OrderPaymentCreate.graphql", "OrderFields";
     ORDER_PAYMENT_CONFIRM: "payments/OrderPaymentConfirm.graphql", "OrderFields";
     ORDER_DISPUTES: "payments/OrderDisputes.graphql";
+    ORDER_REFUND: "payments/OrderRefund.graphql", "OrderRefundFields";
+    ORDER_PAYMENTS: "payments/OrderPayments.graphql", "OrderRefundFields";
 }
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playground/operations");

@@ -385,6 +385,32 @@ impl CatalogService {
         repo::release(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
     }
 
+    /// Puts returned units back on the shelf (a refund with restock): stock on hand grows by
+    /// `quantity` with a RETURNED stock movement, in the caller's transaction.
+    pub async fn restock_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        id: VariantId,
+        quantity: u32,
+        note: Option<String>,
+        actor_id: Option<crate::shared::ids::UserId>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), DbErr> {
+        let delta = i32::try_from(quantity).unwrap_or(i32::MAX);
+        let Some(after) = repo::adjust_stock(conn, id, delta).await? else { return Ok(()) };
+        let movement = StockMovement {
+            id: StockMovementId::new(),
+            variant_id: id,
+            delta,
+            quantity_after: after,
+            reason: StockReason::Returned,
+            note,
+            actor_id,
+            created_at: now,
+        };
+        repo::insert_stock_movement(conn, &movement).await
+    }
+
     /// Ships held units: they leave the shelf and the reservation.
     pub async fn ship_in(
         &self,

@@ -2,9 +2,11 @@
 
 mod disputes;
 mod payments;
+mod refunds;
 
 pub use disputes::{DisputeStatus, DisputesByOrderIdLoader, OrderDispute};
 pub use payments::{OrderPayment, PaymentStatus, PaymentsByOrderIdLoader};
+pub use refunds::{OrderPaymentState, OrderRefund, OrderRefundLine, RefundStatus, RefundsByOrderIdLoader};
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -381,6 +383,18 @@ impl Order {
     async fn disputed(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let list = ctx.loader::<DisputesByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
         Ok(list.unwrap_or_default().iter().any(|d| d.status.is_open()))
+    }
+    /// Refunds, oldest first, whatever their outcome: a FAILED one shows its `failureCode`.
+    async fn refunds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderRefund>> {
+        Ok(refunds::refunds(ctx, &self.0).await?.into_iter().map(Into::into).collect())
+    }
+    /// What succeeded refunds gave back.
+    async fn refunded_amount(&self, ctx: &Context<'_>) -> async_graphql::Result<Money> {
+        Ok(refunds::state(ctx, &self.0).await?.1)
+    }
+    /// Where the order stands with its money: from its succeeded payments and refunds.
+    async fn payment_state(&self, ctx: &Context<'_>) -> async_graphql::Result<OrderPaymentState> {
+        Ok(refunds::state(ctx, &self.0).await?.0)
     }
     /// When the order was placed.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -3,9 +3,9 @@
 //! writes events make on payments and refunds.
 
 use chrono::{DateTime, Utc};
-use entity::{payment, refund, webhook_event};
+use entity::{payment, webhook_event};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, OnConflict},
 };
 
@@ -66,33 +66,4 @@ pub async fn note_failure_in(db: &impl ConnectionTrait, id: PaymentId, code: &st
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// PLACEHOLDER until the refunds branch lands (its `repo/refunds.rs` owns the refunds table):
-/// stores the provider's word on a refund matched by our id or the provider's reference.
-/// Final states stay final, except that a refund reported succeeded may still fail later
-/// (Stripe: `refund.failed` after `succeeded`). `false` when no refund matched or it did not move.
-#[allow(clippy::too_many_arguments)]
-pub async fn refund_reported_in(
-    db: &impl ConnectionTrait,
-    refund_id: Option<uuid::Uuid>,
-    reference: &str,
-    status: &str,
-    failure_code: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let matches = match refund_id {
-        Some(id) => refund::Column::Id.eq(id).or(refund::Column::ProviderRef.eq(reference)),
-        None => refund::Column::ProviderRef.eq(reference),
-    };
-    let may_leave = if status == "FAILED" { vec!["PENDING", "SUCCEEDED"] } else { vec!["PENDING"] };
-    let mut q = refund::Entity::update_many()
-        .col_expr(refund::Column::Status, Expr::value(status))
-        .col_expr(refund::Column::ProviderRef, Expr::value(reference))
-        .col_expr(refund::Column::UpdatedAt, Expr::value(now));
-    if let Some(code) = failure_code {
-        q = q.col_expr(refund::Column::FailureCode, Expr::value(code));
-    }
-    let res = q.filter(matches).filter(refund::Column::Status.is_in(may_leave)).exec(db).await?;
-    Ok(res.rows_affected > 0)
 }

@@ -134,21 +134,3 @@ pub async fn end_unsent(
         .await?;
     Ok(res.rows_affected == 1)
 }
-
-/// SUCCEEDED → REFUNDED with `refunded_minor` given back; `false` when it was not SUCCEEDED.
-pub async fn mark_refunded(
-    db: &impl ConnectionTrait,
-    id: PaymentId,
-    refunded_minor: i64,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let res = payment::Entity::update_many()
-        .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Refunded.as_str()))
-        .col_expr(payment::Column::RefundedMinor, Expr::value(refunded_minor))
-        .col_expr(payment::Column::UpdatedAt, Expr::value(now))
-        .filter(payment::Column::Id.eq(id.uuid()))
-        .filter(payment::Column::Status.eq(PaymentStatus::Succeeded.as_str()))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
-}

@@ -1,6 +1,7 @@
 pub mod disputes;
 pub mod events;
 pub mod jobs;
+pub mod refunds;
 
 use std::collections::HashMap;
 

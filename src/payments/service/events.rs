@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{DbErr, TransactionTrait};
 
 use crate::{
     context::RequestContext,
@@ -179,45 +179,25 @@ impl PaymentService {
         if !repo::events::record_in(&txn, &event.id, event.provider, &event.event_type, self.clock.now()).await? {
             return Ok(Applied::Duplicate);
         }
-        let mut moved = 0;
+        let mut ours = 0;
         for r in reports {
-            if self.refund_reported_in(&txn, r).await? {
-                moved += 1;
-            }
+            let code = match &r.refund.status {
+                ProviderRefundStatus::Failed { code } => Some(code.as_str()),
+                _ => None,
+            };
+            let found = self
+                .refund_reported_in(&txn, &r.refund.reference, r.refund_id.as_deref(), r.refund.status.clone(), code)
+                .await?;
+            ours += usize::from(found.is_some());
         }
-        if moved == 0 {
-            // Not a refund of ours (made in the provider's dashboard), or nothing new: the
-            // transaction (with the event record) is dropped, so nothing is written.
-            tracing::info!(refunds = reports.len(), "no refund of ours moved");
+        if ours == 0 {
+            // Not a refund of ours (made in the provider's dashboard): the transaction (with
+            // the event record) is dropped, so nothing is written.
+            tracing::info!(refunds = reports.len(), "no refund of ours reported");
             return Ok(Applied::Ignored);
         }
         txn.commit().await?;
         Ok(Applied::Applied)
-    }
-
-    /// Records the provider's word on one of our refunds inside `txn`; `true` when a refund
-    /// moved.
-    ///
-    /// PLACEHOLDER (merge): the refunds branch owns refunds (`service/refunds.rs`,
-    /// `repo/refunds.rs`) and is expected to provide this method with this signature, also
-    /// keeping `payments.refunded_minor` and the order's refund state right (a failed refund
-    /// gives the amount back to the refundable total and is surfaced to staff). This minimal
-    /// version only stores the refund's status, provider reference and failure code; delete it
-    /// when theirs lands.
-    pub(crate) async fn refund_reported_in(
-        &self,
-        txn: &impl ConnectionTrait,
-        report: &RefundReport,
-    ) -> Result<bool, PaymentError> {
-        let (status, code) = match &report.refund.status {
-            ProviderRefundStatus::Pending => ("PENDING", None),
-            ProviderRefundStatus::Succeeded => ("SUCCEEDED", None),
-            ProviderRefundStatus::Failed { code } => ("FAILED", Some(code.as_str())),
-            ProviderRefundStatus::Canceled => ("CANCELED", None),
-        };
-        let ours = report.refund_id.as_deref().and_then(|s| uuid::Uuid::parse_str(s).ok());
-        let now = self.clock.now();
-        Ok(repo::events::refund_reported_in(txn, ours, &report.refund.reference, status, code, now).await?)
     }
 
     async fn dispute_reported(&self, event: &ProviderEvent, report: &DisputeReport) -> Result<Applied, PaymentError> {

@@ -10,9 +10,10 @@
 //!   without a provider reference never reached the provider (or its answer was lost: Stripe's
 //!   webhook still reports a late success, which `settle` turns into a refund) and is simply
 //!   marked CANCELED. Provider unavailable → retried with backoff, same key.
-//! - `payment.refund_due` → [`RefundDue`], a minimal consumer that refunds the whole payment
-//!   (`<attempt key>_refund`) and marks it REFUNDED. **Replaced by the refunds engine
-//!   (`PaymentService::refund_due`, `service/refunds.rs`) when merged.**
+//! - `payment.refund_due` → [`RefundDueConsumer`]: money taken for an order no longer payable
+//!   goes back in full through the refunds path (a refund row, tracked to completion).
+//! - `refund.requested` → [`RefundRequestedConsumer`]: a refund the provider has not settled
+//!   yet (unreachable, or pending) is retried under its stored key.
 
 use std::sync::Arc;
 
@@ -23,14 +24,17 @@ use crate::{
     payments::{
         error::PaymentError,
         model::PaymentStatus,
-        provider::{ProviderError, ProviderRefundStatus},
+        provider::ProviderError,
         repo,
-        service::{PaymentService, REFUND_DUE, refund_all},
+        service::{
+            PaymentService, REFUND_DUE,
+            refunds::{REFUND_REQUESTED, RefundDueConsumer, RefundRequestedConsumer},
+        },
     },
-    shared::ids::{OrderId, PaymentId},
+    shared::ids::OrderId,
 };
 
-fn job_error(e: PaymentError) -> JobError {
+pub(super) fn job_error(e: PaymentError) -> JobError {
     match e {
         PaymentError::Db(e) => JobError::retry(e),
         PaymentError::Provider(e) => JobError::Retry(e),
@@ -51,7 +55,7 @@ pub(super) fn provider_job_error(e: ProviderError) -> JobError {
 }
 
 /// A field of an event's payload.
-fn payload_id<T: serde::de::DeserializeOwned>(event: &OutboxEvent, field: &str) -> Result<T, JobError> {
+pub(super) fn payload_id<T: serde::de::DeserializeOwned>(event: &OutboxEvent, field: &str) -> Result<T, JobError> {
     serde_json::from_value(event.payload[field].clone())
         .map_err(|e| JobError::give_up(anyhow::anyhow!("event {} has no valid `{field}`: {e}", event.id)))
 }
@@ -62,8 +66,8 @@ impl PaymentService {
         let cancel: Arc<dyn Consumer> = Arc::new(CancelAttempts(self.clone()));
         consumers.on(ORDER_EXPIRED, cancel.clone());
         consumers.on(ORDER_CANCELLED, cancel);
-        // Replaced by the refunds engine when merged.
-        consumers.on(REFUND_DUE, Arc::new(RefundDue(self.clone())));
+        consumers.on(REFUND_DUE, Arc::new(RefundDueConsumer(self.clone())));
+        consumers.on(REFUND_REQUESTED, Arc::new(RefundRequestedConsumer(self.clone())));
     }
 
     /// Cancels the live attempts of an order that can no longer be paid, at the provider, and
@@ -116,43 +120,5 @@ impl Consumer for CancelAttempts {
     async fn handle(&self, event: &OutboxEvent) -> Result<(), JobError> {
         let order_id: OrderId = payload_id(event, "orderId")?;
         self.0.cancel_live_attempts(order_id).await
-    }
-}
-
-/// `payment.refund_due`: gives the whole payment back and marks it REFUNDED.
-///
-/// Minimal stand-in, **replaced by the refunds engine (`PaymentService::refund_due`) when
-/// merged**: no refund row, no partial amounts, no refund-state tracking.
-pub struct RefundDue(PaymentService);
-
-#[async_trait::async_trait]
-impl Consumer for RefundDue {
-    fn name(&self) -> &'static str {
-        "payments.refund_due"
-    }
-
-    async fn handle(&self, event: &OutboxEvent) -> Result<(), JobError> {
-        let s = &self.0;
-        let id: PaymentId = payload_id(event, "paymentId")?;
-        let p = repo::find(&s.db, id).await?.ok_or_else(|| JobError::give_up(anyhow::anyhow!("no payment {id}")))?;
-        match p.status {
-            PaymentStatus::Refunded => return Ok(()),
-            PaymentStatus::Succeeded => {}
-            other => {
-                return Err(JobError::give_up(anyhow::anyhow!("payment {id} is {}, not SUCCEEDED", other.as_str())));
-            }
-        }
-        let reference = p
-            .provider_ref
-            .clone()
-            .ok_or_else(|| JobError::give_up(anyhow::anyhow!("payment {id} has no provider reference")))?;
-        let refund = s.provider.refund(&refund_all(&reference, &p)).await.map_err(provider_job_error)?;
-        if let ProviderRefundStatus::Failed { code } = &refund.status {
-            return Err(JobError::give_up(anyhow::anyhow!("refund of payment {id} failed: {code}")));
-        }
-        let minor = p.amount.to_minor().map_err(|e| JobError::give_up(anyhow::anyhow!("{e}")))?;
-        repo::jobs::mark_refunded(&s.db, id, minor, s.clock.now()).await?;
-        tracing::info!(payment = %id, refund = %refund.reference, "refunded money taken for an order no longer payable");
-        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 mod events;
 pub mod jobs;
 pub mod reconcile;
+pub mod refunds;
 
 pub use events::Applied;
 
@@ -20,13 +21,13 @@ use crate::{
     context::RequestContext,
     orders::{
         OrderError, OrderService,
-        model::{Order, OrderEvent, OrderStatus},
+        model::{Order, OrderEvent, OrderStatus, Refund},
         service::OrderPayments,
     },
     payments::{
         error::PaymentError,
         model::{Payment, PaymentStatus},
-        provider::{PaymentProvider, ProviderPayment, ProviderStatus, RefundRequest},
+        provider::{PaymentProvider, ProviderPayment, ProviderStatus},
         repo,
     },
     shared::{
@@ -66,20 +67,14 @@ pub(super) fn order_error(e: OrderError) -> PaymentError {
     }
 }
 
-fn refund_all(reference: &str, p: &Payment) -> RefundRequest {
-    RefundRequest {
-        payment_reference: reference.to_owned(),
-        amount: p.amount,
-        idempotency_key: format!("{}_refund", p.idempotency_key),
-        refund_id: format!("{}_refund", p.id),
-    }
-}
-
 /// For callers allowed to read the orders (the `Order.payments` loader).
 #[async_trait::async_trait]
 impl OrderPayments for PaymentService {
     async fn by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Payment>>, sea_orm::DbErr> {
         repo::by_order_ids(&self.db, orders).await
+    }
+    async fn refunds_by_order_ids(&self, orders: &[OrderId]) -> Result<HashMap<OrderId, Vec<Refund>>, sea_orm::DbErr> {
+        repo::refunds::by_order_ids(&self.db, orders).await
     }
 }
 
@@ -96,44 +91,6 @@ impl PaymentService {
 
     pub fn provider_name(&self) -> &'static str {
         self.provider.name()
-    }
-
-    /// Cancels an order (see [`OrderService::cancel`]) and, when it had been paid, refunds
-    /// its succeeded payments. The refund runs after the cancellation committed; a refund the
-    /// provider refuses is logged and leaves the payment SUCCEEDED for staff to settle.
-    ///
-    /// # Errors
-    /// As [`OrderService::cancel`].
-    #[tracing::instrument(name = "payments.cancel_order", skip(self, rcx, email, note))]
-    pub async fn cancel_order(
-        &self,
-        rcx: &RequestContext,
-        id: OrderId,
-        email: Option<&str>,
-        note: Option<String>,
-    ) -> Result<Order, OrderError> {
-        let order = self.orders.cancel(rcx, id, email, note).await?;
-        for p in repo::for_order(&self.db, id).await? {
-            let (PaymentStatus::Succeeded, Some(reference)) = (p.status, p.provider_ref.as_deref()) else { continue };
-            match self.provider.refund(&refund_all(reference, &p)).await {
-                Ok(_) => {
-                    repo::update_status(
-                        &self.db,
-                        p.id,
-                        PaymentStatus::Refunded,
-                        None,
-                        Some("order_cancelled"),
-                        None,
-                        self.clock.now(),
-                    )
-                    .await?;
-                }
-                Err(e) => {
-                    tracing::error!(payment = %p.id, error = %crate::error::chain(&e), "refund after cancellation failed")
-                }
-            }
-        }
-        Ok(order)
     }
 
     /// Records what the provider says about an attempt, in one transaction: the attempt moves
