@@ -15,4 +15,6 @@ mod promotions;
 mod schema;
 mod seed;
 mod shipping;
+#[cfg(feature = "stripe")]
+mod stripe;
 mod tax;
