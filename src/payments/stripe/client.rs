@@ -14,10 +14,11 @@ use super::limiter::{Admission, admit};
 /// Why a call gave no result.
 #[derive(Debug)]
 pub(crate) enum Failure {
-    /// Stripe answered with an error the same request would get again (4xx other than 409/429).
+    /// Stripe answered with an error the same request would get again (4xx other than 401, 403,
+    /// 409 and 429).
     Api { status: u16, error: Box<ApiErrors> },
-    /// No answer we can use after every try (network, timeout, 409, 429, 5xx, unreadable body):
-    /// the outcome is unknown.
+    /// No answer we can use after every try (network, timeout, 409, 429, 5xx, unreadable body),
+    /// or the API key refused (401/403, not retried): the outcome is unknown.
     Unavailable(anyhow::Error),
 }
 
@@ -66,6 +67,17 @@ impl Caller {
                 Err(e) => e,
             };
             let retryable = match error {
+                // A refused key is the operator's to fix, not the attempt's end: the outcome stays
+                // unknown, so the attempt is kept and retried later with its key.
+                StripeError::Stripe(api, status @ (401 | 403)) => {
+                    tracing::error!(
+                        op,
+                        status,
+                        message = api.message.as_deref(),
+                        "Stripe refused the API key (stripe.secret_key)"
+                    );
+                    return Err(Failure::Unavailable(anyhow::anyhow!("stripe refused the API key ({status})")));
+                }
                 StripeError::Stripe(api, status) if !matches!(status, 409 | 429 | 500..=599) => {
                     return Err(Failure::Api { status, error: api });
                 }

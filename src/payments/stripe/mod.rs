@@ -30,7 +30,8 @@
 //! **Errors.** 402 `card_error` → `Ok(Failed { code })` with the intent from `error.payment_intent`;
 //! `resource_missing` on `payment_method` → `InvalidPaymentMethod`, on anything else →
 //! `UnknownPayment`; other 4xx → `Rejected { code }`; network errors, timeouts, 409, 429 and 5xx are
-//! retried with the same key (`client.rs`), then `Unavailable`.
+//! retried with the same key (`client.rs`), then `Unavailable`; a refused API key (401/403) is
+//! `Unavailable` at once (logged as an error: the operator must fix `stripe.secret_key`).
 
 mod client;
 pub mod currency;
@@ -259,7 +260,7 @@ impl PaymentProvider for StripeProvider {
         }
     }
 
-    #[tracing::instrument(name = "stripe.confirm", skip_all, fields(reference))]
+    #[tracing::instrument(name = "stripe.confirm", skip_all, fields(reference = %reference))]
     async fn confirm(&self, reference: &str, idempotency_key: &str) -> Result<ProviderPayment, ProviderError> {
         let pi = self.retrieve_intent(reference).await?;
         if pi.status != PaymentIntentStatus::RequiresConfirmation {
@@ -278,14 +279,14 @@ impl PaymentProvider for StripeProvider {
         }
     }
 
-    #[tracing::instrument(name = "stripe.retrieve", skip_all, fields(reference))]
+    #[tracing::instrument(name = "stripe.retrieve", skip_all, fields(reference = %reference))]
     async fn retrieve(&self, reference: &str) -> Result<ProviderPayment, ProviderError> {
         Ok(payment(&self.retrieve_intent(reference).await?))
     }
 
     /// Cancels with `cancellation_reason=abandoned` (the buyer left 3-D Secure, changed card, or
     /// the order expired). An intent already canceled or succeeded answers its state.
-    #[tracing::instrument(name = "stripe.cancel", skip_all, fields(reference))]
+    #[tracing::instrument(name = "stripe.cancel", skip_all, fields(reference = %reference))]
     async fn cancel(&self, reference: &str, idempotency_key: &str) -> Result<ProviderPayment, ProviderError> {
         let req =
             CancelPaymentIntent::new(reference).cancellation_reason(CancelPaymentIntentCancellationReason::Abandoned);
@@ -336,7 +337,7 @@ impl PaymentProvider for StripeProvider {
             .map_err(|f| plain_error(f, "refund.create"))
     }
 
-    #[tracing::instrument(name = "stripe.retrieve_refund", skip_all, fields(reference))]
+    #[tracing::instrument(name = "stripe.retrieve_refund", skip_all, fields(reference = %reference))]
     async fn retrieve_refund(&self, reference: &str) -> Result<ProviderRefund, ProviderError> {
         let req = RetrieveRefund::new(reference);
         self.caller

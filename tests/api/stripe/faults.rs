@@ -194,3 +194,16 @@ async fn a_slow_answer_within_the_timeout_is_not_retried() {
     assert_eq!(mock.requests().len(), 1);
     mock.assert_wire_clean();
 }
+
+#[tokio::test]
+async fn a_refused_api_key_is_not_retried_and_leaves_the_outcome_open() {
+    let mock = StripeMock::start().await;
+    let mut settings = mock.settings();
+    settings.secret_key = Some(agora::config::Secret::new("sk_test_wrong"));
+    let stripe = StripeProvider::new(&settings).unwrap();
+    assert!(matches!(stripe.create(&request("k", Some("pm_card_visa"))).await, Err(ProviderError::Unavailable(_))));
+    assert_eq!(mock.requests().len(), 1);
+    assert_eq!(mock.requests()[0].status, 401);
+    assert_eq!(mock.intents_created(), 0);
+    assert!(mock.violations()[0].contains("Authorization"), "the mock checks the key: {:?}", mock.violations());
+}
