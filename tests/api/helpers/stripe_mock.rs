@@ -46,7 +46,7 @@ pub enum Fault {
     Status(u16),
     /// Do the work (and store it under the key), then break the connection without an answer.
     DropAfterCommit,
-    /// Never answer (the client's timeout fires).
+    /// Do the work (stored under the key) and never answer: the client times out.
     Hang,
     /// Answer after this long.
     Delay(Duration),
