@@ -52,9 +52,10 @@ pub struct AppState {
 
 impl AppState {
     /// Connects the database, applies migrations and builds the services, with the real
-    /// clock and the built-in test payment provider (the embedded default).
+    /// clock and the payment provider the settings name ([`payment_provider`]).
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
-        Self::connect_with(settings, Arc::new(SystemClock), Arc::new(TestPaymentProvider::default())).await
+        let provider = payment_provider(&settings)?;
+        Self::connect_with(settings, Arc::new(SystemClock), provider).await
     }
 
     /// As [`AppState::connect`], with a given clock and payment provider.
@@ -118,6 +119,43 @@ impl AppState {
     }
 }
 
+/// Stripe when `stripe.secret_key` is set, else the built-in test provider (the embedded
+/// default); logs which. A Stripe key in a binary built without the `stripe` feature is an error:
+/// a setting naming a service Agora cannot use is never ignored.
+///
+/// # Errors
+/// A Stripe key without the `stripe` feature, or Stripe settings the client cannot use.
+pub fn payment_provider(settings: &Settings) -> anyhow::Result<Arc<dyn PaymentProvider>> {
+    let stripe = &settings.stripe;
+    if stripe.secret_key.is_none() {
+        tracing::info!(
+            provider = "test",
+            "payments: the built-in test provider (set AGORA_STRIPE__SECRET_KEY for Stripe)"
+        );
+        return Ok(Arc::new(TestPaymentProvider::default()));
+    }
+    #[cfg(feature = "stripe")]
+    {
+        if stripe.publishable_key.is_none() {
+            tracing::warn!("stripe.publishable_key is not set: storefronts get no key for client-side confirmation");
+        }
+        if stripe.webhook_secrets.is_empty() {
+            tracing::warn!(
+                "stripe.webhook_secrets is empty: no Stripe webhook can be verified, so client-side payments are \
+                 only settled by orderPaymentConfirm and reconciliation"
+            );
+        }
+        let provider = crate::payments::stripe::StripeProvider::new(stripe).context("stripe settings")?;
+        tracing::info!(provider = "stripe", api_base = %stripe.api_base, "payments: Stripe");
+        Ok(Arc::new(provider))
+    }
+    #[cfg(not(feature = "stripe"))]
+    anyhow::bail!(
+        "stripe.secret_key (AGORA_STRIPE__SECRET_KEY) is set, but this binary was built without the `stripe` \
+         feature: rebuild with default features, or unset the key to use the built-in test provider"
+    )
+}
+
 /// The configured JWT key, or (embedded default) one generated once and kept under `data_dir`.
 fn signing_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = &settings.auth.jwt_secret {
@@ -149,4 +187,35 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)?.write_all(contents.as_bytes())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn with_key() -> Settings {
+        let mut s = Settings::default();
+        s.stripe.secret_key = Some(Secret::new("sk_test_x"));
+        s
+    }
+
+    #[test]
+    fn without_a_stripe_key_the_test_provider_runs() {
+        assert_eq!(payment_provider(&Settings::default()).unwrap().name(), "test");
+    }
+
+    #[cfg(feature = "stripe")]
+    #[test]
+    fn a_stripe_key_selects_stripe() {
+        let provider = payment_provider(&with_key()).unwrap();
+        assert_eq!(provider.name(), "stripe");
+    }
+
+    #[cfg(not(feature = "stripe"))]
+    #[test]
+    fn a_stripe_key_without_the_stripe_feature_is_refused() {
+        let error = payment_provider(&with_key()).err().expect("refused").to_string();
+        assert!(error.contains("without the `stripe` feature"), "{error}");
+    }
 }

@@ -20,6 +20,8 @@ pub mod model;
 pub mod provider;
 pub mod repo;
 pub mod service;
+#[cfg(feature = "stripe")]
+pub mod stripe;
 pub mod test_provider;
 pub mod webhook;
 

@@ -17,5 +17,7 @@ mod refunds;
 mod schema;
 mod seed;
 mod shipping;
+#[cfg(feature = "stripe")]
+mod stripe;
 mod stripe_webhooks;
 mod tax;

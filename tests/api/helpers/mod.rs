@@ -2,6 +2,8 @@
 //! (`Gql`). Data the tests build through the API lives in `fixtures`.
 
 pub mod fixtures;
+#[cfg(feature = "stripe")]
+pub mod stripe_mock;
 
 use std::net::SocketAddr;
 
@@ -30,6 +32,9 @@ pub struct TestApp {
     /// The app's outbox relay and payment reconciler. Their background loops are off in tests
     /// (`Settings::for_tests`): a test runs them with `run_once(now)`.
     pub jobs: Jobs,
+    /// Set by `spawn_with_stripe`: the Stripe-shaped server the app's Stripe provider calls.
+    #[cfg(feature = "stripe")]
+    pub stripe: Option<stripe_mock::StripeMock>,
     _data_dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -73,6 +78,31 @@ impl TestApp {
         Self::start(configure, None, Some(clock)).await
     }
 
+    /// An app whose payment provider is Stripe (chosen by `agora::state::payment_provider` from
+    /// the settings, as in production), talking to a fresh Stripe-shaped server (`app.stripe`).
+    #[cfg(feature = "stripe")]
+    pub async fn spawn_with_stripe(configure: impl FnOnce(&mut Settings)) -> Self {
+        let mock = stripe_mock::StripeMock::start().await;
+        let stripe = mock.settings();
+        let mut app = Self::start(
+            |s| {
+                s.stripe = stripe;
+                configure(s);
+            },
+            None,
+            None,
+        )
+        .await;
+        app.stripe = Some(mock);
+        app
+    }
+
+    /// The Stripe mock of an app from `spawn_with_stripe`.
+    #[cfg(feature = "stripe")]
+    pub fn stripe(&self) -> &stripe_mock::StripeMock {
+        self.stripe.as_ref().expect("spawned with spawn_with_stripe")
+    }
+
     /// A second app instance on the database of another (for multi-instance races).
     pub async fn spawn_on(database_url: &str) -> Self {
         Self::start(|_| {}, Some(database_url.to_owned()), None).await
@@ -103,7 +133,13 @@ impl TestApp {
             Some(m) => m.clone(),
             None => Arc::new(SystemClock),
         };
-        let state = AppState::connect_with(settings, clock, payments.clone()).await.expect("app state");
+        // The test provider unless the settings name Stripe (then selected as in production).
+        let provider: Arc<dyn agora::payments::provider::PaymentProvider> = if settings.stripe.secret_key.is_some() {
+            agora::state::payment_provider(&settings).expect("payment provider")
+        } else {
+            payments.clone()
+        };
+        let state = AppState::connect_with(settings, clock, provider).await.expect("app state");
         let app = App::build(state.clone()).await.expect("app");
         let addr = app.local_addr();
         let jobs = app.jobs().clone();
@@ -119,6 +155,8 @@ impl TestApp {
             payments,
             clock: manual,
             jobs,
+            #[cfg(feature = "stripe")]
+            stripe: None,
             _data_dir: dir,
             stop: Some(tx),
         }
