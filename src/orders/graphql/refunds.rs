@@ -75,6 +75,8 @@ pub struct OrderRefund {
     pub reason: Option<String>,
     /// Why it failed, in the provider's terms (e.g. `charge_already_refunded`).
     pub failure_code: Option<String>,
+    /// The provider's id of the refund (Stripe: `re_…`), once it answered.
+    pub provider_reference: Option<String>,
     /// Whether shipped units of its lines were put back on the shelf.
     pub restock: bool,
     /// The lines it covers; empty for a refund by amount or in full.
@@ -96,6 +98,7 @@ impl From<Refund> for OrderRefund {
             status: r.status.into(),
             reason: r.reason,
             failure_code: r.failure_code,
+            provider_reference: r.provider_ref,
             restock: r.restock,
             lines: r
                 .lines

@@ -179,12 +179,18 @@ impl PaymentService {
             return self.replay(done, &req).await;
         }
         let order = self.orders.find_in(&self.db, req.order_id).await?.ok_or(PaymentError::OrderNotFound)?;
-        let payment = repo::for_order(&self.db, order.id)
+        let Some(payment) = repo::for_order(&self.db, order.id)
             .await?
             .into_iter()
             .filter(|p| p.status == PaymentStatus::Succeeded)
             .max_by_key(|p| minor(p.amount) - minor(p.refunded))
-            .ok_or(PaymentError::NotRefundable)?;
+        else {
+            // A concurrent call with this key may have refunded the payment in full meanwhile.
+            return match repo::refunds::find_by_key(&self.db, &key).await? {
+                Some(done) => self.replay(done, &req).await,
+                None => Err(PaymentError::NotRefundable),
+            };
+        };
 
         let now = self.clock.now();
         let txn = self.db.begin().await?;

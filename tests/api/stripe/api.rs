@@ -11,15 +11,20 @@ use super::provider;
 use crate::{
     helpers::{
         Gql, TestApp,
-        fixtures::{complete, ready_cart, shop},
+        fixtures::{Shop, complete, ready_cart, shop},
     },
     ops,
 };
 
 async fn placed(app: &TestApp) -> String {
+    placed_in(app).await.1
+}
+
+async fn placed_in(app: &TestApp) -> (Shop, String) {
     let s = shop(app, "7.00", &[10]).await;
     let cart = ready_cart(app, None, &s, &[(&s.variants[0], 1)]).await;
-    complete(app, None, &cart, "k").await.str("checkoutComplete.order.id")
+    let order = complete(app, None, &cart, "k").await.str("checkoutComplete.order.id");
+    (s, order)
 }
 
 async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
@@ -35,7 +40,7 @@ async fn an_order_is_paid_through_stripe_and_refunded_in_parts() {
     // given
     let app = TestApp::spawn_with_stripe(|_| {}).await;
     assert_eq!(app.state.payments.provider_name(), "stripe");
-    let order = placed(&app).await;
+    let (s, order) = placed_in(&app).await;
     // when
     let r = pay(&app, &order, "pm_card_visa").await;
     // then
@@ -48,19 +53,30 @@ async fn an_order_is_paid_through_stripe_and_refunded_in_parts() {
     let intent = &mock.intents()[0];
     assert_eq!((intent["amount"].as_i64(), intent["currency"].as_str()), (Some(1200), Some("usd")));
     assert!(intent["metadata"]["agora_order_id"].is_string() && intent["metadata"]["agora_payment_id"].is_string());
-    // Refunds (their API is another part's): through the adapter, on the same Stripe.
-    let stripe = provider(mock);
-    let reference = intent["id"].as_str().unwrap();
-    let refund = |key: &str, minor| RefundRequest {
-        payment_reference: reference.to_owned(),
-        amount: Money::from_minor(minor, Currency::USD),
-        idempotency_key: key.to_owned(),
-        refund_id: key.to_owned(),
-    };
-    assert_eq!(stripe.refund(&refund("part", 500)).await.unwrap().status, ProviderRefundStatus::Succeeded);
-    assert_eq!(stripe.refund(&refund("rest", 700)).await.unwrap().status, ProviderRefundStatus::Succeeded);
-    assert!(stripe.refund(&refund("more", 1)).await.is_err());
+    // Refunds through the staff API, on the same Stripe: a part, then the rest.
+    let staff = &s.staff;
+    let part =
+        crate::refunds::refund(&app, staff, json!({ "orderId": order, "amount": "5.00", "idempotencyKey": "part" }))
+            .await;
+    part.assert_no_errors();
+    assert_eq!(part.get("orderRefund.refund.status"), "SUCCEEDED");
+    assert_eq!(part.get("orderRefund.order.paymentState"), "PARTIALLY_REFUNDED");
+    let rest = crate::refunds::refund(&app, staff, json!({ "orderId": order, "idempotencyKey": "rest" })).await;
+    rest.assert_no_errors();
+    assert_eq!(rest.get("orderRefund.refund.amount.amount"), "7.00");
+    assert_eq!(rest.get("orderRefund.order.paymentState"), "REFUNDED");
+    let more =
+        crate::refunds::refund(&app, staff, json!({ "orderId": order, "amount": "0.01", "idempotencyKey": "more" }))
+            .await;
+    assert_eq!(more.user_error_codes("orderRefund"), ["NOT_REFUNDABLE"]);
     assert_eq!(mock.refunds_created(), 2);
+    let amounts: Vec<_> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/refunds")
+        .map(|r| r.param("amount").map(str::to_owned))
+        .collect();
+    assert_eq!(amounts, [Some("500".to_owned()), Some("700".to_owned())]);
     mock.assert_wire_clean();
 }
 
@@ -115,4 +131,58 @@ async fn a_declined_card_is_a_failed_attempt_with_stripes_code() {
     assert_eq!(o.get("order.payments.0.failureCode"), "insufficient_funds");
     pay(&app, &order, "pm_card_visa").await.assert_no_errors();
     app.stripe().assert_wire_clean();
+}
+
+/// Client-side confirmation end to end: the PaymentIntent is created without a payment method,
+/// the buyer confirms it with Stripe.js, Stripe posts `payment_intent.succeeded`, and the
+/// order is PAID; a refund's `refund.updated` settles a refund Stripe left pending.
+#[tokio::test]
+async fn client_side_confirmation_is_paid_by_the_webhook_and_a_pending_refund_settles_by_webhook() {
+    let app = TestApp::spawn_with_stripe(|_| {}).await;
+    let (s, order) = placed_in(&app).await;
+    let input = json!({ "input": { "orderId": order, "email": "ann@example.com" } });
+    let r = app.gql(ops::ORDER_PAYMENT_CREATE, input.clone()).await;
+    r.assert_no_errors();
+    assert_eq!(r.get("orderPaymentCreate.payment.status"), "REQUIRES_PAYMENT_METHOD");
+    assert_eq!(r.get("orderPaymentCreate.publishableKey"), crate::helpers::stripe_mock::PUBLISHABLE_KEY);
+    let mock = app.stripe();
+    let pi = r.str("orderPaymentCreate.payment.providerReference");
+    assert_eq!(r.get("orderPaymentCreate.payment.clientSecret"), &mock.intent(&pi).unwrap()["client_secret"]);
+    // A reload asks again: the same PaymentIntent.
+    let again = app.gql(ops::ORDER_PAYMENT_CREATE, input).await;
+    assert_eq!(again.get("orderPaymentCreate.payment.providerReference"), pi.as_str());
+    assert_eq!(mock.intents_created(), 1);
+
+    mock.client_confirm(&pi, "pm_card_visa");
+    let event = serde_json::to_vec(&mock.intent_event("payment_intent.succeeded", &pi)).unwrap();
+    let header = agora::payments::webhook::sign(
+        &event,
+        &[crate::helpers::stripe_mock::WEBHOOK_SECRET],
+        app.state.clock.now().timestamp(),
+    );
+    let (status, answer) = crate::stripe_webhooks::deliver(&app, &event, Some(&header)).await;
+    assert_eq!((status, answer["outcome"].as_str()), (200, Some("applied")));
+    let view = crate::refunds::order_payments(&app, &s.staff, &order).await;
+    assert_eq!(view.get("order.status"), "PAID");
+
+    // Stripe leaves the refund pending; its webhook settles it.
+    mock.next_refund_status("pending");
+    let refund = crate::refunds::refund(&app, &s.staff, json!({ "orderId": order, "idempotencyKey": "all" })).await;
+    refund.assert_no_errors();
+    assert_eq!(refund.get("orderRefund.refund.status"), "PENDING");
+    let re_id = refund.str("orderRefund.refund.providerReference");
+    assert!(mock.refund(&re_id).is_some());
+    mock.settle_refund(&re_id, "succeeded", None);
+    let event = serde_json::to_vec(&mock.refund_event("refund.updated", &re_id)).unwrap();
+    let header = agora::payments::webhook::sign(
+        &event,
+        &[crate::helpers::stripe_mock::WEBHOOK_SECRET],
+        app.state.clock.now().timestamp(),
+    );
+    let (status, _) = crate::stripe_webhooks::deliver(&app, &event, Some(&header)).await;
+    assert_eq!(status, 200);
+    let view = crate::refunds::order_payments(&app, &s.staff, &order).await;
+    assert_eq!(view.get("order.paymentState"), "REFUNDED", "{}", view.body);
+    assert_eq!(view.get("order.refunds.0.status"), "SUCCEEDED");
+    mock.assert_wire_clean();
 }
