@@ -1,13 +1,8 @@
 //! Orders paid through the real API with Stripe as the provider (`TestApp::spawn_with_stripe`:
 //! selected from the settings as in production), against the Stripe-shaped server.
 
-use agora::{
-    payments::provider::{PaymentProvider, ProviderRefundStatus, RefundRequest},
-    shared::money::{Currency, Money},
-};
 use serde_json::json;
 
-use super::provider;
 use crate::{
     helpers::{
         Gql, TestApp,
