@@ -240,8 +240,10 @@ impl Default for StripeSettings {
             webhook_secrets: Vec::new(),
             api_base: "https://api.stripe.com".into(),
             max_requests_per_sec: 80,
-            timeout_secs: 30,
-            max_tries: 4,
+            // 3 tries × 8 s plus backoff stay inside the 30 s request deadline, so a slow
+            // Stripe answers the buyer PROVIDER_UNAVAILABLE (retry is safe) rather than a 503.
+            timeout_secs: 8,
+            max_tries: 3,
         }
     }
 }
