@@ -4,31 +4,16 @@ use serde_json::json;
 
 use crate::{
     helpers::{
-        Gql, TestApp,
-        fixtures::{Shop, complete, ready_cart, shop, stock},
+        TestApp,
+        fixtures::{complete, pay, placed_order, ready_cart, shop, stock},
     },
     ops,
 };
 
-async fn placed(app: &TestApp) -> (Shop, String) {
-    let s = shop(app, "7.00", &[10]).await;
-    let cart = ready_cart(app, None, &s, &[(&s.variants[0], 1)]).await;
-    let order = complete(app, None, &cart, "k").await.str("checkoutComplete.order.id");
-    (s, order)
-}
-
-async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
-    app.gql(
-        ops::ORDER_PAYMENT_CREATE,
-        json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } }),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn order_payment_with_a_good_card_makes_the_order_paid() {
     let app = TestApp::spawn().await;
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     let r = pay(&app, &order, "pm_card_visa").await;
     r.assert_no_errors();
     assert_eq!(r.get("orderPaymentCreate.payment.status"), "SUCCEEDED");
@@ -41,7 +26,7 @@ async fn order_payment_with_a_good_card_makes_the_order_paid() {
 #[tokio::test]
 async fn a_declined_card_leaves_the_order_awaiting_payment_and_another_card_can_pay() {
     let app = TestApp::spawn().await;
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     let declined = pay(&app, &order, "pm_card_chargeDeclined").await;
     assert_eq!(declined.user_error_codes("orderPaymentCreate"), ["PAYMENT_DECLINED"]);
     let r = app.gql(ops::ORDER, json!({ "id": order, "email": "ann@example.com" })).await;
@@ -54,7 +39,7 @@ async fn a_declined_card_leaves_the_order_awaiting_payment_and_another_card_can_
 #[tokio::test]
 async fn a_card_needing_authentication_is_paid_after_confirm() {
     let app = TestApp::spawn().await;
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     let r = pay(&app, &order, "pm_card_authenticationRequired").await;
     r.assert_no_errors();
     assert_eq!(r.get("orderPaymentCreate.payment.status"), "REQUIRES_ACTION");
@@ -75,7 +60,7 @@ async fn a_card_needing_authentication_is_paid_after_confirm() {
 #[tokio::test]
 async fn order_payment_with_bad_input_returns_codes() {
     let app = TestApp::spawn().await;
-    let (s, order) = placed(&app).await;
+    let (s, order) = placed_order(&app).await;
     assert_eq!(
         pay(&app, &order, "tok_garbage").await.user_error_codes("orderPaymentCreate"),
         ["INVALID_PAYMENT_METHOD"]
@@ -94,7 +79,7 @@ async fn order_payment_with_bad_input_returns_codes() {
 #[tokio::test]
 async fn cancelling_a_paid_order_refunds_it_and_gives_stock_back() {
     let app = TestApp::spawn().await;
-    let (s, order) = placed(&app).await;
+    let (s, order) = placed_order(&app).await;
     pay(&app, &order, "pm_card_visa").await.assert_no_errors();
     let r = app.gql(ops::ORDER_CANCEL, json!({ "orderId": order, "email": "ann@example.com" })).await;
     r.assert_no_errors();
@@ -110,7 +95,7 @@ async fn cancelling_a_paid_order_refunds_it_and_gives_stock_back() {
 #[tokio::test]
 async fn a_second_payment_call_while_the_first_is_in_flight_is_refused_and_charges_nothing() {
     let app = Arc::new(TestApp::spawn().await);
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     app.payments.pause().await;
     let first = tokio::spawn({
         let (app, order) = (app.clone(), order.clone());
@@ -172,7 +157,7 @@ async fn concurrent_payment_calls_charge_each_order_once() {
 #[tokio::test]
 async fn another_card_while_three_d_secure_is_pending_cancels_the_pending_attempt_first() {
     let app = TestApp::spawn().await;
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     let sca = pay(&app, &order, "pm_card_authenticationRequired").await;
     sca.assert_no_errors();
     let waiting = sca.str("orderPaymentCreate.payment.id");
@@ -201,7 +186,7 @@ async fn another_card_while_three_d_secure_is_pending_cancels_the_pending_attemp
 #[tokio::test]
 async fn a_retry_after_a_lost_answer_reuses_the_attempt_and_its_key() {
     let app = TestApp::spawn().await;
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     app.payments.fail_next(1, true);
     let lost = pay(&app, &order, "pm_card_visa").await;
     assert_eq!(lost.user_error_codes("orderPaymentCreate"), ["PROVIDER_UNAVAILABLE"]);
@@ -222,7 +207,7 @@ async fn a_retry_after_a_lost_answer_reuses_the_attempt_and_its_key() {
 #[tokio::test]
 async fn client_side_confirmation_pays_the_order() {
     let app = TestApp::spawn().await;
-    let (_, order) = placed(&app).await;
+    let (_, order) = placed_order(&app).await;
     let input = json!({ "input": { "orderId": order, "email": "ann@example.com" } });
     let r = app.gql(ops::ORDER_PAYMENT_CREATE, input.clone()).await;
     r.assert_no_errors();

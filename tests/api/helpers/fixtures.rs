@@ -218,3 +218,20 @@ pub async fn instances() -> (TestApp, Option<TestApp>) {
         if app.database_url.starts_with("postgres") { Some(TestApp::spawn_on(&app.database_url).await) } else { None };
     (app, second)
 }
+
+/// A guest's (ann@example.com) order of one unit (12.00 with shipping) from a shop holding 10.
+pub async fn placed_order(app: &TestApp) -> (Shop, String) {
+    let s = shop(app, "7.00", &[10]).await;
+    let cart = ready_cart(app, None, &s, &[(&s.variants[0], 1)]).await;
+    let order = complete(app, None, &cart, "k").await.str("checkoutComplete.order.id");
+    (s, order)
+}
+
+/// `orderPaymentCreate` for a guest order of ann@example.com with a payment method.
+pub async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
+    app.gql(
+        ops::ORDER_PAYMENT_CREATE,
+        json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } }),
+    )
+    .await
+}

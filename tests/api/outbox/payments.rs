@@ -18,26 +18,10 @@ use super::{advance, now, quiet_app};
 use crate::{
     helpers::{
         Gql, TestApp,
-        fixtures::{Shop, complete, ready_cart, shop, stock},
+        fixtures::{pay, placed_order, stock},
     },
     ops,
 };
-
-/// A guest's order of one unit (12.00 with shipping) from a shop holding 10.
-async fn placed(app: &TestApp) -> (Shop, String) {
-    let s = shop(app, "7.00", &[10]).await;
-    let cart = ready_cart(app, None, &s, &[(&s.variants[0], 1)]).await;
-    let order = complete(app, None, &cart, "k").await.str("checkoutComplete.order.id");
-    (s, order)
-}
-
-async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
-    app.gql(
-        ops::ORDER_PAYMENT_CREATE,
-        json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } }),
-    )
-    .await
-}
 
 async fn order(app: &TestApp, order: &str) -> Gql {
     let r = app.gql(ops::ORDER, json!({ "id": order, "email": "ann@example.com" })).await;
@@ -61,7 +45,7 @@ async fn expire(app: &TestApp) {
 async fn order_expiry_releases_stock_and_cancels_the_3ds_attempt_at_the_provider_after_commit() {
     // given: an unpaid order whose payment waits for 3-D Secure
     let app = quiet_app().await;
-    let (s, id) = placed(&app).await;
+    let (s, id) = placed_order(&app).await;
     let r = pay(&app, &id, "pm_card_authenticationRequired").await;
     r.assert_no_errors();
     assert_eq!(r.get("orderPaymentCreate.payment.status"), "REQUIRES_ACTION");
@@ -92,7 +76,7 @@ async fn order_expiry_releases_stock_and_cancels_the_3ds_attempt_at_the_provider
 async fn order_payment_confirm_after_expiry_does_not_resurrect_the_order_and_the_money_is_refunded() {
     // given: a 3-D Secure attempt on an order that then expired
     let app = quiet_app().await;
-    let (s, id) = placed(&app).await;
+    let (s, id) = placed_order(&app).await;
     let r = pay(&app, &id, "pm_card_authenticationRequired").await;
     let payment = r.str("orderPaymentCreate.payment.id");
     let reference = attempts(&app, &id).await.remove(0).provider_ref.unwrap();
@@ -125,7 +109,7 @@ async fn order_payment_confirm_after_expiry_does_not_resurrect_the_order_and_the
 async fn order_cancel_with_a_3ds_attempt_cancels_it_at_the_provider_and_retries_while_unavailable() {
     // given: an order waiting for 3-D Secure, cancelled by its buyer
     let app = quiet_app().await;
-    let (_, id) = placed(&app).await;
+    let (_, id) = placed_order(&app).await;
     pay(&app, &id, "pm_card_authenticationRequired").await.assert_no_errors();
     let reference = attempts(&app, &id).await.remove(0).provider_ref.unwrap();
     app.gql(ops::ORDER_CANCEL, json!({ "orderId": id, "email": "ann@example.com" })).await.assert_no_errors();
@@ -147,7 +131,7 @@ async fn order_cancel_with_a_3ds_attempt_cancels_it_at_the_provider_and_retries_
 async fn reconciler_settles_an_attempt_left_pending_by_a_crash_with_one_charge_and_the_same_key() {
     // given: the provider charged the card but the answer was lost
     let app = quiet_app().await;
-    let (_, id) = placed(&app).await;
+    let (_, id) = placed_order(&app).await;
     app.payments.fail_next(1, true);
     let _ = pay(&app, &id, "pm_card_visa").await;
     // A crash between the attempt's commit and the provider call leaves it PENDING without a
@@ -183,7 +167,7 @@ async fn reconciler_settles_an_attempt_left_pending_by_a_crash_with_one_charge_a
 async fn reconciler_cancels_an_unsent_attempt_of_an_order_no_longer_payable_without_charging() {
     // given: an attempt a crash left PENDING without a reference, and the order expired
     let app = quiet_app().await;
-    let (_, id) = placed(&app).await;
+    let (_, id) = placed_order(&app).await;
     app.payments.fail_next(1, false);
     let _ = pay(&app, &id, "pm_card_visa").await;
     app.state

@@ -5,29 +5,14 @@ use serde_json::json;
 
 use crate::{
     helpers::{
-        Gql, TestApp,
-        fixtures::{Shop, complete, ready_cart, shop},
+        TestApp,
+        fixtures::{pay, placed_order},
     },
     ops,
 };
 
 async fn placed(app: &TestApp) -> String {
-    placed_in(app).await.1
-}
-
-async fn placed_in(app: &TestApp) -> (Shop, String) {
-    let s = shop(app, "7.00", &[10]).await;
-    let cart = ready_cart(app, None, &s, &[(&s.variants[0], 1)]).await;
-    let order = complete(app, None, &cart, "k").await.str("checkoutComplete.order.id");
-    (s, order)
-}
-
-async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
-    app.gql(
-        ops::ORDER_PAYMENT_CREATE,
-        json!({ "input": { "orderId": order, "email": "ann@example.com", "paymentMethod": method } }),
-    )
-    .await
+    placed_order(app).await.1
 }
 
 #[tokio::test]
@@ -35,7 +20,7 @@ async fn an_order_is_paid_through_stripe_and_refunded_in_parts() {
     // given
     let app = TestApp::spawn_with_stripe(|_| {}).await;
     assert_eq!(app.state.payments.provider_name(), "stripe");
-    let (s, order) = placed_in(&app).await;
+    let (s, order) = placed_order(&app).await;
     // when
     let r = pay(&app, &order, "pm_card_visa").await;
     // then
@@ -134,7 +119,7 @@ async fn a_declined_card_is_a_failed_attempt_with_stripes_code() {
 #[tokio::test]
 async fn client_side_confirmation_is_paid_by_the_webhook_and_a_pending_refund_settles_by_webhook() {
     let app = TestApp::spawn_with_stripe(|_| {}).await;
-    let (s, order) = placed_in(&app).await;
+    let (s, order) = placed_order(&app).await;
     let input = json!({ "input": { "orderId": order, "email": "ann@example.com" } });
     let r = app.gql(ops::ORDER_PAYMENT_CREATE, input.clone()).await;
     r.assert_no_errors();
