@@ -431,6 +431,17 @@ impl RefundStatus {
         self != RefundStatus::Pending
     }
 
+    /// Whether a report that the refund is now `next` may move it from `self`: PENDING settles
+    /// either way; a SUCCEEDED refund may still fail later (Stripe: the card was closed, the
+    /// money came back); FAILED and CANCELED are final.
+    pub fn may_become(self, next: RefundStatus) -> bool {
+        match self {
+            RefundStatus::Pending => next != RefundStatus::Pending,
+            RefundStatus::Succeeded => next == RefundStatus::Failed,
+            RefundStatus::Failed | RefundStatus::Canceled => false,
+        }
+    }
+
     /// Whether the refund holds (or took) its amount from the payment: pending or succeeded.
     pub fn claims(self) -> bool {
         matches!(self, RefundStatus::Pending | RefundStatus::Succeeded)
@@ -594,6 +605,17 @@ mod tests {
             assert_eq!(RefundStatus::parse(s.as_str()), Some(s));
             assert_eq!(s.is_final(), s != RefundStatus::Pending);
             assert_eq!(s.claims(), matches!(s, RefundStatus::Pending | RefundStatus::Succeeded));
+        }
+    }
+
+    #[test]
+    fn a_refund_settles_once_and_only_a_success_may_still_fail() {
+        use RefundStatus::*;
+        for from in RefundStatus::ALL {
+            for to in RefundStatus::ALL {
+                let allowed = matches!((from, to), (Pending, Succeeded | Failed | Canceled) | (Succeeded, Failed));
+                assert_eq!(from.may_become(to), allowed, "{from:?} -> {to:?}");
+            }
         }
     }
 

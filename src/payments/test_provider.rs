@@ -39,6 +39,8 @@ struct Ledger {
     charges: HashMap<String, Charge>,
     refunds_by_key: HashMap<String, ProviderRefund>,
     refunds: HashMap<String, ProviderRefund>,
+    /// Refund reference → (payment reference, minor units).
+    refunded_from: HashMap<String, (String, i64)>,
     creates: u64,
     /// Calls still to fail with `Unavailable` (after doing their work when `lose_answers`).
     failures_left: u32,
@@ -97,6 +99,22 @@ impl TestPaymentProvider {
     /// `create` calls waiting while paused.
     pub fn calls_waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)
+    }
+
+    /// A succeeded refund fails later (as Stripe reports when the buyer's card was closed): the
+    /// money is back with the shop and refundable again. `false` for an unknown refund.
+    pub fn fail_refund_later(&self, reference: &str, code: &str) -> bool {
+        let mut l = self.ledger();
+        let Some((charge, minor)) = l.refunded_from.get(reference).cloned() else { return false };
+        if let Some(c) = l.charges.get_mut(&charge) {
+            c.refunded_minor -= minor;
+        }
+        let failed = ProviderRefundStatus::Failed { code: code.to_owned() };
+        let l = &mut *l;
+        for r in l.refunds.values_mut().chain(l.refunds_by_key.values_mut()).filter(|r| r.reference == reference) {
+            r.status = failed.clone();
+        }
+        true
     }
 
     /// Plays the storefront's client-side confirmation (Stripe.js `confirmPayment`) of a payment
@@ -255,6 +273,7 @@ impl PaymentProvider for TestPaymentProvider {
             };
             l.refunds_by_key.insert(request.idempotency_key.clone(), refund.clone());
             l.refunds.insert(refund.reference.clone(), refund.clone());
+            l.refunded_from.insert(refund.reference.clone(), (request.payment_reference.clone(), minor));
             Ok(refund)
         })
     }
@@ -335,5 +354,8 @@ mod tests {
         assert_eq!(p.refund(&refund("r1", 600)).await.unwrap().status, ProviderRefundStatus::Succeeded);
         assert!(matches!(p.refund(&refund("r2", 600)).await, Err(ProviderError::Rejected { .. })));
         assert_eq!(p.refunded(&pi.reference), 600);
+        let first = p.refund(&refund("r1", 600)).await.unwrap();
+        assert!(p.fail_refund_later(&first.reference, "expired_or_canceled_card"));
+        assert_eq!(p.refund(&refund("r3", 1000)).await.unwrap().status, ProviderRefundStatus::Succeeded);
     }
 }

@@ -177,6 +177,7 @@ pub async fn lock_payment(db: &impl ConnectionTrait, payment: PaymentId, now: Da
 pub async fn settle(
     db: &impl ConnectionTrait,
     id: RefundId,
+    from: RefundStatus,
     to: RefundStatus,
     provider_ref: Option<&str>,
     failure_code: Option<&str>,
@@ -191,11 +192,8 @@ pub async fn settle(
     if let Some(c) = failure_code {
         q = q.col_expr(refund::Column::FailureCode, Expr::value(c.to_owned()));
     }
-    let res = q
-        .filter(refund::Column::Id.eq(id.uuid()))
-        .filter(refund::Column::Status.eq(RefundStatus::Pending.as_str()))
-        .exec(db)
-        .await?;
+    let res =
+        q.filter(refund::Column::Id.eq(id.uuid())).filter(refund::Column::Status.eq(from.as_str())).exec(db).await?;
     Ok(res.rows_affected == 1)
 }
 

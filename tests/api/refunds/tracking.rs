@@ -121,6 +121,43 @@ async fn provider_reports_move_a_pending_refund_once_and_a_failure_releases_its_
     assert_eq!(again.get("orderRefund.order.paymentState"), "REFUNDED");
 }
 
+/// Stripe may report a refund `failed` after it `succeeded` (the buyer's card was closed and the
+/// money came back): the refund ends FAILED, the payment is refundable again, staff see a note.
+#[tokio::test]
+async fn a_succeeded_refund_reported_failed_later_is_refundable_again() {
+    // given: a paid order of 35.00 refunded in full
+    let app = TestApp::spawn().await;
+    let p = paid_order(&app, 3).await;
+    let staff = &p.shop.staff;
+    let r = refund(&app, staff, json!({ "orderId": p.order, "idempotencyKey": "all" })).await;
+    assert_eq!(r.get("orderRefund.order.paymentState"), "REFUNDED");
+    let id = ids::decode::<RefundId>(&r.str("orderRefund.refund.id")).unwrap().to_string();
+
+    // when: it fails at the provider, which reports it (twice: a replayed report), then a
+    // stale "succeeded" arrives
+    let re = r.str("orderRefund.refund.providerReference");
+    assert!(app.payments.fail_refund_later(&re, "expired_or_canceled_card"));
+    let payments = &app.state.payments;
+    for _ in 0..2 {
+        let failed = ProviderRefundStatus::Failed { code: "expired_or_canceled_card".into() };
+        payments.refund_reported_in(&app.state.db, &re, Some(&id), failed, None).await.expect("recorded");
+    }
+    let stale = ProviderRefundStatus::Succeeded;
+    payments.refund_reported_in(&app.state.db, &re, Some(&id), stale, None).await.expect("recorded");
+
+    // then: FAILED for good, the order paid again, one note, and the money refundable again
+    let view = order_payments(&app, staff, &p.order).await;
+    assert_eq!(view.get("order.refunds.0.status"), "FAILED");
+    assert_eq!(view.get("order.refunds.0.failureCode"), "expired_or_canceled_card");
+    assert_eq!(view.get("order.paymentState"), "PAID");
+    assert_eq!(view.get("order.payments.0.status"), "SUCCEEDED");
+    let late_notes = notes(&view).into_iter().filter(|n| n.contains("failed after succeeding")).count();
+    assert_eq!(late_notes, 1);
+    let again = refund(&app, staff, json!({ "orderId": p.order, "idempotencyKey": "again" })).await;
+    again.assert_no_errors();
+    assert_eq!(again.get("orderRefund.order.paymentState"), "REFUNDED");
+}
+
 #[tokio::test]
 async fn cancelling_a_paid_order_refunds_it_through_the_refund_path() {
     for provider_down in [false, true] {

@@ -143,10 +143,27 @@ impl PaymentService {
         };
         // Settlements of one payment's refunds queue on its row, so the sum below sees them all.
         repo::refunds::lock_payment(conn, refund.payment_id, now).await?;
-        if !repo::refunds::settle(conn, refund.id, to, reference, code, now).await? {
+        let Some(current) = repo::refunds::find(conn, refund.id).await? else { return Ok(false) };
+        if !current.status.may_become(to)
+            || !repo::refunds::settle(conn, refund.id, current.status, to, reference, code, now).await?
+        {
             return Ok(false);
         }
         let amount = money_text(refund.amount);
+        if current.status == RefundStatus::Succeeded {
+            // Failed after it succeeded: the money is back with the shop, refundable again.
+            repo::refunds::release(conn, refund.payment_id, minor(refund.amount), now).await?;
+            if let Some(p) = repo::find(conn, refund.payment_id).await?
+                && p.status == PaymentStatus::Refunded
+            {
+                repo::settle(conn, p.id, PaymentStatus::Refunded, PaymentStatus::Succeeded, None, None, None, now)
+                    .await?;
+            }
+            tracing::warn!(refund = %refund.id, order = %refund.order_id, code, "a succeeded refund failed later; shown on the order");
+            let note = format!("refund of {amount} failed after succeeding: {}", code.unwrap_or("no reason given"));
+            self.orders.note_in(conn, rcx, refund.order_id, note).await?;
+            return Ok(true);
+        }
         let note = match to {
             RefundStatus::Succeeded => {
                 let payment = repo::find(conn, refund.payment_id).await?;
