@@ -228,6 +228,17 @@ impl PaymentService {
             return Ok(Applied::Duplicate);
         }
         let changed = repo::disputes::upsert_in(&txn, &dispute, now).await?;
+        if changed {
+            let note = format!(
+                "dispute {} {}: {} {} ({})",
+                report.reference,
+                report.status.as_str(),
+                report.amount.amount(),
+                report.amount.currency().code(),
+                report.reason
+            );
+            self.orders.note_in(&txn, &RequestContext::system(), payment.order_id, note).await?;
+        }
         txn.commit().await?;
         tracing::warn!(
             order = %payment.order_id,

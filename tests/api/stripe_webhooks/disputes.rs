@@ -58,6 +58,14 @@ async fn stripe_dispute_opened_flags_the_order_until_it_is_closed_lost() {
     assert_eq!(o["disputes"].as_array().unwrap().len(), 1);
     assert_eq!((o["disputes"][0]["status"].as_str(), o["disputes"][0]["open"].as_bool()), (Some("LOST"), Some(false)));
     assert_eq!(o["status"], "PAID");
+    // Staff read the story in the order's history: opened, then lost (the late update changed
+    // nothing, so it adds nothing).
+    let notes: Vec<&str> = o["history"].as_array().unwrap().iter().filter_map(|h| h["note"].as_str()).collect();
+    let disputes: Vec<&&str> = notes.iter().filter(|n| n.starts_with("dispute dp_1")).collect();
+    assert_eq!(
+        disputes,
+        [&"dispute dp_1 NEEDS_RESPONSE: 12.00 USD (fraudulent)", &"dispute dp_1 LOST: 12.00 USD (fraudulent)"]
+    );
     assert_eq!(recorded_events(&app).await, 3);
 }
 
