@@ -99,6 +99,26 @@ pub async fn find_by_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<
     refund::Entity::find().filter(refund::Column::IdempotencyKey.eq(key)).one(db).await?.map(to_refund).transpose()
 }
 
+/// Refunds still PENDING that have not moved since `unchanged_since`, oldest first: their
+/// provider call failed without an answer, or the provider has not settled them yet.
+pub async fn stale_pending(
+    db: &impl ConnectionTrait,
+    unchanged_since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<RefundId>, DbErr> {
+    let ids: Vec<uuid::Uuid> = refund::Entity::find()
+        .select_only()
+        .column(refund::Column::Id)
+        .filter(refund::Column::Status.eq(RefundStatus::Pending.as_str()))
+        .filter(refund::Column::UpdatedAt.lte(unchanged_since))
+        .order_by_asc(refund::Column::UpdatedAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(RefundId).collect())
+}
+
 pub async fn find_by_provider_ref(db: &impl ConnectionTrait, reference: &str) -> Result<Option<Refund>, DbErr> {
     refund::Entity::find().filter(refund::Column::ProviderRef.eq(reference)).one(db).await?.map(to_refund).transpose()
 }

@@ -15,6 +15,10 @@
 //! and records the answer with [`PaymentService::settle`] (a success for an order no longer
 //! payable is refunded through the outbox). A provider still unavailable leaves the attempt for
 //! the next round.
+//!
+//! Refunds still PENDING after `payments.call_lease_secs` without a change are asked about
+//! again the same way ([`PaymentService::process_refund`], the refund's stored key), so a refund
+//! whose outbox job gave up during a long provider outage is still completed.
 
 use std::time::Duration;
 
@@ -77,6 +81,15 @@ impl Reconciler {
             match outcome? {
                 Outcome::Settled | Outcome::Ended => done += 1,
                 Outcome::Skipped => {}
+            }
+        }
+        // Refunds left PENDING: their outbox job may have given up while the provider was down
+        // for long; asking again under the refund's stored key is always safe.
+        for id in repo::refunds::stale_pending(db, now - self.call_lease, BATCH).await? {
+            match self.payments.process_refund(id).await {
+                Ok(r) if r.status.is_final() => done += 1,
+                Ok(_) | Err(PaymentError::Provider(_) | PaymentError::ProviderUnavailable) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(done)

@@ -121,6 +121,30 @@ async fn provider_reports_move_a_pending_refund_once_and_a_failure_releases_its_
     assert_eq!(again.get("orderRefund.order.paymentState"), "REFUNDED");
 }
 
+/// A refund whose provider call failed, and whose outbox job is not run (it gave up during a
+/// long outage), is completed by the reconciler under the same key.
+#[tokio::test]
+async fn the_reconciler_completes_a_refund_left_pending() {
+    let app = TestApp::spawn().await;
+    let p = paid_order(&app, 3).await;
+    let staff = &p.shop.staff;
+    app.payments.fail_next(1, false);
+    let r = refund(&app, staff, json!({ "orderId": p.order, "amount": "10.00", "idempotencyKey": "down" })).await;
+    assert_eq!(r.get("orderRefund.refund.status"), "PENDING");
+
+    let now = chrono::Utc::now();
+    assert_eq!(app.jobs.reconciler.run_once(now).await.unwrap(), 0, "not stale yet");
+    let later = now + chrono::TimeDelta::seconds(app.state.settings.payments.call_lease_secs as i64 + 1);
+    assert_eq!(app.jobs.reconciler.run_once(later).await.unwrap(), 1);
+
+    let view = order_payments(&app, staff, &p.order).await;
+    assert_eq!(view.get("order.refunds.0.status"), "SUCCEEDED");
+    assert_eq!(view.get("order.paymentState"), "PARTIALLY_REFUNDED");
+    assert_eq!(app.payments.refunded(&reference(&app, &p.order).await), 1000);
+    let keys = refund_keys(&app);
+    assert!(!keys.is_empty() && keys.iter().all(|k| k.ends_with("_down")), "the stored key: {keys:?}");
+}
+
 /// Stripe may report a refund `failed` after it `succeeded` (the buyer's card was closed and the
 /// money came back): the refund ends FAILED, the payment is refundable again, staff see a note.
 #[tokio::test]
