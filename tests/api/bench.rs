@@ -80,3 +80,43 @@ async fn bench_storefront_product_pages() {
     assert_eq!(ok, 2_000);
     report("products(first: 20) with variants, images, categories, vendor; 64 clients", latencies, wall);
 }
+
+/// B4: Stripe webhook acknowledgement at a steady 200 deliveries/s (paced, not a burst): each
+/// is a signed `payment_intent.succeeded` that verifies, records the event id and moves one
+/// order to PAID in one transaction.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "load driver: run in release, see the module docs"]
+async fn bench_stripe_webhook_acknowledgement_at_200_per_second() {
+    use crate::stripe_webhooks::{SECRET, deliver, event, intent, pending_payments, signature, webhook_app};
+    let app = webhook_app().await;
+    let s = shop(&app, "7.00", &[1_000_000]).await;
+    let pending = pending_payments(&app, &s, 2_000).await;
+    let bodies: Vec<Vec<u8>> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            event(
+                &format!("evt_bench_{i}"),
+                "payment_intent.succeeded",
+                intent(&p.reference, Some(p.payment), "succeeded"),
+            )
+        })
+        .collect();
+    let start = tokio::time::Instant::now();
+    let app = &app;
+    let deliveries = bodies.into_iter().enumerate().map(|(i, body)| async move {
+        tokio::time::sleep_until(start + Duration::from_millis(5 * i as u64)).await;
+        let header = signature(app, &body, &[SECRET]);
+        let t = Instant::now();
+        let (status, answer) = deliver(app, &body, Some(&header)).await;
+        (t.elapsed(), status == 200 && answer["outcome"] == "applied")
+    });
+    let results = futures_util::future::join_all(deliveries).await;
+    let wall = start.elapsed();
+    assert!(results.iter().all(|(_, ok)| *ok), "every delivery is applied once");
+    report(
+        "Stripe webhook payment_intent.succeeded, paced at 200/s",
+        results.into_iter().map(|(d, _)| d).collect(),
+        wall,
+    );
+}
