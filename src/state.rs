@@ -54,6 +54,12 @@ impl AppState {
     /// Connects the database, applies migrations and builds the services, with the real
     /// clock and the payment provider the settings name ([`payment_provider`]).
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        for (variable, instead) in services_not_used_yet(|k| std::env::var(k).ok()) {
+            tracing::warn!(
+                variable,
+                "{variable} is set, but Agora cannot use this service yet: {instead} is used instead"
+            );
+        }
         let provider = payment_provider(&settings)?;
         Self::connect_with(settings, Arc::new(SystemClock), provider).await
     }
@@ -156,6 +162,19 @@ pub fn payment_provider(settings: &Settings) -> anyhow::Result<Arc<dyn PaymentPr
     )
 }
 
+/// Settings naming services Agora has no adapter for yet (the compose file already passes them),
+/// with what runs instead: said at start, never ignored silently.
+pub fn services_not_used_yet(env: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, &'static str)> {
+    const NOT_YET: [(&str, &str); 5] = [
+        ("REDIS_URL", "the in-process cache and event bus"),
+        ("AGORA_REDIS__URL", "the in-process cache and event bus"),
+        ("MEILISEARCH_URL", "the embedded search"),
+        ("MEILISEARCH_API_KEY", "the embedded search"),
+        ("AGORA_MEILISEARCH__URL", "the embedded search"),
+    ];
+    NOT_YET.into_iter().filter(|(k, _)| env(k).is_some_and(|v| !v.trim().is_empty())).collect()
+}
+
 /// The configured JWT key, or (embedded default) one generated once and kept under `data_dir`.
 fn signing_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = &settings.auth.jwt_secret {
@@ -217,5 +236,16 @@ mod tests {
     fn a_stripe_key_without_the_stripe_feature_is_refused() {
         let error = payment_provider(&with_key()).err().expect("refused").to_string();
         assert!(error.contains("without the `stripe` feature"), "{error}");
+    }
+
+    #[test]
+    fn services_without_an_adapter_yet_are_named_at_start() {
+        let env = |k: &str| match k {
+            "REDIS_URL" => Some("redis://127.0.0.1:6379".to_owned()),
+            "MEILISEARCH_URL" => Some(" ".to_owned()),
+            _ => None,
+        };
+        assert_eq!(services_not_used_yet(env), [("REDIS_URL", "the in-process cache and event bus")]);
+        assert!(services_not_used_yet(|_| None).is_empty());
     }
 }
