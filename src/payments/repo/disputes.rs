@@ -80,10 +80,5 @@ pub async fn by_order_ids(db: &impl ConnectionTrait, ids: &[OrderId]) -> Result<
         .order_by_asc(dispute::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<OrderId, Vec<Dispute>> = HashMap::new();
-    for m in rows {
-        let d = to_dispute(m)?;
-        out.entry(d.order_id).or_default().push(d);
-    }
-    Ok(out)
+    super::group_by_order(rows.into_iter().map(to_dispute), |r| r.order_id)
 }

@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use entity::payment;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 
-use super::to_payment;
+use super::{lease_free, live_statuses, to_payment};
 use crate::{
     payments::model::{Payment, PaymentStatus},
     shared::ids::{OrderId, PaymentId, TypedId},
@@ -26,14 +26,6 @@ impl Leased {
     pub fn is_held(&self, now: DateTime<Utc>) -> bool {
         self.lease_until.is_some_and(|t| t > now)
     }
-}
-
-fn live_statuses() -> Vec<&'static str> {
-    PaymentStatus::ALL.into_iter().filter(|s| s.is_live()).map(|s| s.as_str()).collect()
-}
-
-fn lease_free(now: DateTime<Utc>) -> Condition {
-    Condition::any().add(payment::Column::LeaseUntil.is_null()).add(payment::Column::LeaseUntil.lte(now))
 }
 
 /// The order's attempts that may still move money, oldest first.
@@ -74,26 +66,7 @@ pub async fn stale(
         .collect()
 }
 
-/// Takes an attempt's call lease until `until` if it is still in `status` and no call holds
-/// it; `false` otherwise.
-pub async fn take_lease(
-    db: &impl ConnectionTrait,
-    id: PaymentId,
-    status: PaymentStatus,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let res = payment::Entity::update_many()
-        .col_expr(payment::Column::LeaseUntil, Expr::value(until))
-        .filter(payment::Column::Id.eq(id.uuid()))
-        .filter(payment::Column::Status.eq(status.as_str()))
-        .filter(lease_free(now))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
-}
-
-/// Gives back a lease taken with [`take_lease`] (if still ours).
+/// Gives back a lease taken with [`super::claim_call`] (if still ours).
 pub async fn release_lease(db: &impl ConnectionTrait, id: PaymentId, until: DateTime<Utc>) -> Result<(), DbErr> {
     payment::Entity::update_many()
         .col_expr(payment::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))

@@ -96,34 +96,31 @@ pub async fn by_order_ids(db: &impl ConnectionTrait, ids: &[OrderId]) -> Result<
         .order_by_asc(payment::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<OrderId, Vec<Payment>> = HashMap::new();
-    for m in rows {
-        let p = to_payment(m)?;
-        out.entry(p.order_id).or_default().push(p);
+    group_by_order(rows.into_iter().map(to_payment), |p| p.order_id)
+}
+
+/// Rows mapped to records, grouped by their order (each group keeps the rows' order): what
+/// the orders' loaders of payments, refunds and disputes answer.
+pub(super) fn group_by_order<T>(
+    records: impl IntoIterator<Item = Result<T, DbErr>>,
+    order_of: impl Fn(&T) -> OrderId,
+) -> Result<HashMap<OrderId, Vec<T>>, DbErr> {
+    let mut out: HashMap<OrderId, Vec<T>> = HashMap::new();
+    for r in records {
+        let r = r?;
+        out.entry(order_of(&r)).or_default().push(r);
     }
     Ok(out)
 }
 
-/// Stores the provider's answer.
-pub async fn update_status(
-    db: &impl ConnectionTrait,
-    id: PaymentId,
-    status: PaymentStatus,
-    provider_ref: Option<&str>,
-    failure_code: Option<&str>,
-    client_secret: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let mut q = payment::Entity::update_many()
-        .col_expr(payment::Column::Status, Expr::value(status.as_str()))
-        .col_expr(payment::Column::FailureCode, Expr::value(failure_code.map(str::to_owned)))
-        .col_expr(payment::Column::ClientSecret, Expr::value(client_secret.map(str::to_owned)))
-        .col_expr(payment::Column::UpdatedAt, Expr::value(now));
-    if let Some(r) = provider_ref {
-        q = q.col_expr(payment::Column::ProviderRef, Expr::value(r.to_owned()));
-    }
-    q.filter(payment::Column::Id.eq(id.uuid())).exec(db).await?;
-    Ok(())
+/// The statuses of attempts that may still move money.
+pub(super) fn live_statuses() -> Vec<&'static str> {
+    PaymentStatus::ALL.into_iter().filter(|s| s.is_live()).map(|s| s.as_str()).collect()
+}
+
+/// No provider call holds the attempt: no lease, or one past `now`.
+pub(super) fn lease_free(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any().add(payment::Column::LeaseUntil.is_null()).add(payment::Column::LeaseUntil.lte(now))
 }
 
 /// Moves an attempt from `from` to `to` with what the provider said (compare-and-set on the
@@ -163,10 +160,9 @@ pub async fn settle(
 
 /// The order's live attempt (at most one: a partial unique index says so).
 pub async fn live_for_order(db: &impl ConnectionTrait, order: OrderId) -> Result<Option<Payment>, DbErr> {
-    let live: Vec<&str> = PaymentStatus::ALL.iter().filter(|s| s.is_live()).map(|s| s.as_str()).collect();
     payment::Entity::find()
         .filter(payment::Column::OrderId.eq(order.uuid()))
-        .filter(payment::Column::Status.is_in(live))
+        .filter(payment::Column::Status.is_in(live_statuses()))
         .one(db)
         .await?
         .map(to_payment)

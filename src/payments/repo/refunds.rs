@@ -136,12 +136,7 @@ pub async fn by_order_ids(db: &impl ConnectionTrait, ids: &[OrderId]) -> Result<
         .order_by_asc(refund::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<OrderId, Vec<Refund>> = HashMap::new();
-    for m in rows {
-        let r = to_refund(m)?;
-        out.entry(r.order_id).or_default().push(r);
-    }
-    Ok(out)
+    super::group_by_order(rows.into_iter().map(to_refund), |r| r.order_id)
 }
 
 /// Claims `minor` of a succeeded payment for a refund: one guarded statement, so concurrent

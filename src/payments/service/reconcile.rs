@@ -73,7 +73,7 @@ impl Reconciler {
         let mut done = 0;
         for p in repo::jobs::stale(db, now, now - self.call_lease, BATCH).await? {
             let until = (now + self.call_lease).trunc_subsecs(6);
-            if !repo::jobs::take_lease(db, p.id, p.status, now, until).await? {
+            if !repo::claim_call(db, p.id, p.status, now, until).await? {
                 continue;
             }
             let outcome = self.reconcile(&p, now, until).await;
