@@ -107,6 +107,8 @@ pub struct GraphqlSettings {
     /// Most operations accepted in one batched (JSON array) request.
     pub max_batch: usize,
     pub introspection: bool,
+    /// How long a dataloader waits to gather keys into one query, in milliseconds.
+    pub batch_window_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -324,7 +326,7 @@ impl Default for AuthSettings {
 
 impl Default for GraphqlSettings {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 5000, max_batch: 10, introspection: true }
+        Self { max_depth: 12, max_complexity: 5000, max_batch: 10, introspection: true, batch_window_ms: 1 }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Dataloader helpers for the slices' loaders: the per-request cache type and the
 //! "every key gets an entry" rule. Resolvers reach a loader with `ContextExt::loader`.
 
-use std::{collections::HashMap, hash::Hash, sync::Arc};
+use std::{collections::HashMap, hash::Hash, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 
@@ -14,7 +14,7 @@ pub fn complete<K: Copy + Eq + Hash, V>(keys: &[K], mut found: HashMap<K, Vec<V>
 /// A loader with a per-request cache, shared by the operations of one request.
 pub type Cached<L> = Arc<DataLoader<L, HashMapCache>>;
 
-/// `l` with a fresh cache.
-pub fn cached<L: Send + Sync + 'static>(l: L) -> Cached<L> {
-    Arc::new(DataLoader::with_cache(l, tokio::spawn, HashMapCache::default()))
+/// `l` with a fresh cache, batching the keys asked within `window` into one call.
+pub fn cached<L: Send + Sync + 'static>(window: Duration, l: L) -> Cached<L> {
+    Arc::new(DataLoader::with_cache(l, tokio::spawn, HashMapCache::default()).delay(window))
 }

@@ -41,20 +41,21 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(state: &AppState, rcx: &RequestContext) -> Self {
         let catalog = &state.catalog;
+        let window = std::time::Duration::from_millis(state.settings.graphql.batch_window_ms);
         Self {
-            vendor_by_id: loader(VendorByIdLoader(state.vendors.clone())),
-            product_by_id: loader(ProductByIdLoader(catalog.clone(), rcx.clone())),
-            variant_by_id: loader(VariantByIdLoader(catalog.clone())),
-            variants_by_product_id: loader(VariantsByProductIdLoader(catalog.clone())),
-            images_by_product_id: loader(ImagesByProductIdLoader(catalog.clone())),
-            categories_by_product_id: loader(CategoriesByProductIdLoader(catalog.clone())),
-            attributes_by_product_id: loader(AttributesByProductIdLoader(catalog.clone())),
-            all_categories: loader(AllCategoriesLoader(catalog.clone(), rcx.clone())),
-            shipping_methods_by_zone_id: loader(ShippingMethodsByZoneIdLoader(state.shipping.clone())),
-            history_by_order_id: loader(HistoryByOrderIdLoader(state.orders.clone())),
-            payments_by_order_id: loader(PaymentsByOrderIdLoader(state.order_payments.clone())),
-            disputes_by_order_id: loader(DisputesByOrderIdLoader(state.order_payments.clone())),
-            refunds_by_order_id: loader(RefundsByOrderIdLoader(state.order_payments.clone())),
+            vendor_by_id: loader(window, VendorByIdLoader(state.vendors.clone())),
+            product_by_id: loader(window, ProductByIdLoader(catalog.clone(), rcx.clone())),
+            variant_by_id: loader(window, VariantByIdLoader(catalog.clone())),
+            variants_by_product_id: loader(window, VariantsByProductIdLoader(catalog.clone())),
+            images_by_product_id: loader(window, ImagesByProductIdLoader(catalog.clone())),
+            categories_by_product_id: loader(window, CategoriesByProductIdLoader(catalog.clone())),
+            attributes_by_product_id: loader(window, AttributesByProductIdLoader(catalog.clone())),
+            all_categories: loader(window, AllCategoriesLoader(catalog.clone(), rcx.clone())),
+            shipping_methods_by_zone_id: loader(window, ShippingMethodsByZoneIdLoader(state.shipping.clone())),
+            history_by_order_id: loader(window, HistoryByOrderIdLoader(state.orders.clone())),
+            payments_by_order_id: loader(window, PaymentsByOrderIdLoader(state.order_payments.clone())),
+            disputes_by_order_id: loader(window, DisputesByOrderIdLoader(state.order_payments.clone())),
+            refunds_by_order_id: loader(window, RefundsByOrderIdLoader(state.order_payments.clone())),
         }
     }
 

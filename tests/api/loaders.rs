@@ -44,7 +44,7 @@ async fn statements_for_one_page(app: &TestApp, first: usize) -> u64 {
 #[tokio::test]
 async fn products_page_with_all_relations_runs_a_constant_number_of_statements() {
     // given: the demo catalog (every product has variants, images, categories and a vendor)
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_for_statement_counts().await;
     app.seed_demo().await;
 
     // when: pages of 5, 20 and 50 products with variants, prices, stock, images, categories,
@@ -81,7 +81,7 @@ async fn statements_for_one_orders_page(app: &TestApp, staff: &str, first: usize
 async fn orders_page_with_history_and_payments_runs_a_constant_number_of_statements() {
     // given: 20 paid orders (carts prepared through the services, then checked out and paid
     // over the API, so every order has a history of two entries and one payment)
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_for_statement_counts().await;
     let s = shop(&app, "10.00", &[100]).await;
     for (i, cart) in ready_carts(&app, &s, 20).await.iter().enumerate() {
         let order = complete(&app, None, cart, &format!("key-{i}")).await.str("checkoutComplete.order.id");

@@ -72,6 +72,12 @@ impl TestApp {
         Self::start(configure, None, None).await
     }
 
+    /// An app for counting SQL statements per request: its dataloaders gather keys for 50 ms
+    /// instead of 1 ms, so a loaded CPU does not split one batch into several.
+    pub async fn spawn_for_statement_counts() -> Self {
+        Self::spawn_with(|s| s.graphql.batch_window_ms = 50).await
+    }
+
     /// An app whose clock only moves when the test says so (`app.clock`).
     pub async fn spawn_with_manual_clock(configure: impl FnOnce(&mut Settings)) -> Self {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));

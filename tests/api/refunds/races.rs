@@ -115,7 +115,7 @@ async fn statements_for_orders_page(app: &TestApp, staff: &str, first: usize) ->
 #[tokio::test]
 async fn orders_page_with_refunds_and_payment_state_runs_a_constant_number_of_statements() {
     // given: 8 paid orders, each partly refunded
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_for_statement_counts().await;
     let first = paid_order(&app, 1).await;
     let mut orders = vec![first.order.clone()];
     let shop = first.shop;
