@@ -5,6 +5,8 @@ pub mod accounts;
 /// Composition root: the HTTP server and its background jobs on top of [`state::AppState`].
 /// Start reading here.
 pub mod app;
+/// The audit log: every privileged action, append-only.
+pub mod audit;
 /// A shopper's cart: lines with price snapshots, buyer identity, addresses, problems.
 pub mod cart;
 /// Categories, products, variants, images, attributes and stock.

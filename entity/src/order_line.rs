@@ -14,6 +14,8 @@ pub struct Model {
     pub sku: String,
     pub quantity: i32,
     pub fulfilled_quantity: i32,
+    /// Units cancelled before shipping (restocked and refunded).
+    pub cancelled_quantity: i32,
     pub unit_price_minor: i64,
     pub subtotal_minor: i64,
     pub discount_minor: i64,

@@ -15,6 +15,10 @@ pub struct Model {
     pub min_price_minor: Option<i64>,
     pub currency: String,
     pub tax_class: String,
+    /// NOT_SUBMITTED, PENDING_REVIEW, APPROVED or REJECTED.
+    pub approval_status: String,
+    /// Why the product was rejected.
+    pub approval_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,8 @@ pub struct Model {
     pub email: String,
     pub password_hash: String,
     pub role: String,
+    /// When staff blocked the user; their tokens stop working at once.
+    pub blocked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

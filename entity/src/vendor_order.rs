@@ -7,6 +7,8 @@ pub struct Model {
     pub id: Uuid,
     pub order_id: Uuid,
     pub vendor_id: Uuid,
+    /// PAYMENT_PENDING, PAID, PARTIALLY_FULFILLED, FULFILLED, CANCELLED or EXPIRED.
+    pub status: String,
     pub shipping_method_id: Option<Uuid>,
     pub shipping_method_name: Option<String>,
     pub shipping_minor: i64,

@@ -15,6 +15,7 @@ mod m20261125_000011_create_shipping;
 mod m20261125_000012_create_tax;
 mod m20261202_000001_add_cart_version;
 mod m20261202_000002_create_payment_ledger;
+mod m20261202_000003_create_marketplace;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000012_create_tax::Migration),
             Box::new(m20261202_000001_add_cart_version::Migration),
             Box::new(m20261202_000002_create_payment_ledger::Migration),
+            Box::new(m20261202_000003_create_marketplace::Migration),
         ]
     }
 }

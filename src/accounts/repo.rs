@@ -34,6 +34,7 @@ pub async fn insert_user(
         email: Set(email.as_str().to_owned()),
         password_hash: Set(password_hash),
         role: Set(role.as_str().to_owned()),
+        blocked_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

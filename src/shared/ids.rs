@@ -69,6 +69,9 @@ typed_id! {
     ShippingZoneId => "ShippingZone",
     ShippingMethodId => "ShippingMethod",
     TaxRateId => "TaxRate",
+    VendorInviteId => "VendorInvite",
+    FulfillmentId => "Fulfillment",
+    AuditEntryId => "AuditLogEntry",
 }
 
 impl CartId {

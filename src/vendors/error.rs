@@ -5,6 +5,9 @@ use crate::error::{ErrorCode, RequestError, UserErrorParts};
 pub enum Code {
     Invalid,
     Taken,
+    NotFound,
+    /// The vendor's status does not allow this (pending, rejected or suspended).
+    VendorNotActive,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -15,7 +18,16 @@ pub enum VendorError {
     InvalidSlug,
     #[error("another vendor has this slug")]
     SlugTaken,
-    #[error("only staff can do this")]
+    /// No vendor has the id given at `vendorId`.
+    #[error("no such vendor")]
+    NotFound,
+    /// The vendor is pending, rejected or suspended, and the operation needs it active.
+    #[error("the vendor is not active")]
+    NotActive,
+    #[error("sign in to do this")]
+    Unauthenticated,
+    /// Not staff, and not a member of the vendor whose role allows this.
+    #[error("not allowed for this vendor")]
     Forbidden,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
@@ -29,11 +41,17 @@ impl ErrorCode for VendorError {
             VendorError::InvalidName => UserErrorParts::new(Code::Invalid).field(["name"]),
             VendorError::InvalidSlug => UserErrorParts::new(Code::Invalid).field(["slug"]),
             VendorError::SlugTaken => UserErrorParts::new(Code::Taken).field(["slug"]),
-            VendorError::Forbidden | VendorError::Db(_) => return None,
+            VendorError::NotFound => UserErrorParts::new(Code::NotFound).field(["vendorId"]),
+            VendorError::NotActive => UserErrorParts::new(Code::VendorNotActive).field(["vendorId"]),
+            VendorError::Unauthenticated | VendorError::Forbidden | VendorError::Db(_) => return None,
         })
     }
 
     fn request_error(&self) -> Option<RequestError> {
-        matches!(self, VendorError::Forbidden).then_some(RequestError::Forbidden)
+        match self {
+            VendorError::Unauthenticated => Some(RequestError::Unauthenticated),
+            VendorError::Forbidden => Some(RequestError::Forbidden),
+            _ => None,
+        }
     }
 }

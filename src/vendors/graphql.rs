@@ -18,12 +18,17 @@ use crate::{
     vendors::{VendorService, model},
 };
 
-/// Whether a vendor's products can be sold.
+/// Where a vendor is in its life; only an active vendor's products are on the storefront.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::vendors::model::VendorStatus")]
 pub enum VendorStatus {
+    /// Applied; waiting for staff to approve or reject.
+    Pending,
     /// Selling.
     Active,
-    /// Temporarily not selling.
+    /// The application was refused (see the reason).
+    Rejected,
+    /// Temporarily not selling; open vendor orders are still fulfilled.
     Suspended,
 }
 
@@ -48,10 +53,7 @@ impl From<model::Vendor> for Vendor {
             id: ids::encode(v.id),
             name: v.name,
             slug: v.slug.to_string(),
-            status: match v.status {
-                model::VendorStatus::Active => VendorStatus::Active,
-                model::VendorStatus::Suspended => VendorStatus::Suspended,
-            },
+            status: v.status.into(),
             created_at: v.created_at,
         }
     }
@@ -79,6 +81,10 @@ user_error_type! {
         Invalid,
         /// Another vendor already uses this value.
         Taken,
+        /// Nothing has this ID.
+        NotFound,
+        /// The vendor is pending, rejected or suspended, and this needs it active.
+        VendorNotActive,
     }
 }
 

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::vendor;
+use entity::{vendor, vendor_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     SqlErr,
@@ -9,12 +9,12 @@ use sea_orm::{
 
 use crate::{
     shared::{
-        ids::{TypedId, VendorId},
+        ids::{TypedId, UserId, VendorId},
         text::Slug,
     },
     vendors::{
         error::VendorError,
-        model::{NewVendor, Vendor, VendorStatus},
+        model::{MemberRole, NewVendor, Vendor, VendorStatus},
     },
 };
 
@@ -36,6 +36,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewVendor, now: DateTime<Ut
         slug: Set(new.slug.as_str().to_owned()),
         status: Set(VendorStatus::Active.as_str().to_owned()),
         created_at: Set(now),
+        updated_at: Set(Some(now)),
+        ..Default::default()
     }
     .insert(db)
     .await
@@ -62,4 +64,17 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Vendor>, DbErr> {
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     vendor::Entity::find().count(db).await
+}
+
+/// The role `user` holds in `vendor`, if any.
+pub async fn member_role(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    user: UserId,
+) -> Result<Option<MemberRole>, DbErr> {
+    vendor_member::Entity::find_by_id((vendor.uuid(), user.uuid()))
+        .one(db)
+        .await?
+        .map(|m| MemberRole::parse(&m.role).ok_or_else(|| DbErr::Type(format!("unknown member role {}", m.role))))
+        .transpose()
 }

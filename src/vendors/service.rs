@@ -1,15 +1,16 @@
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use crate::{
     context::RequestContext,
     shared::{
         ids::VendorId,
+        role::Role,
         text::{Slug, required_text},
     },
     vendors::{
         error::VendorError,
-        model::{NewVendor, Vendor},
+        model::{NewVendor, Vendor, VendorAccess, VendorPermission},
         repo,
     },
 };
@@ -40,6 +41,49 @@ impl VendorService {
         }
         .map_err(|_| VendorError::InvalidSlug)?;
         repo::insert(&self.db, &NewVendor { name, slug }, Utc::now()).await
+    }
+
+    /// Lets `rcx` act on `vendor` with `permission`, or says why not: the one check every
+    /// vendor-scoped operation makes, inside its own transaction (`conn`). Staff and system jobs
+    /// hold every permission; members those of their role ([`MemberRole::allows`]). A blocked
+    /// user never gets here (their token is refused). The vendor's status is the caller's to
+    /// check: fulfilment goes on for a suspended vendor, catalog edits do not.
+    ///
+    /// [`MemberRole::allows`]: crate::vendors::model::MemberRole::allows
+    ///
+    /// # Errors
+    /// `Unauthenticated` without a viewer; `NotFound` when the vendor does not exist;
+    /// `Forbidden` when the viewer is not a member or their role does not allow it.
+    pub async fn authorize_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        vendor: VendorId,
+        permission: VendorPermission,
+    ) -> Result<(Vendor, VendorAccess), VendorError> {
+        let found = repo::by_ids(conn, &[vendor]).await?.remove(&vendor);
+        if rcx.system {
+            return found.map(|v| (v, VendorAccess::Staff)).ok_or(VendorError::NotFound);
+        }
+        let viewer = rcx.viewer.ok_or(VendorError::Unauthenticated)?;
+        let v = found.ok_or(VendorError::NotFound)?;
+        if viewer.role >= Role::Staff {
+            return Ok((v, VendorAccess::Staff));
+        }
+        match repo::member_role(conn, vendor, viewer.user_id).await? {
+            Some(role) if role.allows(permission) => Ok((v, VendorAccess::Member(role))),
+            _ => Err(VendorError::Forbidden),
+        }
+    }
+
+    /// [`VendorService::authorize_in`] outside a transaction.
+    pub async fn authorize(
+        &self,
+        rcx: &RequestContext,
+        vendor: VendorId,
+        permission: VendorPermission,
+    ) -> Result<(Vendor, VendorAccess), VendorError> {
+        self.authorize_in(&self.db, rcx, vendor, permission).await
     }
 
     pub async fn by_slug(&self, slug: &str) -> Result<Option<Vendor>, DbErr> {

@@ -184,6 +184,8 @@ pub async fn insert_product(db: &impl ConnectionTrait, p: &Product) -> Result<()
         min_price_minor: Set(None),
         currency: Set(p.currency.code().to_owned()),
         tax_class: Set(p.tax_class.clone()),
+        approval_status: Set("APPROVED".to_owned()),
+        approval_reason: Set(None),
         created_at: Set(p.created_at),
         updated_at: Set(p.updated_at),
     }
