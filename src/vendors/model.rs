@@ -1,6 +1,9 @@
 use chrono::{DateTime, Utc};
 
-use crate::shared::{ids::VendorId, text::Slug};
+use crate::shared::{
+    ids::{UserId, VendorId},
+    text::Slug,
+};
 
 /// Where a vendor is in its life: applications wait as `Pending` until staff approve
 /// (`Active`) or reject them; staff suspend and reinstate active vendors.
@@ -107,10 +110,44 @@ impl VendorAccess {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vendor {
     pub id: VendorId,
+    /// Display name.
     pub name: String,
     pub slug: Slug,
     pub status: VendorStatus,
+    /// Why the vendor was rejected or suspended.
+    pub status_reason: Option<String>,
+    pub profile: VendorProfile,
+    /// Trusted vendors' products are approved without review.
+    pub trusted: bool,
+    /// Commission override in basis points (1,000 = 10 %); the platform default when `None`.
+    pub commission_bps: Option<u32>,
+    /// The user who applied; `None` for vendors staff created.
+    pub applied_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a vendor tells buyers and the platform about itself; owners edit it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VendorProfile {
+    pub description: String,
+    /// The platform's contact at the vendor (given when applying).
+    pub contact_email: Option<String>,
+    /// ISO 3166-1 alpha-2, where the vendor is established.
+    pub country: Option<String>,
+    pub logo_url: Option<String>,
+    pub return_policy: String,
+    /// Where buyers reach the vendor.
+    pub support_email: Option<String>,
+}
+
+/// The marketplace's own settings (one row), changed by staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketplaceSettings {
+    /// Commission on vendors without an override, in basis points (1,000 = 10 %).
+    pub default_commission_bps: u32,
+    /// Whether an edit to an approved product sends it back to review.
+    pub review_approved_edits: bool,
 }
 
 /// A validated request to create a vendor.

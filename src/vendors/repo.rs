@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{vendor, vendor_member};
+use entity::{marketplace_settings, vendor, vendor_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     SqlErr,
@@ -14,7 +14,7 @@ use crate::{
     },
     vendors::{
         error::VendorError,
-        model::{MemberRole, NewVendor, Vendor, VendorStatus},
+        model::{MarketplaceSettings, MemberRole, NewVendor, Vendor, VendorProfile, VendorStatus},
     },
 };
 
@@ -25,7 +25,20 @@ fn to_model(m: vendor::Model) -> Result<Vendor, DbErr> {
         slug: Slug::parse(&m.slug).map_err(|_| DbErr::Type("stored vendor slug is invalid".into()))?,
         status: VendorStatus::parse(&m.status)
             .ok_or_else(|| DbErr::Type(format!("unknown vendor status {}", m.status)))?,
+        status_reason: m.status_reason,
+        profile: VendorProfile {
+            description: m.description,
+            contact_email: m.contact_email,
+            country: m.country,
+            logo_url: m.logo_url,
+            return_policy: m.return_policy,
+            support_email: m.support_email,
+        },
+        trusted: m.trusted,
+        commission_bps: m.commission_bps.map(|b| u32::try_from(b).unwrap_or(0)),
+        applied_by: m.applied_by.map(UserId),
         created_at: m.created_at,
+        updated_at: m.updated_at.unwrap_or(m.created_at),
     })
 }
 
@@ -77,4 +90,16 @@ pub async fn member_role(
         .await?
         .map(|m| MemberRole::parse(&m.role).ok_or_else(|| DbErr::Type(format!("unknown member role {}", m.role))))
         .transpose()
+}
+
+/// The marketplace settings row (the migration inserts it).
+pub async fn settings(db: &impl ConnectionTrait) -> Result<MarketplaceSettings, DbErr> {
+    let m = marketplace_settings::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("marketplace_settings row 1".into()))?;
+    Ok(MarketplaceSettings {
+        default_commission_bps: u32::try_from(m.default_commission_bps).unwrap_or(0),
+        review_approved_edits: m.review_approved_edits,
+    })
 }

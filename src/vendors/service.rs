@@ -10,7 +10,7 @@ use crate::{
     },
     vendors::{
         error::VendorError,
-        model::{NewVendor, Vendor, VendorAccess, VendorPermission},
+        model::{MarketplaceSettings, NewVendor, Vendor, VendorAccess, VendorPermission},
         repo,
     },
 };
@@ -84,6 +84,11 @@ impl VendorService {
         permission: VendorPermission,
     ) -> Result<(Vendor, VendorAccess), VendorError> {
         self.authorize_in(&self.db, rcx, vendor, permission).await
+    }
+
+    /// The marketplace settings as `conn` sees them (inside the caller's transaction).
+    pub async fn settings_in(&self, conn: &impl ConnectionTrait) -> Result<MarketplaceSettings, DbErr> {
+        repo::settings(conn).await
     }
 
     pub async fn by_slug(&self, slug: &str) -> Result<Option<Vendor>, DbErr> {
