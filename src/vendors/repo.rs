@@ -103,3 +103,23 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<MarketplaceSettings, 
         review_approved_edits: m.review_approved_edits,
     })
 }
+
+/// Makes `user` a member of `vendor` with `role` (a user is a member of a vendor once).
+pub async fn insert_member(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    user: UserId,
+    role: MemberRole,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    vendor_member::ActiveModel {
+        vendor_id: Set(vendor.uuid()),
+        user_id: Set(user.uuid()),
+        role: Set(role.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

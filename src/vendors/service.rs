@@ -4,13 +4,13 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use crate::{
     context::RequestContext,
     shared::{
-        ids::VendorId,
+        ids::{UserId, VendorId},
         role::Role,
         text::{Slug, required_text},
     },
     vendors::{
         error::VendorError,
-        model::{MarketplaceSettings, NewVendor, Vendor, VendorAccess, VendorPermission},
+        model::{MarketplaceSettings, MemberRole, NewVendor, Vendor, VendorAccess, VendorPermission},
         repo,
     },
 };
@@ -84,6 +84,20 @@ impl VendorService {
         permission: VendorPermission,
     ) -> Result<(Vendor, VendorAccess), VendorError> {
         self.authorize_in(&self.db, rcx, vendor, permission).await
+    }
+
+    /// Makes `user` a member of `vendor` with `role`, inside the caller's transaction: for
+    /// accepting an invite and for an approved applicant becoming its vendor's first owner.
+    /// The caller has authorised the change.
+    pub async fn add_member_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        vendor: VendorId,
+        user: UserId,
+        role: MemberRole,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        repo::insert_member(conn, vendor, user, role, now).await
     }
 
     /// The marketplace settings as `conn` sees them (inside the caller's transaction).

@@ -235,3 +235,24 @@ pub async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
     )
     .await
 }
+
+/// Registers `email`, makes them a member of `vendor` (a global ID) with `role`, and signs them
+/// in; returns the access token. Membership is written through the service (invites have their
+/// own tests), so any test can have a vendor's owner, editor or fulfilment member.
+#[allow(dead_code)] // the marketplace tests landing next use it
+pub async fn vendor_member(
+    app: &TestApp,
+    vendor: &str,
+    email: &str,
+    role: agora::vendors::model::MemberRole,
+) -> String {
+    let token = app.user(email, agora::shared::role::Role::Customer).await;
+    let user = app.state.accounts.set_role(email, agora::shared::role::Role::Customer).await.expect("user exists").id;
+    let vendor_id = ids::decode::<VendorId>(vendor).expect("a vendor global ID");
+    app.state
+        .vendors
+        .add_member_in(&app.state.db, vendor_id, user, role, chrono::Utc::now())
+        .await
+        .expect("add member");
+    token
+}
