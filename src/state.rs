@@ -35,6 +35,7 @@ pub struct AppState {
     pub sql_stats: Arc<SqlStats>,
     pub clock: SharedClock,
     pub accounts: AccountService,
+    pub audit: crate::audit::AuditService,
     pub catalog: CatalogService,
     pub vendors: VendorService,
     pub promotions: PromotionService,
@@ -74,6 +75,7 @@ impl AppState {
         db::migrate(&db).await.context("applying migrations")?;
         let key = signing_key(&settings)?;
         let accounts = AccountService::new(db.clone(), &key, &settings.auth);
+        let audit = crate::audit::AuditService::new(db.clone());
         let vendors = VendorService::new(db.clone());
         let currency = Currency::parse(&settings.shop.currency)
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
@@ -110,6 +112,7 @@ impl AppState {
             sql_stats,
             clock,
             accounts,
+            audit,
             catalog,
             vendors,
             promotions,

@@ -1,6 +1,6 @@
 use crate::{
     accounts::model::PasswordProblem,
-    error::{ErrorCode, RequestError, UserErrorParts},
+    error::{ErrorCode, FieldPath, InvalidIdAt, RequestError, UserErrorParts},
 };
 
 /// The codes of [`AccountError`]'s user errors; `AccountErrorCode` in the API mirrors it variant for variant.
@@ -14,6 +14,15 @@ pub enum Code {
     InvalidCredentials,
     TooManyAttempts,
     InvalidRefreshToken,
+    AccountBlocked,
+    InvalidId,
+    UserNotFound,
+    AlreadyBlocked,
+    NotBlocked,
+    CannotBlockSelf,
+    RoleTooHigh,
+    ReasonRequired,
+    ReasonTooLong,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +46,29 @@ pub enum AccountError {
     InvalidRefreshToken,
     #[error("the current password is incorrect")]
     WrongCurrentPassword,
+    /// Only said after the right password: whoever knows it learns nothing new.
+    #[error("this account is blocked; contact support")]
+    AccountBlocked,
+    #[error("this is not a valid ID of the expected type")]
+    InvalidId { field: FieldPath },
+    #[error("no user has this ID")]
+    UserNotFound,
+    #[error("the user is already blocked")]
+    AlreadyBlocked,
+    #[error("the user is not blocked")]
+    NotBlocked,
+    #[error("you cannot block yourself")]
+    CannotBlockSelf,
+    #[error("you can only block or unblock users whose role is below yours")]
+    RoleTooHigh,
+    #[error("give a reason")]
+    ReasonRequired,
+    #[error("the reason is too long (at most 500 characters)")]
+    ReasonTooLong,
     #[error("sign in to do this")]
     Unauthenticated,
+    #[error("you are not allowed to do this")]
+    Forbidden,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
     #[error("password hashing failed")]
@@ -72,11 +102,30 @@ impl ErrorCode for AccountError {
             TooManyAttempts => UserErrorParts::new(Code::TooManyAttempts),
             InvalidRefreshToken => UserErrorParts::new(Code::InvalidRefreshToken).field(["refreshToken"]),
             WrongCurrentPassword => UserErrorParts::new(Code::InvalidCredentials).field(["currentPassword"]),
-            Unauthenticated | Db(_) | Hashing(_) | Signing(_) => return None,
+            AccountBlocked => UserErrorParts::new(Code::AccountBlocked),
+            InvalidId { field } => UserErrorParts { code: Code::InvalidId, field: Some(field.clone()) },
+            UserNotFound => UserErrorParts::new(Code::UserNotFound).field(["userId"]),
+            AlreadyBlocked => UserErrorParts::new(Code::AlreadyBlocked).field(["userId"]),
+            NotBlocked => UserErrorParts::new(Code::NotBlocked).field(["userId"]),
+            CannotBlockSelf => UserErrorParts::new(Code::CannotBlockSelf).field(["userId"]),
+            RoleTooHigh => UserErrorParts::new(Code::RoleTooHigh).field(["userId"]),
+            ReasonRequired => UserErrorParts::new(Code::ReasonRequired).field(["reason"]),
+            ReasonTooLong => UserErrorParts::new(Code::ReasonTooLong).field(["reason"]),
+            Unauthenticated | Forbidden | Db(_) | Hashing(_) | Signing(_) => return None,
         })
     }
 
     fn request_error(&self) -> Option<RequestError> {
-        matches!(self, AccountError::Unauthenticated).then_some(RequestError::Unauthenticated)
+        match self {
+            AccountError::Unauthenticated => Some(RequestError::Unauthenticated),
+            AccountError::Forbidden => Some(RequestError::Forbidden),
+            _ => None,
+        }
+    }
+}
+
+impl From<InvalidIdAt> for AccountError {
+    fn from(e: InvalidIdAt) -> Self {
+        AccountError::InvalidId { field: e.field }
     }
 }

@@ -1,17 +1,27 @@
-//! Accounts in the API: `me`, registration, sign-in, token refresh and revocation, password change.
+//! Accounts in the API: `me`, registration, sign-in, token refresh and revocation, password
+//! change; staff moderation: `user`, `users`, `userBlock`, `userUnblock`.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
+    connection::{Connection, EmptyFields},
+};
 use chrono::{DateTime, Utc};
 
 use crate::{
-    accounts::{model, service::Session},
+    accounts::{error::AccountError, model, service::Session},
+    error::path,
     graphql::{
         ContextExt,
-        errors::{OrInternal, user_error_type},
+        connection::{connection, page},
+        errors::{OrInternal, request_error, user_error_type},
+        guards::RoleGuard,
         ids,
         payload::{Payload, payload, payload_type},
     },
-    shared::ids::CartId,
+    shared::{
+        ids::{CartId, UserId},
+        role::Role,
+    },
 };
 
 /// What a user may do.
@@ -28,6 +38,7 @@ pub enum RoleGql {
 
 /// A user account: a customer, a staff member or an admin.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct User {
     /// Global ID of the user.
     pub id: ID,
@@ -37,6 +48,22 @@ pub struct User {
     pub role: RoleGql,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub user_id: UserId,
+    #[graphql(skip)]
+    pub blocked_at: Option<DateTime<Utc>>,
+}
+
+#[ComplexObject]
+impl User {
+    /// When staff blocked the account (`userBlock`); null when it is not blocked. A blocked user
+    /// cannot sign in and their tokens are refused. Shown to staff and to the user themselves;
+    /// null for anyone else.
+    async fn blocked_at(&self, ctx: &Context<'_>) -> Option<DateTime<Utc>> {
+        let rcx = ctx.rcx();
+        let visible = rcx.is_staff() || rcx.viewer.is_some_and(|v| v.user_id == self.user_id);
+        self.blocked_at.filter(|_| visible)
+    }
 }
 
 impl From<model::User> for User {
@@ -46,6 +73,8 @@ impl From<model::User> for User {
             email: u.email.as_str().to_owned(),
             role: u.role.into(),
             created_at: u.created_at,
+            user_id: u.id,
+            blocked_at: u.blocked_at,
         }
     }
 }
@@ -96,6 +125,26 @@ user_error_type! {
         TooManyAttempts,
         /// The refresh token is unknown, expired, revoked or already used.
         InvalidRefreshToken,
+        /// `tokenCreate` with the right password: the account is blocked (wrong passwords still
+        /// give `INVALID_CREDENTIALS`, so this tells nothing to someone without the password).
+        AccountBlocked,
+        /// An ID in the input is malformed or of another type.
+        InvalidId,
+        /// No user has this ID.
+        UserNotFound,
+        /// `userBlock`: the user is blocked already.
+        AlreadyBlocked,
+        /// `userUnblock`: the user is not blocked.
+        NotBlocked,
+        /// `userBlock`: you cannot block your own account.
+        CannotBlockSelf,
+        /// Only users whose role is below yours can be blocked or unblocked: staff moderate
+        /// customers, admins moderate customers and staff; admins cannot be blocked here.
+        RoleTooHigh,
+        /// `userBlock`: the reason is empty.
+        ReasonRequired,
+        /// `userBlock`: the reason has more than 500 characters.
+        ReasonTooLong,
     }
 }
 
@@ -191,6 +240,67 @@ pub struct PasswordChangeInput {
     pub new_password: String,
 }
 
+/// Input of `userBlock`.
+#[derive(InputObject)]
+pub struct UserBlockInput {
+    /// The user to block.
+    pub user_id: ID,
+    /// Why (1–500 characters); recorded in the audit log, not shown to the user.
+    pub reason: String,
+}
+
+/// Input of `userUnblock`.
+#[derive(InputObject)]
+pub struct UserUnblockInput {
+    /// The user to unblock.
+    pub user_id: ID,
+}
+
+/// Result of `userBlock` and `userUnblock`.
+#[derive(SimpleObject)]
+pub struct UserModerationPayload {
+    /// The user after the change; null when `userErrors` is not empty.
+    pub user: Option<User>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<AccountUserError>,
+}
+
+payload_type!(UserModerationPayload { user: model::User }, AccountUserError);
+
+/// Filters for the staff user list; all given filters must match.
+#[derive(InputObject, Default)]
+pub struct UserFilterInput {
+    /// Part of the e-mail address (case-insensitive).
+    pub email: Option<String>,
+    /// Only blocked (`true`) or only not blocked (`false`) users.
+    pub blocked: Option<bool>,
+}
+
+/// Extra fields on user connections.
+pub struct UserConnectionFields {
+    filter: model::UserFilter,
+}
+
+#[Object]
+impl UserConnectionFields {
+    /// How many users match, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        ctx.state().accounts.count_users(&self.filter).await.or_internal()
+    }
+}
+
+type UserConnection = Connection<String, User, UserConnectionFields, EmptyFields>;
+
+/// An account error of a query (no `userErrors`): request errors keep their code, the rest is
+/// internal.
+fn query_error(e: AccountError) -> async_graphql::Error {
+    use crate::error::ErrorCode;
+    match e.request_error() {
+        Some(kind) => request_error(kind, e.to_string()),
+        None => crate::graphql::errors::internal(&e),
+    }
+}
+
 #[derive(Default)]
 pub struct AccountQuery;
 
@@ -199,6 +309,32 @@ impl AccountQuery {
     /// The signed-in user; null when the request carries no access token.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         Ok(ctx.state().accounts.me(ctx.rcx()).await.or_internal()?.map(Into::into))
+    }
+
+    /// A user by ID (staff only); null when there is none.
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn user(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<User>> {
+        let id = ids::arg::<UserId>(&id)?;
+        Ok(ctx.state().accounts.user(ctx.rcx(), id).await.map_err(query_error)?.map(Into::into))
+    }
+
+    /// Users, newest first (staff only).
+    #[graphql(
+        guard = "RoleGuard(Role::Staff)",
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+    )]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        filter: Option<UserFilterInput>,
+    ) -> async_graphql::Result<UserConnection> {
+        let page = page(first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = model::UserFilter { email: f.email, blocked: f.blocked };
+        let result = ctx.state().accounts.users(ctx.rcx(), &filter, &page).await.map_err(query_error)?;
+        Ok(connection(&page, result, UserConnectionFields { filter }))
     }
 }
 
@@ -252,6 +388,42 @@ impl AccountMutation {
         input: RefreshTokenInput,
     ) -> async_graphql::Result<TokenRevokePayload> {
         payload(ctx.state().accounts.revoke(ctx.rcx(), &input.refresh_token).await)
+    }
+
+    /// Blocks a user (staff only): they cannot sign in, their refresh tokens are revoked and
+    /// their access tokens are refused from the next request on, on every server. Staff can
+    /// block customers; admins can block customers and staff; nobody can block themselves or an
+    /// admin. Recorded in the audit log as `user.block` with the reason.
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn user_block(
+        &self,
+        ctx: &Context<'_>,
+        input: UserBlockInput,
+    ) -> async_graphql::Result<UserModerationPayload> {
+        payload(
+            async {
+                let id = ids::decode_at::<UserId>(&input.user_id, path(["userId"]))?;
+                ctx.state().accounts.block(ctx.rcx(), id, &input.reason).await
+            }
+            .await,
+        )
+    }
+
+    /// Unblocks a user (staff only; the same role rule as `userBlock`). They sign in again to
+    /// get new tokens. Recorded in the audit log as `user.unblock`.
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn user_unblock(
+        &self,
+        ctx: &Context<'_>,
+        input: UserUnblockInput,
+    ) -> async_graphql::Result<UserModerationPayload> {
+        payload(
+            async {
+                let id = ids::decode_at::<UserId>(&input.user_id, path(["userId"]))?;
+                ctx.state().accounts.unblock(ctx.rcx(), id).await
+            }
+            .await,
+        )
     }
 
     /// Changes the signed-in user's password, signs out every other session, and returns new

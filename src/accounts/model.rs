@@ -10,6 +10,27 @@ pub struct User {
     pub email: Email,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// When staff blocked the user; a blocked user cannot sign in and their tokens are refused.
+    pub blocked_at: Option<DateTime<Utc>>,
+}
+
+/// The longest reason staff may give for blocking a user.
+pub const MAX_BLOCK_REASON_CHARS: usize = 500;
+
+/// Whether a viewer with role `actor` may block or unblock a user with role `target`: only
+/// users of a lower role (staff block customers; admins block customers and staff; nobody blocks
+/// an admin through the API). Blocking oneself is refused separately.
+pub fn may_moderate(actor: Role, target: Role) -> bool {
+    actor >= Role::Staff && target < actor
+}
+
+/// Filters for the staff user list; all given filters must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Part of the e-mail address (case-insensitive).
+    pub email: Option<String>,
+    /// Only blocked (`true`) or only not blocked (`false`) users.
+    pub blocked: Option<bool>,
 }
 
 /// Why a new password was refused.
@@ -44,6 +65,16 @@ pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), Passwo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_users_of_a_lower_role_can_be_moderated() {
+        assert!(may_moderate(Role::Staff, Role::Customer));
+        assert!(may_moderate(Role::Admin, Role::Staff));
+        assert!(!may_moderate(Role::Staff, Role::Staff));
+        assert!(!may_moderate(Role::Staff, Role::Admin));
+        assert!(!may_moderate(Role::Admin, Role::Admin));
+        assert!(!may_moderate(Role::Customer, Role::Customer));
+    }
 
     #[test]
     fn password_policy_refuses_short_and_common_passwords() {

@@ -3,15 +3,20 @@
 use chrono::{DateTime, Utc};
 use entity::{refresh_token, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use crate::{
-    accounts::{error::AccountError, model::User},
+    accounts::{
+        error::AccountError,
+        model::{User, UserFilter},
+    },
     shared::{
         email::Email,
         ids::{TypedId, UserId},
+        pagination::{Cursor, Page, PageRequest},
         role::Role,
     },
 };
@@ -19,7 +24,7 @@ use crate::{
 fn to_user(m: user::Model) -> Result<(User, String), DbErr> {
     let role = Role::parse(&m.role).ok_or_else(|| DbErr::Type(format!("unknown role {}", m.role)))?;
     let email = Email::parse(&m.email).ok_or_else(|| DbErr::Type("stored e-mail is invalid".into()))?;
-    Ok((User { id: UserId(m.id), email, role, created_at: m.created_at }, m.password_hash))
+    Ok((User { id: UserId(m.id), email, role, created_at: m.created_at, blocked_at: m.blocked_at }, m.password_hash))
 }
 
 pub async fn insert_user(
@@ -54,6 +59,76 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &Email) -> Result<O
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: UserId) -> Result<Option<(User, String)>, DbErr> {
     user::Entity::find_by_id(id.uuid()).one(db).await?.map(to_user).transpose()
+}
+
+/// The current role of a user and whether they are blocked, for authenticating a request: one
+/// primary-key read of two columns. `None` when the user no longer exists.
+pub async fn find_access(db: &impl ConnectionTrait, id: UserId) -> Result<Option<(Role, bool)>, DbErr> {
+    let row: Option<(String, Option<DateTime<Utc>>)> = user::Entity::find_by_id(id.uuid())
+        .select_only()
+        .column(user::Column::Role)
+        .column(user::Column::BlockedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    row.map(|(role, blocked_at)| {
+        let role = Role::parse(&role).ok_or_else(|| DbErr::Type(format!("unknown role {role}")))?;
+        Ok((role, blocked_at.is_some()))
+    })
+    .transpose()
+}
+
+/// Sets (`Some`) or clears (`None`) the user's block, only if it is not already in that state:
+/// one guarded statement, so of two concurrent blocks only one wins. Returns whether it changed.
+pub async fn set_blocked(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    blocked_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let guard =
+        if blocked_at.is_some() { user::Column::BlockedAt.is_null() } else { user::Column::BlockedAt.is_not_null() };
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::BlockedAt, Expr::value(blocked_at))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(id.uuid()))
+        .filter(guard)
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+fn user_condition(f: &UserFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(e) = f.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        c = c.add(user::Column::Email.contains(e.to_lowercase()));
+    }
+    match f.blocked {
+        Some(true) => c = c.add(user::Column::BlockedAt.is_not_null()),
+        Some(false) => c = c.add(user::Column::BlockedAt.is_null()),
+        None => {}
+    }
+    c
+}
+
+/// Users, newest first (ids are time-ordered), keyset-paginated.
+pub async fn list_users(db: &impl ConnectionTrait, f: &UserFilter, page: &PageRequest) -> Result<Page<User>, DbErr> {
+    let mut q = user::Entity::find().filter(user_condition(f));
+    if let Some(after) = &page.after {
+        q = q.filter(user::Column::Id.lt(after.id));
+    }
+    let mut rows = q.order_by_desc(user::Column::Id).limit(page.first + 1).all(db).await?;
+    let has_next_page = rows.len() as u64 > page.first;
+    rows.truncate(page.first as usize);
+    let items = rows
+        .into_iter()
+        .map(|m| to_user(m).map(|(u, _)| (Cursor { key: String::new(), id: u.id.uuid() }, u)))
+        .collect::<Result<_, _>>()?;
+    Ok(Page { items, has_next_page })
+}
+
+pub async fn count_users(db: &impl ConnectionTrait, f: &UserFilter) -> Result<u64, DbErr> {
+    user::Entity::find().filter(user_condition(f)).count(db).await
 }
 
 pub async fn set_password_hash(

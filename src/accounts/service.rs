@@ -1,23 +1,30 @@
-//! Account use cases: register, sign in, refresh, sign out, change password.
+//! Account use cases: register, sign in, refresh, sign out, change password; authenticate a
+//! request; staff moderation (block, unblock, look users up).
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use uuid::Uuid;
 
 use crate::{
     accounts::{
         error::AccountError,
-        model::{User, check_password},
+        model::{MAX_BLOCK_REASON_CHARS, User, UserFilter, check_password, may_moderate},
         password::PasswordHasher,
         repo,
         throttle::LoginThrottle,
         tokens::{AccessToken, TokenIssuer, hash_refresh_token, new_refresh_token},
     },
+    audit::{self, model::NewAuditEntry},
     config::AuthSettings,
     context::{RequestContext, Viewer},
-    shared::{email::Email, role::Role},
+    shared::{
+        email::Email,
+        ids::UserId,
+        pagination::{Page, PageRequest},
+        role::Role,
+    },
 };
 
 /// What a successful sign-in or refresh returns.
@@ -52,9 +59,20 @@ impl AccountService {
         }
     }
 
-    /// The viewer of a valid access token, or `None`.
-    pub fn authenticate(&self, access_token: &str) -> Option<Viewer> {
-        self.tokens.verify(access_token)
+    /// The viewer of a valid access token, or `None`: the token must verify (signature, expiry,
+    /// issuer, audience) and its user must still exist and not be blocked. The second half is
+    /// one primary-key read per request, so a block takes effect at once on every instance; the
+    /// role is taken from the database too, so a role change applies to tokens already issued.
+    ///
+    /// # Errors
+    /// Only a database failure.
+    #[tracing::instrument(name = "accounts.authenticate", skip_all)]
+    pub async fn authenticate(&self, access_token: &str) -> Result<Option<Viewer>, DbErr> {
+        let Some(claimed) = self.tokens.verify(access_token) else { return Ok(None) };
+        Ok(match repo::find_access(&self.db, claimed.user_id).await? {
+            Some((role, false)) => Some(Viewer { user_id: claimed.user_id, role }),
+            Some((_, true)) | None => None,
+        })
     }
 
     /// Creates a customer account.
@@ -103,6 +121,9 @@ impl AccountService {
             (true, Some((user, _))) => user,
             _ => return Err(AccountError::InvalidCredentials),
         };
+        if user.blocked_at.is_some() {
+            return Err(AccountError::AccountBlocked);
+        }
         let txn = self.db.begin().await?;
         let session = self.open_session(&txn, user, Uuid::now_v7()).await?;
         txn.commit().await?;
@@ -130,7 +151,10 @@ impl AccountService {
             txn.commit().await?;
             return Err(AccountError::InvalidRefreshToken);
         }
-        let Some((user, _)) = repo::find_by_id(&txn, stored.user_id).await? else {
+        // A block revokes every refresh token; this also covers a session opened while the
+        // block was committing.
+        let Some((user, _)) = repo::find_by_id(&txn, stored.user_id).await?.filter(|(u, _)| u.blocked_at.is_none())
+        else {
             return Err(AccountError::InvalidRefreshToken);
         };
         let session = self.open_session(&txn, user, stored.family_id).await?;
@@ -188,6 +212,136 @@ impl AccountService {
     pub async fn me(&self, rcx: &RequestContext) -> Result<Option<User>, AccountError> {
         let Some(viewer) = rcx.viewer else { return Ok(None) };
         Ok(repo::find_by_id(&self.db, viewer.user_id).await?.map(|(u, _)| u))
+    }
+
+    /// Blocks a user (staff): sets `blocked_at`, revokes all their refresh tokens and records
+    /// `user.block` with the reason, in one transaction. Their access tokens are refused from the
+    /// next request on (see [`AccountService::authenticate`]).
+    ///
+    /// # Errors
+    /// `Unauthenticated`/`Forbidden` (top-level, not staff); `ReasonRequired`, `ReasonTooLong`,
+    /// `CannotBlockSelf`, `UserNotFound`, `RoleTooHigh` (the user's role is not below the
+    /// viewer's), `AlreadyBlocked`.
+    #[tracing::instrument(name = "accounts.block", skip_all, fields(user = %user_id))]
+    pub async fn block(&self, rcx: &RequestContext, user_id: UserId, reason: &str) -> Result<User, AccountError> {
+        let viewer = Self::moderator(rcx)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AccountError::ReasonRequired);
+        }
+        if reason.chars().count() > MAX_BLOCK_REASON_CHARS {
+            return Err(AccountError::ReasonTooLong);
+        }
+        if user_id == viewer.user_id {
+            return Err(AccountError::CannotBlockSelf);
+        }
+        // Microseconds, what every backend stores: the time returned is the time read later.
+        let now = Utc::now().trunc_subsecs(6);
+        let txn = self.db.begin().await?;
+        let user = Self::moderated_user(&txn, viewer, user_id).await?;
+        if !repo::set_blocked(&txn, user_id, Some(now), now).await? {
+            return Err(AccountError::AlreadyBlocked);
+        }
+        repo::revoke_all_for_user(&txn, user_id, now).await?;
+        let entry = NewAuditEntry::new(
+            "user.block",
+            "User",
+            user_id,
+            serde_json::json!({ "blockedAt": null }),
+            serde_json::json!({ "blockedAt": now, "reason": reason }),
+        );
+        audit::record_in(&txn, rcx, entry, now).await?;
+        txn.commit().await?;
+        Ok(User { blocked_at: Some(now), ..user })
+    }
+
+    /// Unblocks a user (staff): clears `blocked_at` and records `user.unblock`. The user signs in
+    /// again to get tokens (the block revoked the old ones).
+    ///
+    /// # Errors
+    /// `Unauthenticated`/`Forbidden` (top-level); `UserNotFound`, `RoleTooHigh`, `NotBlocked`.
+    #[tracing::instrument(name = "accounts.unblock", skip_all, fields(user = %user_id))]
+    pub async fn unblock(&self, rcx: &RequestContext, user_id: UserId) -> Result<User, AccountError> {
+        let viewer = Self::moderator(rcx)?;
+        let now = Utc::now();
+        let txn = self.db.begin().await?;
+        let user = Self::moderated_user(&txn, viewer, user_id).await?;
+        let before = user.blocked_at;
+        if !repo::set_blocked(&txn, user_id, None, now).await? {
+            return Err(AccountError::NotBlocked);
+        }
+        let entry = NewAuditEntry::new(
+            "user.unblock",
+            "User",
+            user_id,
+            serde_json::json!({ "blockedAt": before }),
+            serde_json::json!({ "blockedAt": null }),
+        );
+        audit::record_in(&txn, rcx, entry, now).await?;
+        txn.commit().await?;
+        Ok(User { blocked_at: None, ..user })
+    }
+
+    /// A user by id (staff).
+    ///
+    /// # Errors
+    /// `Unauthenticated`/`Forbidden` (top-level).
+    #[tracing::instrument(name = "accounts.user", skip_all)]
+    pub async fn user(&self, rcx: &RequestContext, id: UserId) -> Result<Option<User>, AccountError> {
+        Self::staff(rcx)?;
+        Ok(repo::find_by_id(&self.db, id).await?.map(|(u, _)| u))
+    }
+
+    /// Users, newest first (staff).
+    ///
+    /// # Errors
+    /// `Unauthenticated`/`Forbidden` (top-level).
+    #[tracing::instrument(name = "accounts.users", skip_all)]
+    pub async fn users(
+        &self,
+        rcx: &RequestContext,
+        filter: &UserFilter,
+        page: &PageRequest,
+    ) -> Result<Page<User>, AccountError> {
+        Self::staff(rcx)?;
+        Ok(repo::list_users(&self.db, filter, page).await?)
+    }
+
+    /// How many users match (for a list already authorised by [`AccountService::users`]).
+    pub async fn count_users(&self, filter: &UserFilter) -> Result<u64, DbErr> {
+        repo::count_users(&self.db, filter).await
+    }
+
+    fn staff(rcx: &RequestContext) -> Result<(), AccountError> {
+        if rcx.is_staff() {
+            Ok(())
+        } else if rcx.viewer.is_none() {
+            Err(AccountError::Unauthenticated)
+        } else {
+            Err(AccountError::Forbidden)
+        }
+    }
+
+    /// The signed-in staff member or admin who moderates.
+    fn moderator(rcx: &RequestContext) -> Result<Viewer, AccountError> {
+        let viewer = rcx.viewer.ok_or(AccountError::Unauthenticated)?;
+        if viewer.role < Role::Staff {
+            return Err(AccountError::Forbidden);
+        }
+        Ok(viewer)
+    }
+
+    /// The user `viewer` is about to block or unblock: it exists and its role is below theirs.
+    async fn moderated_user(
+        conn: &impl sea_orm::ConnectionTrait,
+        viewer: Viewer,
+        id: UserId,
+    ) -> Result<User, AccountError> {
+        let (user, _) = repo::find_by_id(conn, id).await?.ok_or(AccountError::UserNotFound)?;
+        if !may_moderate(viewer.role, user.role) {
+            return Err(AccountError::RoleTooHigh);
+        }
+        Ok(user)
     }
 
     /// Changes a user's role (staff management comes with the admin API; used by tests and

@@ -57,3 +57,19 @@ pub struct AuditEntry {
     pub request_id: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// Filters for the staff audit-log query; all given filters must match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    /// Any of these actions (empty: all).
+    pub actions: Vec<String>,
+    pub actor_id: Option<UserId>,
+    pub target_type: Option<String>,
+    /// The target's id as recorded (a UUID for typed ids).
+    pub target_id: Option<String>,
+    pub vendor_id: Option<VendorId>,
+    /// Recorded at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Recorded before.
+    pub to: Option<DateTime<Utc>>,
+}

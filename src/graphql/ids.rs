@@ -11,7 +11,13 @@ use crate::{
 };
 
 pub fn encode<I: TypedId>(id: I) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", I::TYPE_NAME, id.uuid())))
+    encode_as(I::TYPE_NAME, id.uuid())
+}
+
+/// The global ID of a `type_name` object with this UUID, for types known only at run time (the
+/// target of an audit-log entry).
+pub fn encode_as(type_name: &str, uuid: Uuid) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{uuid}")))
 }
 
 /// The type name and UUID inside a global ID, whatever the type.

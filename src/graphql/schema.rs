@@ -5,6 +5,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::{
     accounts::graphql::{AccountMutation, AccountQuery},
+    audit::graphql::AuditQuery,
     cart::graphql::{CartMutation, CartQuery},
     catalog::graphql::{CatalogMutation, CatalogQuery},
     checkout::graphql::CheckoutMutation,
@@ -30,6 +31,7 @@ pub struct Query(
     ShippingQuery,
     TaxQuery,
     AccountQuery,
+    AuditQuery,
     NodeQuery,
 );
 

@@ -104,9 +104,22 @@ fn respond(batch: BatchResponse, media: MediaType) -> Response {
     }
 }
 
-/// The request context, or `None` when a presented access token is invalid (answered 401).
-fn context(s: &HttpState, headers: &HeaderMap, addr: SocketAddr) -> Option<RequestContext> {
-    auth::request_context(&s.app.accounts, headers, Some(addr.ip())).ok()
+/// The request context, or the response when it cannot be built: 401 for a presented access
+/// token that is invalid, expired or whose user is blocked; 500 (logged) when the user could
+/// not be looked up.
+async fn context(
+    s: &HttpState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    media: MediaType,
+) -> Result<RequestContext, Response> {
+    auth::request_context(&s.app.accounts, headers, Some(addr.ip())).await.map_err(|e| match e {
+        auth::AuthError::InvalidToken => invalid_token(media),
+        auth::AuthError::Internal(e) => {
+            tracing::error!(error = %crate::error::chain(&e), "authenticating a request");
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "Internal server error", media)
+        }
+    })
 }
 
 fn invalid_token(media: MediaType) -> Response {
@@ -154,7 +167,10 @@ pub async fn post(
         let msg = format!("A batch must hold between 1 and {max} operations");
         return error_response(StatusCode::BAD_REQUEST, "BATCH_LIMIT", &msg, media);
     }
-    let Some(rcx) = context(&s, &headers, addr) else { return invalid_token(media) };
+    let rcx = match context(&s, &headers, addr, media).await {
+        Ok(rcx) => rcx,
+        Err(resp) => return resp,
+    };
     let loaders = Loaders::new(&s.app, &rcx);
     let batch = match batch {
         BatchRequest::Single(r) => BatchRequest::Single(with_request_data(r, &rcx, &loaders)),
@@ -215,7 +231,10 @@ pub async fn get(
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    let Some(rcx) = context(&s, &headers, addr) else { return invalid_token(media) };
+    let rcx = match context(&s, &headers, addr, media).await {
+        Ok(rcx) => rcx,
+        Err(resp) => return resp,
+    };
     let loaders = Loaders::new(&s.app, &rcx);
     let req = with_request_data(req, &rcx, &loaders);
     respond(BatchResponse::Single(s.schema.execute(req).await), media)
@@ -228,15 +247,19 @@ fn websocket(
     ws: WebSocketUpgrade,
     protocol: GraphQLProtocol,
 ) -> Response {
-    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let request_id = auth::request_id(headers);
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
         let app = s.app.clone();
         GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
             .on_connection_init(move |payload: serde_json::Value| async move {
                 let authorization =
                     payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
-                let viewer = auth::viewer_from_authorization(&app.accounts, authorization)
-                    .map_err(|_| async_graphql::Error::new("The access token is invalid or expired"))?;
+                let viewer = auth::viewer_from_authorization(&app.accounts, authorization).await.map_err(|e| {
+                    if let auth::AuthError::Internal(e) = &e {
+                        tracing::error!(error = %crate::error::chain(e), "authenticating a WebSocket connection");
+                    }
+                    async_graphql::Error::new("The access token is invalid or expired")
+                })?;
                 let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
                 let mut data = async_graphql::Data::default();
                 Loaders::new(&app, &rcx).insert_into(&mut data);

@@ -10,6 +10,7 @@ mod cli;
 mod helpers;
 mod http;
 mod loaders;
+mod moderation;
 mod ops;
 mod outbox;
 mod promotions;

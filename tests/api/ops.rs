@@ -33,6 +33,11 @@ operations! {
     TOKEN_REVOKE: "accounts/TokenRevoke.graphql";
     PASSWORD_CHANGE: "accounts/PasswordChange.graphql";
     ME: "accounts/Me.graphql";
+    USER_BLOCK: "moderation/UserBlock.graphql";
+    USER_UNBLOCK: "moderation/UserUnblock.graphql";
+    USER: "moderation/User.graphql";
+    USERS: "moderation/Users.graphql";
+    AUDIT_LOG: "moderation/AuditLog.graphql";
     VENDOR_CREATE: "vendors/VendorCreate.graphql";
     PRODUCTS: "catalog/Products.graphql";
     PRODUCT: "catalog/Product.graphql";
