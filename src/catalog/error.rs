@@ -1,5 +1,6 @@
 use crate::error::{ErrorCode, InvalidIdAt, RequestError, UserErrorParts};
 pub use crate::error::{FieldPath, path};
+use crate::vendors::error::VendorError;
 
 /// The codes of [`CatalogError`]'s user errors; `CatalogErrorCode` in the API mirrors it variant for variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +14,11 @@ pub enum Code {
     PriceTooPrecise,
     InsufficientStock,
     CategoryCycle,
+    /// The vendor is pending, rejected or suspended: its members cannot edit its catalog.
+    VendorNotActive,
+    /// The product's approval status does not allow this (approving twice, submitting a
+    /// product already in review, …).
+    InvalidApprovalTransition,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +41,14 @@ pub enum CatalogError {
     InsufficientStock { field: FieldPath },
     #[error("a category cannot be moved below itself")]
     CategoryCycle { field: FieldPath },
-    #[error("only staff can do this")]
+    #[error("the vendor is not active")]
+    VendorNotActive { field: FieldPath },
+    #[error("the product's approval status does not allow this")]
+    InvalidApprovalTransition { field: FieldPath },
+    #[error("sign in to do this")]
+    Unauthenticated,
+    /// Not staff, and not a member of the product's vendor whose role allows this.
+    #[error("not allowed")]
     Forbidden,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
@@ -56,13 +69,36 @@ impl ErrorCode for CatalogError {
             PriceTooPrecise { field } => (Code::PriceTooPrecise, field),
             InsufficientStock { field } => (Code::InsufficientStock, field),
             CategoryCycle { field } => (Code::CategoryCycle, field),
-            Forbidden | Db(_) => return None,
+            VendorNotActive { field } => (Code::VendorNotActive, field),
+            InvalidApprovalTransition { field } => (Code::InvalidApprovalTransition, field),
+            Unauthenticated | Forbidden | Db(_) => return None,
         };
         Some(UserErrorParts::new(code).field(field))
     }
 
     fn request_error(&self) -> Option<RequestError> {
-        matches!(self, CatalogError::Forbidden).then_some(RequestError::Forbidden)
+        match self {
+            CatalogError::Forbidden => Some(RequestError::Forbidden),
+            CatalogError::Unauthenticated => Some(RequestError::Unauthenticated),
+            _ => None,
+        }
+    }
+}
+
+/// A vendor check as the catalog reports it: an unknown vendor is `NotFound` at `vendorId`, a
+/// vendor that is not active `VendorNotActive` there; auth failures stay top-level.
+impl From<VendorError> for CatalogError {
+    fn from(e: VendorError) -> Self {
+        match e {
+            VendorError::NotFound => CatalogError::NotFound { field: path(["vendorId"]) },
+            VendorError::NotActive => CatalogError::VendorNotActive { field: path(["vendorId"]) },
+            VendorError::Unauthenticated => CatalogError::Unauthenticated,
+            VendorError::Forbidden => CatalogError::Forbidden,
+            VendorError::Db(e) => CatalogError::Db(e),
+            VendorError::InvalidName | VendorError::InvalidSlug | VendorError::SlugTaken => {
+                CatalogError::Invalid { field: path(["vendorId"]), message: "the vendor is not valid" }
+            }
+        }
     }
 }
 

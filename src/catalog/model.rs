@@ -40,6 +40,126 @@ impl ProductStatus {
     }
 }
 
+/// Where a product is in staff review, beside its [`ProductStatus`]: a product is on the
+/// storefront only when ACTIVE **and** `Approved` (and its vendor is active).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApprovalStatus {
+    /// Created by a vendor member and not yet sent to review.
+    NotSubmitted,
+    /// Waiting for a staff decision.
+    PendingReview,
+    /// Allowed on the storefront.
+    Approved,
+    /// Refused by staff, with a reason; the vendor may fix it and submit again.
+    Rejected,
+}
+
+impl ApprovalStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ApprovalStatus::NotSubmitted => "NOT_SUBMITTED",
+            ApprovalStatus::PendingReview => "PENDING_REVIEW",
+            ApprovalStatus::Approved => "APPROVED",
+            ApprovalStatus::Rejected => "REJECTED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::NotSubmitted, Self::PendingReview, Self::Approved, Self::Rejected].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// Something that moves a product through review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalEvent {
+    /// A vendor member sends the product to review; a trusted vendor's is approved at once.
+    Submit { trusted: bool },
+    /// Staff approve a product waiting for review.
+    Approve,
+    /// Staff reject a product waiting for review.
+    Reject,
+    /// A vendor member changed the content of the product (title, description, slug,
+    /// categories, attributes, images) while `review_edits` (the marketplace setting) is on.
+    ContentEdited { review_edits: bool, trusted: bool },
+}
+
+/// What a product's history records for a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryAction {
+    /// The product was created (with its first approval status).
+    Created,
+    /// Sent to review by a vendor member.
+    Submitted,
+    /// Approved without review: its vendor is trusted.
+    AutoApproved,
+    /// Approved by staff.
+    Approved,
+    /// Rejected by staff, with a reason.
+    Rejected,
+    /// An edit of approved content sent it back to review.
+    Edited,
+}
+
+impl HistoryAction {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HistoryAction::Created => "CREATED",
+            HistoryAction::Submitted => "SUBMITTED",
+            HistoryAction::AutoApproved => "AUTO_APPROVED",
+            HistoryAction::Approved => "APPROVED",
+            HistoryAction::Rejected => "REJECTED",
+            HistoryAction::Edited => "EDITED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Created, Self::Submitted, Self::AutoApproved, Self::Approved, Self::Rejected, Self::Edited]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// Why an approval event does not apply to a product's current approval status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransitionRefused;
+
+/// The approval transition table: the status after `event`, with the history action to record;
+/// `Ok(None)` when the event changes nothing (an edit that needs no review). Submitting works
+/// from NOT_SUBMITTED and REJECTED; staff decide on PENDING_REVIEW only.
+pub fn approval_transition(
+    from: ApprovalStatus,
+    event: ApprovalEvent,
+) -> Result<Option<(ApprovalStatus, HistoryAction)>, TransitionRefused> {
+    use ApprovalStatus::*;
+    match (from, event) {
+        (NotSubmitted | Rejected, ApprovalEvent::Submit { trusted: true }) => {
+            Ok(Some((Approved, HistoryAction::AutoApproved)))
+        }
+        (NotSubmitted | Rejected, ApprovalEvent::Submit { trusted: false }) => {
+            Ok(Some((PendingReview, HistoryAction::Submitted)))
+        }
+        (PendingReview, ApprovalEvent::Approve) => Ok(Some((Approved, HistoryAction::Approved))),
+        (PendingReview, ApprovalEvent::Reject) => Ok(Some((Rejected, HistoryAction::Rejected))),
+        (Approved, ApprovalEvent::ContentEdited { review_edits: true, trusted: false }) => {
+            Ok(Some((PendingReview, HistoryAction::Edited)))
+        }
+        (_, ApprovalEvent::ContentEdited { .. }) => Ok(None),
+        _ => Err(TransitionRefused),
+    }
+}
+
+/// One entry of a product's approval history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub product_id: ProductId,
+    pub vendor_id: VendorId,
+    /// Who did it; `None` for system jobs.
+    pub actor_id: Option<UserId>,
+    pub action: HistoryAction,
+    pub from: Option<ApprovalStatus>,
+    pub to: Option<ApprovalStatus>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     pub id: CategoryId,
@@ -59,6 +179,10 @@ pub struct Product {
     pub slug: Slug,
     pub description: String,
     pub status: ProductStatus,
+    /// Staff review state; the storefront shows `Approved` products only.
+    pub approval_status: ApprovalStatus,
+    /// Why staff rejected the product (kept until the next decision).
+    pub approval_reason: Option<String>,
     /// The lowest price among live variants; `None` when it has none.
     pub min_price: Option<Money>,
     pub currency: Currency,
@@ -150,7 +274,8 @@ impl Variant {
     }
 }
 
-/// A variant that can be sold now: not archived, and its product ACTIVE.
+/// A variant that can be sold now: not archived, its product ACTIVE and APPROVED (and, checked
+/// by the query that loads it, its vendor ACTIVE).
 #[derive(Debug, Clone)]
 pub struct Sellable {
     pub variant: Variant,
@@ -161,7 +286,10 @@ pub struct Sellable {
 impl Sellable {
     /// `variant` of `product` if it can be sold now.
     pub fn of(variant: Variant, product: &Product, category_ids: Vec<CategoryId>) -> Option<Self> {
-        (!variant.archived && product.status == ProductStatus::Active && variant.product_id == product.id)
+        (!variant.archived
+            && product.status == ProductStatus::Active
+            && product.approval_status == ApprovalStatus::Approved
+            && variant.product_id == product.id)
             .then(|| Self { variant, product: product.clone(), category_ids })
     }
 }
@@ -210,6 +338,8 @@ pub struct StockMovement {
 pub enum ProductSort {
     #[default]
     Newest,
+    /// Oldest created first (the review queue).
+    Oldest,
     PriceAsc,
     PriceDesc,
     TitleAsc,
@@ -220,6 +350,10 @@ pub enum ProductSort {
 pub struct ProductFilter {
     /// Staff see every status; storefront callers ACTIVE only.
     pub statuses: Vec<ProductStatus>,
+    /// Storefront lists: only APPROVED products of ACTIVE vendors.
+    pub storefront: bool,
+    /// Only these approval statuses (empty: all).
+    pub approval_statuses: Vec<ApprovalStatus>,
     pub category_ids: Option<Vec<CategoryId>>,
     pub vendor_id: Option<VendorId>,
     pub min_price_minor: Option<i64>,
@@ -287,6 +421,8 @@ pub mod fixtures {
             slug: Slug::parse("mug").unwrap(),
             description: String::new(),
             status: ProductStatus::Active,
+            approval_status: ApprovalStatus::Approved,
+            approval_reason: None,
             min_price: None,
             currency: Currency::USD,
             tax_class: "standard".into(),
@@ -367,9 +503,72 @@ mod tests {
         assert!(Sellable::of(archived, &p, vec![]).is_none(), "archived variant");
         let other = product(p.vendor_id);
         assert!(Sellable::of(variant(&other, 100, 1), &p, vec![]).is_none(), "another product's variant");
+        for approval in [ApprovalStatus::NotSubmitted, ApprovalStatus::PendingReview, ApprovalStatus::Rejected] {
+            let mut q = p.clone();
+            q.approval_status = approval;
+            assert!(Sellable::of(variant(&q, 100, 1), &q, vec![]).is_none(), "{approval:?} product");
+        }
         for status in [ProductStatus::Draft, ProductStatus::Archived] {
             p.status = status;
             assert!(Sellable::of(variant(&p, 100, 1), &p, vec![]).is_none(), "{status:?} product");
+        }
+    }
+
+    #[test]
+    fn approval_transitions_follow_the_table() {
+        use ApprovalEvent::*;
+        use ApprovalStatus::*;
+        let all = [NotSubmitted, PendingReview, Approved, Rejected];
+        let events = [
+            Submit { trusted: false },
+            Submit { trusted: true },
+            Approve,
+            Reject,
+            ContentEdited { review_edits: true, trusted: false },
+            ContentEdited { review_edits: false, trusted: false },
+            ContentEdited { review_edits: true, trusted: true },
+        ];
+        for from in all {
+            for event in events {
+                let expected = match (from, event) {
+                    (NotSubmitted | Rejected, Submit { trusted: false }) => {
+                        Ok(Some((PendingReview, HistoryAction::Submitted)))
+                    }
+                    (NotSubmitted | Rejected, Submit { trusted: true }) => {
+                        Ok(Some((Approved, HistoryAction::AutoApproved)))
+                    }
+                    (PendingReview, Approve) => Ok(Some((Approved, HistoryAction::Approved))),
+                    (PendingReview, Reject) => Ok(Some((Rejected, HistoryAction::Rejected))),
+                    (Approved, ContentEdited { review_edits: true, trusted: false }) => {
+                        Ok(Some((PendingReview, HistoryAction::Edited)))
+                    }
+                    (_, ContentEdited { .. }) => Ok(None),
+                    _ => Err(TransitionRefused),
+                };
+                assert_eq!(approval_transition(from, event), expected, "{from:?} + {event:?}");
+            }
+        }
+        // the ones that matter, spelled out
+        assert_eq!(approval_transition(Approved, Approve), Err(TransitionRefused), "approving twice");
+        assert_eq!(approval_transition(Approved, Submit { trusted: false }), Err(TransitionRefused));
+        assert_eq!(approval_transition(PendingReview, Submit { trusted: false }), Err(TransitionRefused));
+        assert_eq!(
+            approval_transition(NotSubmitted, Approve),
+            Err(TransitionRefused),
+            "staff review submitted products"
+        );
+        for s in all {
+            assert_eq!(ApprovalStatus::parse(s.as_str()), Some(s));
+        }
+        for a in [
+            HistoryAction::Created,
+            HistoryAction::Submitted,
+            HistoryAction::AutoApproved,
+            HistoryAction::Approved,
+            HistoryAction::Rejected,
+            HistoryAction::Edited,
+        ] {
+            assert_eq!(HistoryAction::parse(a.as_str()), Some(a));
         }
     }
 }

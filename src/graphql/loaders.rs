@@ -7,7 +7,7 @@ use async_graphql::Data;
 use crate::{
     catalog::graphql::loaders::{
         AllCategoriesLoader, AttributesByProductIdLoader, CategoriesByProductIdLoader, ImagesByProductIdLoader,
-        ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader,
+        ProductByIdLoader, VariantByIdLoader, VariantsByProductIdLoader, VendorCatalogAccessLoader,
     },
     context::RequestContext,
     graphql::dataloader::{Cached, cached as loader},
@@ -31,6 +31,7 @@ pub struct Loaders {
     pub categories_by_product_id: Cached<CategoriesByProductIdLoader>,
     pub attributes_by_product_id: Cached<AttributesByProductIdLoader>,
     pub all_categories: Cached<AllCategoriesLoader>,
+    pub vendor_catalog_access: Cached<VendorCatalogAccessLoader>,
     pub shipping_methods_by_zone_id: Cached<ShippingMethodsByZoneIdLoader>,
     pub history_by_order_id: Cached<HistoryByOrderIdLoader>,
     pub payments_by_order_id: Cached<PaymentsByOrderIdLoader>,
@@ -51,6 +52,7 @@ impl Loaders {
             categories_by_product_id: loader(window, CategoriesByProductIdLoader(catalog.clone())),
             attributes_by_product_id: loader(window, AttributesByProductIdLoader(catalog.clone())),
             all_categories: loader(window, AllCategoriesLoader(catalog.clone(), rcx.clone())),
+            vendor_catalog_access: loader(window, VendorCatalogAccessLoader(catalog.clone(), rcx.clone())),
             shipping_methods_by_zone_id: loader(window, ShippingMethodsByZoneIdLoader(state.shipping.clone())),
             history_by_order_id: loader(window, HistoryByOrderIdLoader(state.orders.clone())),
             payments_by_order_id: loader(window, PaymentsByOrderIdLoader(state.order_payments.clone())),
@@ -69,6 +71,7 @@ impl Loaders {
         data.insert(self.categories_by_product_id.clone());
         data.insert(self.attributes_by_product_id.clone());
         data.insert(self.all_categories.clone());
+        data.insert(self.vendor_catalog_access.clone());
         data.insert(self.shipping_methods_by_zone_id.clone());
         data.insert(self.history_by_order_id.clone());
         data.insert(self.payments_by_order_id.clone());

@@ -55,6 +55,14 @@ operations! {
     CATEGORY_ARCHIVE: "catalog/CategoryArchive.graphql";
     STOCK_ADJUST: "catalog/StockAdjust.graphql";
     STOCK_MOVEMENTS: "catalog/StockMovements.graphql";
+    PRODUCT_APPROVE: "catalog/ProductApprove.graphql";
+    PRODUCT_REJECT: "catalog/ProductReject.graphql";
+    PRODUCT_REVIEW_QUEUE: "catalog/ProductReviewQueue.graphql";
+    VENDOR_PRODUCTS: "vendor/VendorProducts.graphql";
+    VENDOR_PRODUCT: "vendor/VendorProduct.graphql";
+    VENDOR_PRODUCT_CREATE: "vendor/VendorProductCreate.graphql";
+    VENDOR_PRODUCT_UPDATE: "vendor/VendorProductUpdate.graphql";
+    PRODUCT_SUBMIT_FOR_REVIEW: "vendor/ProductSubmitForReview.graphql";
     DISCOUNT_CREATE: "promotions/DiscountCreate.graphql", "DiscountFields";
     DISCOUNT_UPDATE: "promotions/DiscountUpdate.graphql", "DiscountFields";
     DISCOUNT_DEACTIVATE: "promotions/DiscountDeactivate.graphql", "DiscountFields";

@@ -12,7 +12,7 @@ use crate::{
     },
     context::RequestContext,
     graphql::dataloader::complete,
-    shared::ids::{ProductId, VariantId},
+    shared::ids::{ProductId, VariantId, VendorId},
 };
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
@@ -101,5 +101,20 @@ impl Loader<()> for AllCategoriesLoader {
     async fn load(&self, _keys: &[()]) -> LoadResult<(), Arc<Vec<Category>>> {
         let all = self.0.categories(&self.1).await.map_err(Arc::new)?;
         Ok(HashMap::from([((), Arc::new(all))]))
+    }
+}
+
+/// Whether the viewer may see a vendor's private catalog data (approval state, history): staff
+/// and the vendor's members.
+pub struct VendorCatalogAccessLoader(pub CatalogService, pub RequestContext);
+
+impl Loader<VendorId> for VendorCatalogAccessLoader {
+    type Value = bool;
+    type Error = Arc<DbErr>;
+
+    #[tracing::instrument(name = "loader.vendor_catalog_access", skip_all, fields(count = keys.len()))]
+    async fn load(&self, keys: &[VendorId]) -> LoadResult<VendorId, bool> {
+        let viewable = self.0.viewable_vendors(&self.1, keys).await.map_err(Arc::new)?;
+        Ok(keys.iter().map(|k| (*k, viewable.contains(k))).collect())
     }
 }

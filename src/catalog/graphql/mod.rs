@@ -39,5 +39,11 @@ user_error_type! {
         InsufficientStock,
         /// A category cannot be moved below itself or its descendants.
         CategoryCycle,
+        /// The vendor is pending, rejected or suspended: its members cannot edit its catalog.
+        VendorNotActive,
+        /// The product's approval status does not allow this: approving or rejecting a product
+        /// that is not waiting for review (e.g. approving twice), or submitting one that is
+        /// already in review or approved.
+        InvalidApprovalTransition,
     }
 }

@@ -1,5 +1,7 @@
-//! Staff catalog mutations. Each parses its input (IDs with their field paths), calls one
-//! service method, and maps the outcome to a payload.
+//! Catalog mutations. Each parses its input (IDs with their field paths), calls one service
+//! method, and maps the outcome to a payload. Product, variant and stock mutations are for staff
+//! and for the members of the product's vendor whose role allows catalog work (OWNER, EDITOR),
+//! checked in the service; categories and review decisions are staff only.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use rust_decimal::Decimal;
@@ -346,9 +348,11 @@ pub struct CatalogMutation;
 
 #[Object]
 impl CatalogMutation {
-    /// Creates a product with its variants in one step (staff only). Nothing is written when
-    /// any part of the input is refused.
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Creates a product with its variants in one step, for staff or a member of `vendorId`
+    /// with catalog rights (OWNER, EDITOR) while the vendor is active. Staff-created products
+    /// are APPROVED; a member's start NOT_SUBMITTED (APPROVED when the vendor is trusted).
+    /// Nothing is written when any part of the input is refused.
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn product_create(
         &self,
         ctx: &Context<'_>,
@@ -363,8 +367,10 @@ impl CatalogMutation {
         )
     }
 
-    /// Updates a product (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Updates a product: staff, or a member of its vendor with catalog rights while the vendor
+    /// is active (another vendor's product: FORBIDDEN). When the marketplace reviews edits, a
+    /// member's change to the content of an APPROVED product sends it back to PENDING_REVIEW.
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn product_update(
         &self,
         ctx: &Context<'_>,
@@ -375,15 +381,16 @@ impl CatalogMutation {
         payload(async { ctx.state().catalog.update_product(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
-    /// Archives a product: it leaves the storefront and stays for order history (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Archives a product: it leaves the storefront and stays for order history (staff, or a
+    /// member of its vendor with catalog rights).
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn product_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductPayload> {
         let id = ids::arg::<ProductId>(&id)?;
         payload(ctx.state().catalog.archive_product(ctx.rcx(), id).await)
     }
 
-    /// Adds a variant to a product (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Adds a variant to a product (staff, or a member of its vendor with catalog rights).
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn product_variant_create(
         &self,
         ctx: &Context<'_>,
@@ -394,8 +401,9 @@ impl CatalogMutation {
         payload(ctx.state().catalog.create_variant(ctx.rcx(), product_id, input.into()).await)
     }
 
-    /// Updates a variant (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Updates a variant (staff, or a member of its vendor with catalog rights). Price changes
+    /// never send the product back to review.
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn product_variant_update(
         &self,
         ctx: &Context<'_>,
@@ -406,8 +414,9 @@ impl CatalogMutation {
         payload(ctx.state().catalog.update_variant(ctx.rcx(), id, input.into()).await)
     }
 
-    /// Archives a variant: no longer sold, kept for order history (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Archives a variant: no longer sold, kept for order history (staff, or a member of its
+    /// vendor with catalog rights).
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn product_variant_archive(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductVariantPayload> {
         let id = ids::arg::<VariantId>(&id)?;
         payload(ctx.state().catalog.archive_variant(ctx.rcx(), id).await)
@@ -440,8 +449,9 @@ impl CatalogMutation {
     }
 
     /// Changes a variant's stock on hand with a reason; every change is kept as a stock
-    /// movement. Concurrent adjustments never lose an update or go below zero (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// movement. Concurrent adjustments never lose an update or go below zero (staff, or a
+    /// member of the product's vendor with catalog rights).
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
     async fn stock_adjust(
         &self,
         ctx: &Context<'_>,
@@ -454,5 +464,36 @@ impl CatalogMutation {
             }
             .await,
         )
+    }
+
+    /// Sends a product to staff review (NOT_SUBMITTED or REJECTED → PENDING_REVIEW; a trusted
+    /// vendor's product is approved at once). For members of its vendor with catalog rights, and
+    /// staff. `INVALID_APPROVAL_TRANSITION` when it is already in review or approved.
+    #[graphql(guard = "RoleGuard(Role::Customer)")]
+    async fn product_submit_for_review(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductPayload> {
+        let id = ids::arg::<ProductId>(&id)?;
+        payload(ctx.state().catalog.submit_for_review(ctx.rcx(), id).await)
+    }
+
+    /// Approves a product waiting for review: with status ACTIVE and an active vendor it goes
+    /// on the storefront (staff only; audited). Of two concurrent decisions one wins; the other
+    /// gets `INVALID_APPROVAL_TRANSITION`, as does approving twice.
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_approve(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ProductPayload> {
+        let id = ids::arg::<ProductId>(&id)?;
+        payload(ctx.state().catalog.approve_product(ctx.rcx(), id).await)
+    }
+
+    /// Rejects a product waiting for review with a reason (1 to 1,000 characters) its vendor
+    /// sees in `approvalReason` and the history (staff only; audited).
+    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    async fn product_reject(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(desc = "Why the product is refused; shown to the vendor.")] reason: String,
+    ) -> async_graphql::Result<ProductPayload> {
+        let id = ids::arg::<ProductId>(&id)?;
+        payload(ctx.state().catalog.reject_product(ctx.rcx(), id, &reason).await)
     }
 }

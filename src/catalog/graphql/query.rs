@@ -1,6 +1,9 @@
 //! Storefront catalog queries.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, connection::Connection};
+use async_graphql::{
+    Context, Enum, ID, InputObject, Object,
+    connection::{Connection, ConnectionNameType},
+};
 use rust_decimal::Decimal;
 
 use crate::{
@@ -64,7 +67,8 @@ pub struct ProductFilterInput {
     pub in_stock: Option<bool>,
     /// Case-insensitive text contained in the title.
     pub query: Option<String>,
-    /// Staff only: these statuses (default: all). Storefront callers always get ACTIVE.
+    /// Staff and `vendorProducts` only: these statuses (default: all). Storefront callers
+    /// always get ACTIVE.
     pub status: Option<Vec<ProductStatus>>,
 }
 
@@ -79,6 +83,44 @@ impl ProductConnectionFields {
     /// How many products match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         ctx.state().catalog.count_products(&self.rcx, &self.query).await.map_err(top_level)
+    }
+}
+
+/// Names the connection of `vendorProducts` and `productReviewQueue`.
+pub struct ProductListName;
+
+impl ConnectionNameType for ProductListName {
+    fn type_name<T: async_graphql::OutputType>() -> String {
+        "ProductListConnection".to_owned()
+    }
+}
+
+type ProductListConnection =
+    Connection<String, Product, CountFields, async_graphql::connection::EmptyFields, ProductListName>;
+
+fn product_list(
+    request: &crate::shared::pagination::PageRequest,
+    page: crate::shared::pagination::Page<model::Product>,
+    total: u64,
+) -> ProductListConnection {
+    let mut conn =
+        Connection::with_additional_fields(request.after.is_some(), page.has_next_page, CountFields { total });
+    conn.edges.extend(
+        page.items.into_iter().map(|(cursor, item)| async_graphql::connection::Edge::new(cursor.encode(), item.into())),
+    );
+    conn
+}
+
+/// The total of a vendor listing or the review queue.
+pub struct CountFields {
+    total: u64,
+}
+
+#[Object]
+impl CountFields {
+    /// How many products match, across all pages.
+    async fn total_count(&self) -> u64 {
+        self.total
     }
 }
 
@@ -107,7 +149,8 @@ type ProductConnection = Connection<String, Product, ProductConnectionFields>;
 #[Object]
 impl CatalogQuery {
     /// Products, filtered and sorted, as a Relay connection (forward pagination). Storefront
-    /// callers see ACTIVE products only.
+    /// callers see only products that are ACTIVE, APPROVED and of an active vendor; staff see
+    /// all.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn products(
         &self,
@@ -130,7 +173,8 @@ impl CatalogQuery {
         Ok(connection(&page, result, ProductConnectionFields { query: q, rcx }))
     }
 
-    /// A product by global ID or by slug (give exactly one); null when not found or not visible.
+    /// A product by global ID or by slug (give exactly one); null when not found or not visible
+    /// (storefront products for everyone; the others for staff and their vendor's members).
     async fn product(
         &self,
         ctx: &Context<'_>,
@@ -147,6 +191,42 @@ impl CatalogQuery {
             }
             _ => Err(bad_user_input("give exactly one of `id` and `slug`")),
         }
+    }
+
+    /// A vendor's own products in every status and approval state, newest first, for its members
+    /// (any role) and staff. `filter.vendorId` is ignored. A non-member gets FORBIDDEN; an
+    /// unknown vendor BAD_USER_INPUT (reason NOT_FOUND).
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn vendor_products(
+        &self,
+        ctx: &Context<'_>,
+        vendor_id: ID,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        filter: Option<ProductFilterInput>,
+    ) -> async_graphql::Result<ProductListConnection> {
+        let vendor = ids::arg::<VendorId>(&vendor_id)?;
+        let page = page(first, after)?;
+        let q: ProductQuery = filter.unwrap_or_default().try_into()?;
+        let (result, total) =
+            ctx.state().catalog.vendor_products(ctx.rcx(), vendor, &q, &page).await.map_err(top_level)?;
+        Ok(product_list(&page, result, total))
+    }
+
+    /// Products waiting for review (PENDING_REVIEW), oldest first (staff only).
+    #[graphql(
+        guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Staff)",
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+    )]
+    async fn product_review_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<ProductListConnection> {
+        let page = page(first, after)?;
+        let (result, total) = ctx.state().catalog.review_queue(ctx.rcx(), &page).await.map_err(top_level)?;
+        Ok(product_list(&page, result, total))
     }
 
     /// A variant by global ID; null when not found or its product is not visible.

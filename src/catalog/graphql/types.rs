@@ -47,6 +47,91 @@ impl From<ProductStatus> for model::ProductStatus {
     }
 }
 
+/// Where a product is in staff review. A product is on the storefront only when its status is
+/// ACTIVE, its approval APPROVED and its vendor active.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ProductApprovalStatus {
+    /// Created by a vendor member and not yet sent to review (`productSubmitForReview`).
+    NotSubmitted,
+    /// Waiting for a staff decision (`productApprove` / `productReject`).
+    PendingReview,
+    /// Allowed on the storefront.
+    Approved,
+    /// Refused by staff; `approvalReason` says why. The vendor may fix it and submit again.
+    Rejected,
+}
+
+impl From<model::ApprovalStatus> for ProductApprovalStatus {
+    fn from(s: model::ApprovalStatus) -> Self {
+        match s {
+            model::ApprovalStatus::NotSubmitted => ProductApprovalStatus::NotSubmitted,
+            model::ApprovalStatus::PendingReview => ProductApprovalStatus::PendingReview,
+            model::ApprovalStatus::Approved => ProductApprovalStatus::Approved,
+            model::ApprovalStatus::Rejected => ProductApprovalStatus::Rejected,
+        }
+    }
+}
+
+/// What happened to a product, as its history records it.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ProductHistoryAction {
+    /// The product was created, with its first approval status.
+    Created,
+    /// A vendor member sent it to review.
+    Submitted,
+    /// Approved without review because its vendor is trusted.
+    AutoApproved,
+    /// Approved by staff.
+    Approved,
+    /// Rejected by staff, with a reason.
+    Rejected,
+    /// A vendor member's edit of approved content sent it back to review.
+    Edited,
+}
+
+impl From<model::HistoryAction> for ProductHistoryAction {
+    fn from(a: model::HistoryAction) -> Self {
+        match a {
+            model::HistoryAction::Created => ProductHistoryAction::Created,
+            model::HistoryAction::Submitted => ProductHistoryAction::Submitted,
+            model::HistoryAction::AutoApproved => ProductHistoryAction::AutoApproved,
+            model::HistoryAction::Approved => ProductHistoryAction::Approved,
+            model::HistoryAction::Rejected => ProductHistoryAction::Rejected,
+            model::HistoryAction::Edited => ProductHistoryAction::Edited,
+        }
+    }
+}
+
+/// One entry of a product's approval history.
+#[derive(SimpleObject, Clone)]
+pub struct ProductHistoryEntry {
+    /// What happened.
+    pub action: ProductHistoryAction,
+    /// The approval status before; null for the creation.
+    pub from_status: Option<ProductApprovalStatus>,
+    /// The approval status after.
+    pub to_status: Option<ProductApprovalStatus>,
+    /// The reason given (rejections).
+    pub reason: Option<String>,
+    /// Global ID of the user who did it; null for system jobs.
+    pub actor_id: Option<ID>,
+    /// When it happened.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<model::HistoryEntry> for ProductHistoryEntry {
+    fn from(e: model::HistoryEntry) -> Self {
+        Self {
+            action: e.action.into(),
+            from_status: e.from.map(Into::into),
+            to_status: e.to.map(Into::into),
+            reason: e.reason,
+            actor_id: e.actor_id.map(ids::encode),
+            created_at: e.created_at,
+        }
+    }
+}
+
 /// The type of an attribute value.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum AttributeType {
@@ -264,10 +349,39 @@ impl Product {
         let staff = ctx.rcx().is_staff();
         Ok(all.unwrap_or_default().into_iter().filter(|v| staff || !v.archived).collect())
     }
+
+    /// Whether the viewer may see this product's private fields: staff and its vendor's members.
+    async fn private(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let access = ctx
+            .loader::<super::loaders::VendorCatalogAccessLoader>()
+            .load_one(self.model.vendor_id)
+            .await
+            .or_internal()?;
+        Ok(access.unwrap_or(false))
+    }
 }
 
 #[ComplexObject]
 impl Product {
+    /// Where the product is in staff review. Private: staff and the members of the product's
+    /// vendor see it; for everyone else it is null (storefront products are always APPROVED).
+    async fn approval_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProductApprovalStatus>> {
+        Ok(self.private(ctx).await?.then(|| self.model.approval_status.into()))
+    }
+
+    /// Why staff rejected the product; null otherwise. Private like `approvalStatus`.
+    async fn approval_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(if self.private(ctx).await? { self.model.approval_reason.clone() } else { None })
+    }
+
+    /// The product's approval history (creation, submissions, decisions), newest first, at most
+    /// 100 entries. Private like `approvalStatus`: null for everyone but staff and the members
+    /// of the product's vendor.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ProductHistoryEntry>>> {
+        let list = ctx.state().catalog.product_history(ctx.rcx(), &self.model).await.or_internal()?;
+        Ok(list.map(|l| l.into_iter().map(Into::into).collect()))
+    }
+
     /// The seller of the product.
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vendor>> {
         let v = ctx

@@ -8,7 +8,7 @@ use sea_orm::{DbErr, SqlErr};
 use crate::{
     catalog::{
         error::{CatalogError, path},
-        model::{Category, OptionValue, Product, ProductStatus, StockMovement, StockReason, Variant},
+        model::{ApprovalStatus, Category, OptionValue, Product, ProductStatus, StockMovement, StockReason, Variant},
     },
     shared::{
         ids::{CategoryId, ProductId, StockMovementId, UserId, VariantId, VendorId},
@@ -54,6 +54,8 @@ fn to_product(m: product::Model) -> Result<Product, DbErr> {
         slug: Slug::parse(&m.slug).map_err(|_| corrupt("product slug"))?,
         description: m.description,
         status: ProductStatus::parse(&m.status).ok_or_else(|| corrupt("product status"))?,
+        approval_status: ApprovalStatus::parse(&m.approval_status).ok_or_else(|| corrupt("approval status"))?,
+        approval_reason: m.approval_reason,
         min_price: m.min_price_minor.map(|p| Money::from_minor(p, cur)),
         currency: cur,
         tax_class: m.tax_class,

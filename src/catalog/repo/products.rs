@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use entity::{product, product_attribute, product_category, product_image, variant};
+use chrono::{DateTime, Utc};
+use entity::{product, product_attribute, product_category, product_history, product_image, variant, vendor};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -14,10 +15,13 @@ use super::{corrupt, on_unique, to_product};
 use crate::{
     catalog::{
         error::CatalogError,
-        model::{Attribute, AttributeValue, Product, ProductFilter, ProductImage, ProductSort, ProductStatus},
+        model::{
+            ApprovalStatus, Attribute, AttributeValue, HistoryAction, HistoryEntry, Product, ProductFilter,
+            ProductImage, ProductSort, ProductStatus,
+        },
     },
     shared::{
-        ids::{CategoryId, ProductId, ProductImageId, TypedId},
+        ids::{CategoryId, ProductId, ProductImageId, TypedId, UserId, VariantId, VendorId},
         pagination::{Cursor, Page, PageRequest},
     },
 };
@@ -34,6 +38,152 @@ pub async fn product_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Op
     product::Entity::find().filter(product::Column::Slug.eq(slug)).one(db).await?.map(to_product).transpose()
 }
 
+/// What puts a product on the storefront: ACTIVE, APPROVED, and its vendor ACTIVE.
+fn storefront_condition() -> Condition {
+    let active_vendors = Query::select()
+        .column(vendor::Column::Id)
+        .from(vendor::Entity)
+        .and_where(vendor::Column::Status.eq("ACTIVE"))
+        .to_owned();
+    Condition::all()
+        .add(product::Column::Status.eq(ProductStatus::Active.as_str()))
+        .add(product::Column::ApprovalStatus.eq(ApprovalStatus::Approved.as_str()))
+        .add(product::Column::VendorId.in_subquery(active_vendors))
+}
+
+/// The products among `ids` that are on the storefront (see [`storefront_condition`]).
+pub async fn storefront_products_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[ProductId],
+) -> Result<HashMap<ProductId, Product>, DbErr> {
+    let rows = product::Entity::find()
+        .filter(product::Column::Id.is_in(ids.iter().map(TypedId::uuid)))
+        .filter(storefront_condition())
+        .all(db)
+        .await?;
+    rows.into_iter().map(|r| to_product(r).map(|p| (p.id, p))).collect()
+}
+
+/// The storefront product with this slug, if it is on the storefront.
+pub async fn storefront_product_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Product>, DbErr> {
+    product::Entity::find()
+        .filter(product::Column::Slug.eq(slug))
+        .filter(storefront_condition())
+        .one(db)
+        .await?
+        .map(to_product)
+        .transpose()
+}
+
+/// The vendor owning product `id` (to authorise an action on it before loading it).
+pub async fn vendor_of_product(db: &impl ConnectionTrait, id: ProductId) -> Result<Option<VendorId>, DbErr> {
+    let v: Option<Uuid> = product::Entity::find_by_id(id.uuid())
+        .select_only()
+        .column(product::Column::VendorId)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(v.map(VendorId))
+}
+
+/// The vendor owning variant `id`'s product (to authorise an action on the variant).
+pub async fn vendor_of_variant(db: &impl ConnectionTrait, id: VariantId) -> Result<Option<VendorId>, DbErr> {
+    let sub = Query::select()
+        .column(variant::Column::ProductId)
+        .from(variant::Entity)
+        .and_where(variant::Column::Id.eq(id.uuid()))
+        .to_owned();
+    let v: Option<Uuid> = product::Entity::find()
+        .select_only()
+        .column(product::Column::VendorId)
+        .filter(product::Column::Id.in_subquery(sub))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(v.map(VendorId))
+}
+
+/// Product `id` if `vendor` owns it: the scoped load of vendor-facing paths.
+pub async fn product_of_vendor(
+    db: &impl ConnectionTrait,
+    vendor_id: VendorId,
+    id: ProductId,
+) -> Result<Option<Product>, DbErr> {
+    product::Entity::find_by_id(id.uuid())
+        .filter(product::Column::VendorId.eq(vendor_id.uuid()))
+        .one(db)
+        .await?
+        .map(to_product)
+        .transpose()
+}
+
+/// Moves product `id` from approval status `from` to `to` (with `reason`, cleared when `None`)
+/// in one compare-and-set statement; `false` when the product was no longer at `from` (another
+/// decision came first).
+pub async fn set_approval(
+    db: &impl ConnectionTrait,
+    id: ProductId,
+    from: ApprovalStatus,
+    to: ApprovalStatus,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let res = product::Entity::update_many()
+        .col_expr(product::Column::ApprovalStatus, Expr::value(to.as_str()))
+        .col_expr(product::Column::ApprovalReason, Expr::value(reason.map(str::to_owned)))
+        .col_expr(product::Column::UpdatedAt, Expr::value(now))
+        .filter(product::Column::Id.eq(id.uuid()))
+        .filter(product::Column::ApprovalStatus.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+pub async fn insert_history(db: &impl ConnectionTrait, e: &HistoryEntry) -> Result<(), DbErr> {
+    product_history::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        product_id: Set(e.product_id.uuid()),
+        vendor_id: Set(e.vendor_id.uuid()),
+        actor_id: Set(e.actor_id.map(|a| a.uuid())),
+        action: Set(e.action.as_str().to_owned()),
+        from_status: Set(e.from.map(|s| s.as_str().to_owned())),
+        to_status: Set(e.to.map(|s| s.as_str().to_owned())),
+        reason: Set(e.reason.clone()),
+        created_at: Set(e.created_at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A product's history, newest first (ids are time-ordered UUIDv7).
+pub async fn history(db: &impl ConnectionTrait, id: ProductId, limit: u64) -> Result<Vec<HistoryEntry>, DbErr> {
+    let status = |s: Option<String>| -> Result<Option<ApprovalStatus>, DbErr> {
+        s.map(|s| ApprovalStatus::parse(&s).ok_or_else(|| corrupt("history status"))).transpose()
+    };
+    product_history::Entity::find()
+        .filter(product_history::Column::ProductId.eq(id.uuid()))
+        .order_by_desc(product_history::Column::CreatedAt)
+        .order_by_desc(product_history::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(HistoryEntry {
+                product_id: ProductId(m.product_id),
+                vendor_id: VendorId(m.vendor_id),
+                actor_id: m.actor_id.map(UserId),
+                action: HistoryAction::parse(&m.action).ok_or_else(|| corrupt("history action"))?,
+                from: status(m.from_status)?,
+                to: status(m.to_status)?,
+                reason: m.reason,
+                created_at: m.created_at,
+            })
+        })
+        .collect()
+}
+
 fn variant_subquery(extra: Condition) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(variant::Column::ProductId)
@@ -44,6 +194,12 @@ fn variant_subquery(extra: Condition) -> sea_orm::sea_query::SelectStatement {
 
 fn filter_condition(f: &ProductFilter) -> Condition {
     let mut c = Condition::all();
+    if f.storefront {
+        c = c.add(storefront_condition());
+    }
+    if !f.approval_statuses.is_empty() {
+        c = c.add(product::Column::ApprovalStatus.is_in(f.approval_statuses.iter().map(ApprovalStatus::as_str)));
+    }
     if !f.statuses.is_empty() {
         c = c.add(product::Column::Status.is_in(f.statuses.iter().map(ProductStatus::as_str)));
     }
@@ -108,7 +264,7 @@ fn price_key(asc: bool) -> Expr {
 
 fn cursor_of(p: &product::Model, sort: ProductSort) -> Cursor {
     let key = match sort {
-        ProductSort::Newest => String::new(),
+        ProductSort::Newest | ProductSort::Oldest => String::new(),
         ProductSort::TitleAsc => p.title.clone(),
         ProductSort::PriceAsc | ProductSort::PriceDesc => {
             p.min_price_minor.unwrap_or(missing_price(sort == ProductSort::PriceAsc)).to_string()
@@ -133,6 +289,12 @@ pub async fn list_products(
                 q = q.filter(product::Column::Id.lt(c.id));
             }
             q = q.order_by_desc(product::Column::Id);
+        }
+        ProductSort::Oldest => {
+            if let Some(c) = after {
+                q = q.filter(product::Column::Id.gt(c.id));
+            }
+            q = q.order_by_asc(product::Column::Id);
         }
         ProductSort::TitleAsc => {
             if let Some(c) = after {
@@ -184,8 +346,8 @@ pub async fn insert_product(db: &impl ConnectionTrait, p: &Product) -> Result<()
         min_price_minor: Set(None),
         currency: Set(p.currency.code().to_owned()),
         tax_class: Set(p.tax_class.clone()),
-        approval_status: Set("APPROVED".to_owned()),
-        approval_reason: Set(None),
+        approval_status: Set(p.approval_status.as_str().to_owned()),
+        approval_reason: Set(p.approval_reason.clone()),
         created_at: Set(p.created_at),
         updated_at: Set(p.updated_at),
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{product, stock_movement, variant};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, Query},
 };
 
 use super::{minor, on_unique, to_movement, to_variant};
@@ -15,7 +15,7 @@ use crate::{
         error::CatalogError,
         model::{StockMovement, Variant},
     },
-    shared::ids::{ProductId, TypedId, VariantId},
+    shared::ids::{ProductId, TypedId, VariantId, VendorId},
 };
 
 pub async fn variants_by_product_ids(
@@ -42,6 +42,25 @@ pub async fn variants_by_ids(
 ) -> Result<HashMap<VariantId, Variant>, DbErr> {
     let rows = variant::Entity::find().filter(variant::Column::Id.is_in(ids.iter().map(TypedId::uuid))).all(db).await?;
     rows.into_iter().map(|r| to_variant(r).map(|v| (v.id, v))).collect()
+}
+
+/// Variant `id` if its product belongs to `vendor`: the scoped load of vendor-facing paths.
+pub async fn variant_of_vendor(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    id: VariantId,
+) -> Result<Option<Variant>, DbErr> {
+    let products = Query::select()
+        .column(product::Column::Id)
+        .from(product::Entity)
+        .and_where(product::Column::VendorId.eq(vendor.uuid()))
+        .to_owned();
+    variant::Entity::find_by_id(id.uuid())
+        .filter(variant::Column::ProductId.in_subquery(products))
+        .one(db)
+        .await?
+        .map(to_variant)
+        .transpose()
 }
 
 /// Which of these SKUs exist already.

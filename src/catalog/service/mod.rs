@@ -1,6 +1,13 @@
-//! Catalog use cases: storefront reads here; staff writes in `categories`, `products` and
-//! `variants`. Each write is one transaction.
+//! Catalog use cases: storefront reads here; writes in `categories` (staff), `products` and
+//! `variants` (staff, and members of the product's vendor whose role allows catalog work), and
+//! the review workflow in `approval`. Each write is one transaction.
+//!
+//! Who may write: staff on every product; a vendor member on its own vendor's products only,
+//! with the `Catalog` permission (OWNER, EDITOR), and only while the vendor is ACTIVE. Every
+//! write finds the product's vendor, authorises the caller on it, then loads the product scoped
+//! to that vendor.
 
+mod approval;
 mod categories;
 mod products;
 mod variants;
@@ -14,8 +21,9 @@ use crate::{
     catalog::{
         error::{CatalogError, FieldPath, path},
         model::{
-            Attribute, AttributeValue, Category, OptionValue, Product, ProductFilter, ProductImage, ProductSort,
-            ProductStatus, Sellable, StockMovement, StockReason, Variant, breadcrumbs, descendants, would_cycle,
+            ApprovalEvent, ApprovalStatus, Attribute, AttributeValue, Category, HistoryAction, HistoryEntry,
+            OptionValue, Product, ProductFilter, ProductImage, ProductSort, ProductStatus, Sellable, StockMovement,
+            StockReason, Variant, approval_transition, breadcrumbs, descendants, would_cycle,
         },
         repo,
     },
@@ -26,7 +34,10 @@ use crate::{
         pagination::{Page, PageRequest},
         text::{Sku, Slug, required_text},
     },
-    vendors::VendorService,
+    vendors::{
+        VendorService,
+        model::{Vendor, VendorAccess, VendorPermission, VendorStatus},
+    },
 };
 
 /// Editable product fields; `None` leaves a field as it is (or at its default on create).
@@ -79,7 +90,8 @@ pub struct ProductQuery {
     pub attributes: Vec<(String, Vec<String>)>,
     pub in_stock: bool,
     pub title_contains: Option<String>,
-    /// Staff only; storefront callers always get ACTIVE products.
+    /// Staff and vendor listings only; storefront callers always get ACTIVE (and approved)
+    /// products.
     pub statuses: Vec<ProductStatus>,
 }
 
@@ -206,7 +218,123 @@ impl CatalogService {
     }
 
     fn ensure_staff(rcx: &RequestContext) -> Result<(), CatalogError> {
-        if rcx.is_staff() { Ok(()) } else { Err(CatalogError::Forbidden) }
+        if rcx.is_staff() {
+            Ok(())
+        } else if rcx.viewer.is_none() {
+            Err(CatalogError::Unauthenticated)
+        } else {
+            Err(CatalogError::Forbidden)
+        }
+    }
+
+    /// Members edit their vendor's catalog only while it is ACTIVE; staff always may.
+    fn ensure_editable(vendor: &Vendor, access: VendorAccess, field: FieldPath) -> Result<(), CatalogError> {
+        if access.is_staff() || vendor.status == VendorStatus::Active {
+            Ok(())
+        } else {
+            Err(CatalogError::VendorNotActive { field })
+        }
+    }
+
+    /// Lets `rcx` edit `vendor_id`'s catalog (inside `conn`): staff, or a member whose role
+    /// allows `Catalog`, of an ACTIVE vendor.
+    async fn authorize_catalog_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        vendor_id: VendorId,
+        field: FieldPath,
+    ) -> Result<(Vendor, VendorAccess), CatalogError> {
+        let (vendor, access) = self.vendors.authorize_in(conn, rcx, vendor_id, VendorPermission::Catalog).await?;
+        Self::ensure_editable(&vendor, access, field)?;
+        Ok((vendor, access))
+    }
+
+    /// Product `id` for an edit by `rcx`: its vendor is found, `rcx` authorised on it
+    /// ([`Self::authorize_catalog_in`]), then the product is loaded scoped to that vendor.
+    /// `NotFound` at `field` when there is no such product.
+    async fn product_for_edit(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        id: ProductId,
+        field: FieldPath,
+    ) -> Result<(Product, Vendor, VendorAccess), CatalogError> {
+        if rcx.viewer.is_none() && !rcx.system {
+            return Err(CatalogError::Unauthenticated);
+        }
+        let not_found = || CatalogError::NotFound { field: field.clone() };
+        let vendor_id = repo::vendor_of_product(conn, id).await?.ok_or_else(not_found)?;
+        let (vendor, access) = self.authorize_catalog_in(conn, rcx, vendor_id, field.clone()).await?;
+        let p = repo::product_of_vendor(conn, vendor_id, id).await?.ok_or_else(not_found)?;
+        Ok((p, vendor, access))
+    }
+
+    /// Variant `id` for an edit by `rcx`, authorised on its product's vendor like
+    /// [`Self::product_for_edit`].
+    async fn variant_for_edit(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        id: VariantId,
+        field: FieldPath,
+    ) -> Result<Variant, CatalogError> {
+        if rcx.viewer.is_none() && !rcx.system {
+            return Err(CatalogError::Unauthenticated);
+        }
+        let not_found = || CatalogError::NotFound { field: field.clone() };
+        let vendor_id = repo::vendor_of_variant(conn, id).await?.ok_or_else(not_found)?;
+        self.authorize_catalog_in(conn, rcx, vendor_id, field.clone()).await?;
+        repo::variant_of_vendor(conn, vendor_id, id).await?.ok_or_else(not_found)
+    }
+
+    /// Writes one entry of a product's history (in the caller's transaction).
+    async fn record_history(
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        p: &Product,
+        action: HistoryAction,
+        from: Option<ApprovalStatus>,
+        reason: Option<String>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), DbErr> {
+        let entry = HistoryEntry {
+            product_id: p.id,
+            vendor_id: p.vendor_id,
+            actor_id: rcx.viewer.map(|v| v.user_id),
+            action,
+            from,
+            to: Some(p.approval_status),
+            reason,
+            created_at: now,
+        };
+        repo::insert_history(conn, &entry).await
+    }
+
+    /// The vendors among `vendors` whose private catalog data (unpublished products, approval
+    /// state, history) `rcx` may see: all for staff, those the viewer is a member of otherwise.
+    pub async fn viewable_vendors(
+        &self,
+        rcx: &RequestContext,
+        vendors: &[VendorId],
+    ) -> Result<HashSet<VendorId>, DbErr> {
+        if rcx.is_staff() {
+            return Ok(vendors.iter().copied().collect());
+        }
+        let mut out = HashSet::new();
+        if rcx.viewer.is_none() {
+            return Ok(out);
+        }
+        for v in vendors.iter().copied().collect::<HashSet<_>>() {
+            match self.vendors.authorize(rcx, v, VendorPermission::View).await {
+                Ok(_) => {
+                    out.insert(v);
+                }
+                Err(crate::vendors::VendorError::Db(e)) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        Ok(out)
     }
 
     // ---------- reads ----------
@@ -221,9 +349,11 @@ impl CatalogService {
         Ok(breadcrumbs(&repo::all_categories(&self.db).await?, id))
     }
 
+    /// The repo filter for `q`: `all` (staff, or a vendor's own listing) keeps every status and
+    /// approval state; otherwise only storefront products.
     fn filter_for(
         &self,
-        rcx: &RequestContext,
+        all: bool,
         q: &ProductQuery,
         all_categories: Option<&[Category]>,
     ) -> Result<ProductFilter, CatalogError> {
@@ -238,7 +368,9 @@ impl CatalogService {
             })
         };
         Ok(ProductFilter {
-            statuses: if rcx.is_staff() { q.statuses.clone() } else { vec![ProductStatus::Active] },
+            statuses: if all { q.statuses.clone() } else { vec![ProductStatus::Active] },
+            storefront: !all,
+            approval_statuses: vec![],
             category_ids: match (q.category_id, all_categories) {
                 (Some(root), Some(all)) => Some(descendants(all, root)),
                 _ => None,
@@ -268,7 +400,7 @@ impl CatalogService {
             Some(_) => Some(repo::all_categories(&self.db).await?),
             None => None,
         };
-        let filter = self.filter_for(rcx, q, cats.as_deref())?;
+        let filter = self.filter_for(rcx.is_staff(), q, cats.as_deref())?;
         Ok(repo::list_products(&self.db, &filter, sort, page).await?)
     }
 
@@ -278,27 +410,68 @@ impl CatalogService {
             Some(_) => Some(repo::all_categories(&self.db).await?),
             None => None,
         };
-        let filter = self.filter_for(rcx, q, cats.as_deref())?;
+        let filter = self.filter_for(rcx.is_staff(), q, cats.as_deref())?;
         Ok(repo::count_products(&self.db, &filter).await?)
     }
 
-    fn visible(rcx: &RequestContext, p: &Product) -> bool {
-        rcx.is_staff() || p.status == ProductStatus::Active
+    /// A page of `vendor`'s own products in every status and approval state, for its members
+    /// (View permission) and staff; `q.vendor_id` is ignored.
+    ///
+    /// # Errors
+    /// `NotFound` (vendorId); `Unauthenticated`, `Forbidden`; as [`Self::products`].
+    #[tracing::instrument(name = "catalog.vendor_products", skip(self, rcx))]
+    pub async fn vendor_products(
+        &self,
+        rcx: &RequestContext,
+        vendor: VendorId,
+        q: &ProductQuery,
+        page: &PageRequest,
+    ) -> Result<(Page<Product>, u64), CatalogError> {
+        self.vendors.authorize(rcx, vendor, VendorPermission::View).await?;
+        let cats = match q.category_id {
+            Some(_) => Some(repo::all_categories(&self.db).await?),
+            None => None,
+        };
+        let mut filter = self.filter_for(true, q, cats.as_deref())?;
+        filter.vendor_id = Some(vendor);
+        let items = repo::list_products(&self.db, &filter, ProductSort::Newest, page).await?;
+        let count = repo::count_products(&self.db, &filter).await?;
+        Ok((items, count))
     }
 
+    /// A product by slug: storefront products for everyone; others for staff and the members
+    /// of its vendor.
     pub async fn product_by_slug(&self, rcx: &RequestContext, slug: &str) -> Result<Option<Product>, DbErr> {
-        Ok(repo::product_by_slug(&self.db, slug).await?.filter(|p| Self::visible(rcx, p)))
+        if let Some(p) = repo::storefront_product_by_slug(&self.db, slug).await? {
+            return Ok(Some(p));
+        }
+        if rcx.viewer.is_none() && !rcx.system {
+            return Ok(None);
+        }
+        let Some(p) = repo::product_by_slug(&self.db, slug).await? else { return Ok(None) };
+        Ok(self.viewable_vendors(rcx, &[p.vendor_id]).await?.contains(&p.vendor_id).then_some(p))
     }
 
-    /// Products by id for loaders; invisible ones are left out.
+    /// Products by id for loaders: storefront products for everyone; the others only for staff
+    /// and the members of their vendor. Invisible ones are left out.
     pub async fn products_by_ids(
         &self,
         rcx: &RequestContext,
         ids: &[ProductId],
     ) -> Result<HashMap<ProductId, Product>, DbErr> {
-        let mut all = repo::products_by_ids(&self.db, ids).await?;
-        all.retain(|_, p| Self::visible(rcx, p));
-        Ok(all)
+        if rcx.is_staff() {
+            return repo::products_by_ids(&self.db, ids).await;
+        }
+        let mut found = repo::storefront_products_by_ids(&self.db, ids).await?;
+        if rcx.viewer.is_none() || found.len() == ids.len() {
+            return Ok(found);
+        }
+        let rest: Vec<ProductId> = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
+        let hidden = repo::products_by_ids(&self.db, &rest).await?;
+        let vendors: Vec<VendorId> = hidden.values().map(|p| p.vendor_id).collect();
+        let viewable = self.viewable_vendors(rcx, &vendors).await?;
+        found.extend(hidden.into_iter().filter(|(_, p)| viewable.contains(&p.vendor_id)));
+        Ok(found)
     }
 
     pub async fn variants_by_ids(&self, ids: &[VariantId]) -> Result<HashMap<VariantId, Variant>, DbErr> {
@@ -341,8 +514,9 @@ impl CatalogService {
         Ok(repo::stock_movements(&self.db, id, limit.min(100)).await?)
     }
 
-    /// The sellable variants among `ids` (others are left out), read on `conn` so checkout can
-    /// call it inside its transaction.
+    /// The sellable variants among `ids` (others are left out): live variants of storefront
+    /// products (ACTIVE, APPROVED, vendor ACTIVE). Read on `conn` so checkout can call it inside
+    /// its transaction; carts report the others as unavailable and checkout refuses them.
     pub async fn sellable(
         &self,
         conn: &impl sea_orm::ConnectionTrait,
@@ -351,7 +525,7 @@ impl CatalogService {
         let variants = repo::variants_by_ids(conn, ids).await?;
         let product_ids: Vec<ProductId> =
             variants.values().map(|v| v.product_id).collect::<HashSet<_>>().into_iter().collect();
-        let products = repo::products_by_ids(conn, &product_ids).await?;
+        let products = repo::storefront_products_by_ids(conn, &product_ids).await?;
         let mut categories = repo::categories_by_product_ids(conn, &product_ids).await?;
         Ok(variants
             .into_iter()

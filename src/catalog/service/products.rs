@@ -24,11 +24,15 @@ impl CatalogService {
         }
     }
 
-    /// Creates a product (DRAFT unless a status is given) with its variants, in one transaction.
+    /// Creates a product (DRAFT unless a status is given) with its variants, in one transaction,
+    /// for staff or a member of `vendor_id` with the `Catalog` permission. Staff-created products
+    /// are APPROVED; a member's start NOT_SUBMITTED, or APPROVED (AUTO_APPROVED in the history)
+    /// when the vendor is trusted.
     ///
     /// # Errors
     /// `Required` (title, price), `Invalid`, `Taken` (slug, SKU), `NotFound` (vendorId,
-    /// categoryIds), `NegativePrice`, `PriceTooPrecise`; `Forbidden`. Nothing is written on error.
+    /// categoryIds), `VendorNotActive` (vendorId), `NegativePrice`, `PriceTooPrecise`;
+    /// `Unauthenticated`, `Forbidden`. Nothing is written on error.
     #[tracing::instrument(name = "catalog.create_product", skip(self, rcx, f, variants))]
     pub async fn create_product(
         &self,
@@ -37,7 +41,7 @@ impl CatalogService {
         f: ProductFields,
         variants: Vec<VariantFields>,
     ) -> Result<Product, CatalogError> {
-        Self::ensure_staff(rcx)?;
+        let (vendor, access) = self.authorize_catalog_in(&self.db, rcx, vendor_id, path(["vendorId"])).await?;
         let title = text(f.title.as_deref().unwrap_or_default(), MAX_TITLE, path(["title"]))?;
         let slug = match &f.slug {
             Some(s) => Slug::parse(s),
@@ -59,6 +63,11 @@ impl CatalogService {
             return Err(CatalogError::Invalid { field: path(["variants"]), message: "at most 100 variants per call" });
         }
         let now = Utc::now();
+        let (approval_status, history_action) = match access {
+            VendorAccess::Staff => (ApprovalStatus::Approved, HistoryAction::Created),
+            VendorAccess::Member(_) if vendor.trusted => (ApprovalStatus::Approved, HistoryAction::AutoApproved),
+            VendorAccess::Member(_) => (ApprovalStatus::NotSubmitted, HistoryAction::Created),
+        };
         let product = Product {
             id: ProductId::new(),
             vendor_id,
@@ -66,6 +75,8 @@ impl CatalogService {
             slug,
             description,
             status: f.status.unwrap_or(ProductStatus::Draft),
+            approval_status,
+            approval_reason: None,
             min_price: None,
             currency: self.currency,
             tax_class: f.tax_class.clone().unwrap_or_else(|| crate::pricing::DEFAULT_TAX_CLASS.to_owned()),
@@ -84,10 +95,9 @@ impl CatalogService {
             }
         }
 
-        if self.vendors.by_id(vendor_id).await?.is_none() {
-            return Err(CatalogError::NotFound { field: path(["vendorId"]) });
-        }
         let txn = self.db.begin().await?;
+        // again inside the transaction: the vendor may have been suspended meanwhile
+        self.authorize_catalog_in(&txn, rcx, vendor_id, path(["vendorId"])).await?;
         self.check_categories(&txn, f.category_ids.as_deref().unwrap_or_default()).await?;
         let skus: Vec<&str> = built.iter().map(|v| v.sku.as_str()).collect();
         let existing = repo::existing_skus(&txn, &skus).await?;
@@ -106,6 +116,7 @@ impl CatalogService {
             self.record_initial_stock(&txn, rcx, v).await?;
         }
         repo::refresh_min_price(&txn, product.id, now).await?;
+        Self::record_history(&txn, rcx, &product, history_action, None, None, now).await?;
         txn.commit().await?;
         Ok(repo::products_by_ids(&self.db, &[product.id]).await?.remove(&product.id).unwrap_or(product))
     }
@@ -190,9 +201,15 @@ impl CatalogService {
     }
 
     /// Updates a product's fields; lists given (categories, attributes, images) replace the old.
+    /// For staff and members of the product's vendor with `Catalog` (vendor ACTIVE). When the
+    /// marketplace setting `review_approved_edits` is on, a member's change to the content of an
+    /// APPROVED product (title, description, slug, categories, attributes, images) sends it back
+    /// to PENDING_REVIEW (EDITED in the history) unless the vendor is trusted; staff edits and
+    /// status or tax-class changes never do.
     ///
     /// # Errors
-    /// `NotFound` (id, categoryIds), `Required`, `Invalid`, `Taken`; `Forbidden`.
+    /// `NotFound` (id, categoryIds), `Required`, `Invalid`, `Taken`, `VendorNotActive` (id);
+    /// `Unauthenticated`, `Forbidden` (another vendor's product, or a role without `Catalog`).
     #[tracing::instrument(name = "catalog.update_product", skip(self, rcx, f))]
     pub async fn update_product(
         &self,
@@ -200,17 +217,14 @@ impl CatalogService {
         id: ProductId,
         f: ProductFields,
     ) -> Result<Product, CatalogError> {
-        Self::ensure_staff(rcx)?;
+        let txn = self.db.begin().await?;
+        let (mut p, vendor, access) = self.product_for_edit(&txn, rcx, id, path(["id"])).await?;
         if let Some(a) = &f.attributes {
             check_attributes(a)?;
         }
         check_tax_class(f.tax_class.as_ref())?;
         let images = f.images.as_deref().map(check_images).transpose()?;
-        let txn = self.db.begin().await?;
-        let mut p = repo::products_by_ids(&txn, &[id])
-            .await?
-            .remove(&id)
-            .ok_or(CatalogError::NotFound { field: path(["id"]) })?;
+        let before = (p.title.clone(), p.slug.clone(), p.description.clone());
         if let Some(t) = &f.title {
             p.title = text(t, MAX_TITLE, path(["title"]))?;
         }
@@ -247,14 +261,32 @@ impl CatalogService {
             repo::set_product_images(&txn, id, images).await?;
         }
         repo::update_product(&txn, &p).await?;
+        let content_changed = before != (p.title.clone(), p.slug.clone(), p.description.clone())
+            || f.category_ids.is_some()
+            || f.attributes.is_some()
+            || images.is_some();
+        if content_changed && !access.is_staff() {
+            let review_edits = self.vendors.settings_in(&txn).await?.review_approved_edits;
+            let event = ApprovalEvent::ContentEdited { review_edits, trusted: vendor.trusted };
+            if let Ok(Some((to, action))) = approval_transition(p.approval_status, event) {
+                let from = p.approval_status;
+                if !repo::set_approval(&txn, id, from, to, None, p.updated_at).await? {
+                    return Err(CatalogError::InvalidApprovalTransition { field: path(["id"]) });
+                }
+                p.approval_status = to;
+                p.approval_reason = None;
+                Self::record_history(&txn, rcx, &p, action, Some(from), None, p.updated_at).await?;
+            }
+        }
         txn.commit().await?;
         Ok(p)
     }
 
-    /// Archives a product: it leaves the storefront, and stays for order history.
+    /// Archives a product: it leaves the storefront, and stays for order history. Who may: as
+    /// [`Self::update_product`].
     ///
     /// # Errors
-    /// `NotFound`; `Forbidden`.
+    /// `NotFound`, `VendorNotActive`; `Unauthenticated`, `Forbidden`.
     pub async fn archive_product(&self, rcx: &RequestContext, id: ProductId) -> Result<Product, CatalogError> {
         self.update_product(rcx, id, ProductFields { status: Some(ProductStatus::Archived), ..Default::default() })
             .await

@@ -1,4 +1,6 @@
 //! Variant and stock use cases: create, update, archive variants; adjust stock; hold, release and ship units for orders.
+//! Writes are for staff and the members of the product's vendor with `Catalog` (see the module
+//! doc of `service`); variant price and stock edits never send a product back to review.
 
 use chrono::Utc;
 use sea_orm::TransactionTrait;
@@ -10,7 +12,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `NotFound` (productId), `Required` (sku, price), `Invalid`, `Taken` (sku),
-    /// `NegativePrice`, `PriceTooPrecise`; `Forbidden`.
+    /// `NegativePrice`, `PriceTooPrecise`, `VendorNotActive`; `Unauthenticated`, `Forbidden`.
     #[tracing::instrument(name = "catalog.create_variant", skip(self, rcx, f))]
     pub async fn create_variant(
         &self,
@@ -18,13 +20,10 @@ impl CatalogService {
         product_id: ProductId,
         f: VariantFields,
     ) -> Result<Variant, CatalogError> {
-        Self::ensure_staff(rcx)?;
         let txn = self.db.begin().await?;
+        self.product_for_edit(&txn, rcx, product_id, path(["productId"])).await?;
         let existing =
             repo::variants_by_product_ids(&txn, &[product_id]).await?.remove(&product_id).unwrap_or_default();
-        if repo::products_by_ids(&txn, &[product_id]).await?.is_empty() {
-            return Err(CatalogError::NotFound { field: path(["productId"]) });
-        }
         let v = self.new_variant(product_id, f, &[], existing.len())?;
         let now = Utc::now();
         repo::insert_variant(&txn, &v, now).await?;
@@ -37,7 +36,7 @@ impl CatalogService {
     /// Updates a variant (not its stock: see [`CatalogService::adjust_stock`]).
     ///
     /// # Errors
-    /// `NotFound`, `Invalid`, `Taken` (sku), `NegativePrice`, `PriceTooPrecise`; `Forbidden`.
+    /// `NotFound`, `Invalid`, `Taken` (sku), `NegativePrice`, `PriceTooPrecise`, `VendorNotActive`; `Unauthenticated`, `Forbidden`.
     #[tracing::instrument(name = "catalog.update_variant", skip(self, rcx, f))]
     pub async fn update_variant(
         &self,
@@ -45,18 +44,14 @@ impl CatalogService {
         id: VariantId,
         f: VariantFields,
     ) -> Result<Variant, CatalogError> {
-        Self::ensure_staff(rcx)?;
+        let txn = self.db.begin().await?;
+        let mut v = self.variant_for_edit(&txn, rcx, id, path(["id"])).await?;
         if f.stock_on_hand.is_some() {
             return Err(CatalogError::Invalid {
                 field: path(["stockOnHand"]),
                 message: "change stock with stockAdjust, which records a reason",
             });
         }
-        let txn = self.db.begin().await?;
-        let mut v = repo::variants_by_ids(&txn, &[id])
-            .await?
-            .remove(&id)
-            .ok_or(CatalogError::NotFound { field: path(["id"]) })?;
         self.apply_variant_fields(&mut v, f)?;
         let now = Utc::now();
         repo::update_variant(&txn, &v, now).await?;
@@ -103,15 +98,11 @@ impl CatalogService {
     /// Archives a variant: no longer sold or shown; kept for order history.
     ///
     /// # Errors
-    /// `NotFound`; `Forbidden`.
+    /// `NotFound`, `VendorNotActive`; `Unauthenticated`, `Forbidden`.
     #[tracing::instrument(name = "catalog.archive_variant", skip(self, rcx))]
     pub async fn archive_variant(&self, rcx: &RequestContext, id: VariantId) -> Result<Variant, CatalogError> {
-        Self::ensure_staff(rcx)?;
         let txn = self.db.begin().await?;
-        let mut v = repo::variants_by_ids(&txn, &[id])
-            .await?
-            .remove(&id)
-            .ok_or(CatalogError::NotFound { field: path(["id"]) })?;
+        let mut v = self.variant_for_edit(&txn, rcx, id, path(["id"])).await?;
         v.archived = true;
         let now = Utc::now();
         repo::update_variant(&txn, &v, now).await?;
@@ -124,8 +115,8 @@ impl CatalogService {
     /// one guarded update, so concurrent adjustments never lose an update nor go below zero.
     ///
     /// # Errors
-    /// `NotFound` (variantId), `Invalid` (delta 0), `InsufficientStock` (would go below zero);
-    /// `Forbidden`.
+    /// `NotFound` (variantId), `Invalid` (delta 0), `InsufficientStock` (would go below zero),
+    /// `VendorNotActive`; `Unauthenticated`, `Forbidden`.
     #[tracing::instrument(name = "catalog.adjust_stock", skip(self, rcx, note))]
     pub async fn adjust_stock(
         &self,
@@ -135,7 +126,9 @@ impl CatalogService {
         reason: StockReason,
         note: Option<String>,
     ) -> Result<(Variant, StockMovement), CatalogError> {
-        Self::ensure_staff(rcx)?;
+        if rcx.viewer.is_none() && !rcx.system {
+            return Err(CatalogError::Unauthenticated);
+        }
         if delta == 0 {
             return Err(CatalogError::Invalid { field: path(["delta"]), message: "the change must not be zero" });
         }
@@ -143,10 +136,7 @@ impl CatalogService {
             return Err(CatalogError::Invalid { field: path(["note"]), message: "notes are at most 500 characters" });
         }
         let txn = self.db.begin().await?;
-        let mut v = repo::variants_by_ids(&txn, &[id])
-            .await?
-            .remove(&id)
-            .ok_or(CatalogError::NotFound { field: path(["variantId"]) })?;
+        let mut v = self.variant_for_edit(&txn, rcx, id, path(["variantId"])).await?;
         if i64::from(v.stock_on_hand) + i64::from(delta) > i64::from(i32::MAX) {
             return Err(CatalogError::Invalid {
                 field: path(["delta"]),

@@ -3,11 +3,14 @@
 //! with an empty database.
 
 mod access;
+mod approval;
 mod categories;
 mod listing;
 mod products;
 mod stock;
+mod storefront;
 mod variants;
+mod vendor_catalog;
 
 use serde_json::{Value, json};
 
@@ -103,4 +106,66 @@ fn without_ids(v: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(without_ids).collect()),
         other => other.clone(),
     }
+}
+
+/// Sets a vendor's status in the database (until `vendorSuspend` and the other vendor status
+/// mutations land; the coordinator switches these to the API after the merge).
+async fn set_vendor_status(app: &TestApp, vendor: &str, status: &str) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let id = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(vendor).unwrap().0;
+    entity::vendor::Entity::update_many()
+        .col_expr(entity::vendor::Column::Status, Expr::value(status))
+        .filter(entity::vendor::Column::Id.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+/// Marks a vendor trusted in the database (until the staff trust mutation lands).
+async fn set_vendor_trusted(app: &TestApp, vendor: &str) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let id = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(vendor).unwrap().0;
+    entity::vendor::Entity::update_many()
+        .col_expr(entity::vendor::Column::Trusted, Expr::value(true))
+        .filter(entity::vendor::Column::Id.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+/// Turns on re-review of edits to approved products (until the settings mutation lands).
+async fn review_approved_edits(app: &TestApp) {
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    entity::marketplace_settings::Entity::update_many()
+        .col_expr(entity::marketplace_settings::Column::ReviewApprovedEdits, Expr::value(true))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+/// A staff-made vendor with a member of `role`: `(vendor id, member token)`.
+async fn vendor_with_member(
+    app: &TestApp,
+    staff: &str,
+    name: &str,
+    role: agora::vendors::model::MemberRole,
+) -> (String, String) {
+    let v = vendor(app, staff, name).await;
+    let email = format!("{}-{}@example.com", name.to_lowercase().replace(' ', "-"), role.as_str().to_lowercase());
+    let token = crate::helpers::fixtures::vendor_member(app, &v, &email, role).await;
+    (v, token)
+}
+
+/// A product a member creates through the vendor panel operation; returns `productCreate.product`.
+async fn member_product(app: &TestApp, token: &str, vendor: &str, title: &str, variants: Value) -> Value {
+    let r = app
+        .gql_as(
+            Some(token),
+            ops::VENDOR_PRODUCT_CREATE,
+            json!({ "input": { "vendorId": vendor, "title": title, "status": "ACTIVE", "variants": variants } }),
+        )
+        .await;
+    r.assert_no_errors();
+    assert_eq!(r.user_error_codes("productCreate"), Vec::<String>::new(), "{}", r.body);
+    r.get("productCreate.product").clone()
 }
