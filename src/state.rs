@@ -91,7 +91,7 @@ impl AppState {
             clock.clone(),
             settings.checkout.clone(),
         );
-        let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), clock.clone());
+        let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), vendors.clone(), clock.clone());
         let checkout = CheckoutService::new(
             db.clone(),
             catalog.clone(),

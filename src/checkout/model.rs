@@ -54,6 +54,7 @@ pub fn build_order(cart: &Cart, quote: &Quote, terms: OrderTerms, now: DateTime<
         vendor_orders.push(VendorOrder {
             id: VendorOrderId::new(),
             vendor_id: v.vendor_id,
+            status: OrderStatus::PaymentPending,
             shipping_method_id: ship.map(|s| s.method_id),
             shipping_method_name: method.map(|m| m.name.clone()),
             shipping: v.shipping,
@@ -80,6 +81,7 @@ pub fn build_order(cart: &Cart, quote: &Quote, terms: OrderTerms, now: DateTime<
             sku: s.variant.sku.as_str().to_owned(),
             quantity: cart_line.quantity,
             fulfilled_quantity: 0,
+            cancelled_quantity: 0,
             unit_price: cart_line.unit_price,
             subtotal: t.subtotal,
             discount: t.discount,

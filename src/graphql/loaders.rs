@@ -12,7 +12,8 @@ use crate::{
     context::RequestContext,
     graphql::dataloader::{Cached, cached as loader},
     orders::graphql::{
-        DisputesByOrderIdLoader, HistoryByOrderIdLoader, PaymentsByOrderIdLoader, RefundsByOrderIdLoader,
+        DisputesByOrderIdLoader, FulfillmentsByOrderIdLoader, FulfillmentsByVendorOrderLoader, HistoryByOrderIdLoader,
+        PaymentsByOrderIdLoader, RefundsByOrderIdLoader,
     },
     shipping::graphql::ShippingMethodsByZoneIdLoader,
     state::AppState,
@@ -37,6 +38,8 @@ pub struct Loaders {
     pub payments_by_order_id: Cached<PaymentsByOrderIdLoader>,
     pub disputes_by_order_id: Cached<DisputesByOrderIdLoader>,
     pub refunds_by_order_id: Cached<RefundsByOrderIdLoader>,
+    pub fulfillments_by_order_id: Cached<FulfillmentsByOrderIdLoader>,
+    pub fulfillments_by_vendor_order: Cached<FulfillmentsByVendorOrderLoader>,
 }
 
 impl Loaders {
@@ -58,6 +61,8 @@ impl Loaders {
             payments_by_order_id: loader(window, PaymentsByOrderIdLoader(state.order_payments.clone())),
             disputes_by_order_id: loader(window, DisputesByOrderIdLoader(state.order_payments.clone())),
             refunds_by_order_id: loader(window, RefundsByOrderIdLoader(state.order_payments.clone())),
+            fulfillments_by_order_id: loader(window, FulfillmentsByOrderIdLoader(state.orders.clone())),
+            fulfillments_by_vendor_order: loader(window, FulfillmentsByVendorOrderLoader(state.orders.clone())),
         }
     }
 
@@ -77,5 +82,7 @@ impl Loaders {
         data.insert(self.payments_by_order_id.clone());
         data.insert(self.disputes_by_order_id.clone());
         data.insert(self.refunds_by_order_id.clone());
+        data.insert(self.fulfillments_by_order_id.clone());
+        data.insert(self.fulfillments_by_vendor_order.clone());
     }
 }

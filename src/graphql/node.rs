@@ -6,8 +6,8 @@ use crate::{
     catalog::graphql::{Category, Product, ProductVariant, node as catalog},
     graphql::ContextExt,
     graphql::{errors::bad_user_input, ids},
-    orders::graphql::Order,
-    shared::ids::{CategoryId, OrderId, ProductId, TypedId, VariantId, VendorId},
+    orders::graphql::{Fulfillment, Order, VendorPanelOrder, fulfillment_node, vendor_order_node},
+    shared::ids::{CategoryId, FulfillmentId, OrderId, ProductId, TypedId, VariantId, VendorId, VendorOrderId},
     vendors::graphql::Vendor,
 };
 
@@ -20,6 +20,8 @@ pub enum Node {
     Category(Category),
     Vendor(Vendor),
     Order(Order),
+    VendorPanelOrder(VendorPanelOrder),
+    Fulfillment(Fulfillment),
 }
 
 /// Most IDs accepted by one `nodes` call.
@@ -43,6 +45,11 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Nod
             .ok()
             .flatten()
             .map(|o| Node::Order(o.into())),
+        // Vendor orders and fulfilments: staff and the vendor's members (vendor panel view).
+        VendorOrderId::TYPE_NAME => {
+            vendor_order_node(ctx, VendorOrderId::from_uuid(uuid)).await.map(Node::VendorPanelOrder)
+        }
+        FulfillmentId::TYPE_NAME => fulfillment_node(ctx, FulfillmentId::from_uuid(uuid)).await.map(Node::Fulfillment),
         _ => None,
     })
 }

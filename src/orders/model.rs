@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::shared::{
     address::Address,
     ids::{
-        CartId, DiscountId, OrderId, OrderLineId, PaymentId, ProductId, RefundId, ShippingMethodId, UserId, VariantId,
-        VendorId, VendorOrderId,
+        CartId, DiscountId, FulfillmentId, OrderId, OrderLineId, PaymentId, ProductId, RefundId, ShippingMethodId,
+        UserId, VariantId, VendorId, VendorOrderId,
     },
     money::{Currency, Money},
 };
@@ -147,6 +147,8 @@ pub struct OrderLine {
     pub sku: String,
     pub quantity: u32,
     pub fulfilled_quantity: u32,
+    /// Units cancelled before shipping (given back to stock and refunded).
+    pub cancelled_quantity: u32,
     pub unit_price: Money,
     pub subtotal: Money,
     pub discount: Money,
@@ -160,6 +162,8 @@ pub struct OrderLine {
 pub struct VendorOrder {
     pub id: VendorOrderId,
     pub vendor_id: VendorId,
+    /// Set to the order's status at checkout, then moved by [`vendor_order_progress`].
+    pub status: OrderStatus,
     pub shipping_method_id: Option<ShippingMethodId>,
     pub shipping_method_name: Option<String>,
     pub shipping: Money,
@@ -195,6 +199,197 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
     pub vendor_orders: Vec<VendorOrder>,
     pub lines: Vec<OrderLine>,
+}
+
+impl OrderLine {
+    /// Units neither shipped nor cancelled.
+    pub fn open_quantity(&self) -> u32 {
+        self.quantity.saturating_sub(self.fulfilled_quantity).saturating_sub(self.cancelled_quantity)
+    }
+}
+
+/// The units of one order line, as the vendor order state machine sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineUnits {
+    pub quantity: u32,
+    pub fulfilled: u32,
+    pub cancelled: u32,
+}
+
+impl From<&OrderLine> for LineUnits {
+    fn from(l: &OrderLine) -> Self {
+        Self { quantity: l.quantity, fulfilled: l.fulfilled_quantity, cancelled: l.cancelled_quantity }
+    }
+}
+
+/// The vendor order state machine. A vendor order shares the order's statuses: it is
+/// PAYMENT_PENDING at checkout and follows the order's payment, cancellation and expiry (set in
+/// the same transaction). Once paid, its own lines move it: after units of its lines were
+/// shipped or cancelled, it is
+/// - CANCELLED when nothing is left to ship and nothing was shipped (every unit cancelled),
+/// - FULFILLED when nothing is left to ship and something was shipped,
+/// - PARTIALLY_FULFILLED when something was shipped and something is left,
+/// - PAID otherwise (only cancellations, some units left).
+///
+/// `None` when `from` does not take shipments or cancellations of lines (not PAID or
+/// PARTIALLY_FULFILLED).
+pub fn vendor_order_progress(from: OrderStatus, lines: &[LineUnits]) -> Option<OrderStatus> {
+    if !matches!(from, OrderStatus::Paid | OrderStatus::PartiallyFulfilled) {
+        return None;
+    }
+    let shipped: u64 = lines.iter().map(|l| u64::from(l.fulfilled)).sum();
+    let open: u64 =
+        lines.iter().map(|l| u64::from(l.quantity.saturating_sub(l.fulfilled).saturating_sub(l.cancelled))).sum();
+    Some(match (open, shipped) {
+        (0, 0) => OrderStatus::Cancelled,
+        (0, _) => OrderStatus::Fulfilled,
+        (_, 0) => OrderStatus::Paid,
+        _ => OrderStatus::PartiallyFulfilled,
+    })
+}
+
+/// The order's status derived from its vendor orders' statuses:
+/// - all the same status → that status (all PAID → PAID, all CANCELLED → CANCELLED, …);
+/// - every one FULFILLED or CANCELLED (at least one FULFILLED) → FULFILLED;
+/// - any FULFILLED or PARTIALLY_FULFILLED (something shipped) → PARTIALLY_FULFILLED;
+/// - otherwise (PAID beside CANCELLED ones) → PAID.
+///
+/// `None` for an order without vendor orders (nothing to derive from).
+pub fn derive_order_status(vendor_orders: &[OrderStatus]) -> Option<OrderStatus> {
+    use OrderStatus as S;
+    let first = *vendor_orders.first()?;
+    if vendor_orders.iter().all(|s| *s == first) {
+        return Some(first);
+    }
+    if vendor_orders.iter().all(|s| matches!(s, S::Fulfilled | S::Cancelled)) {
+        return Some(S::Fulfilled);
+    }
+    if vendor_orders.iter().any(|s| matches!(s, S::Fulfilled | S::PartiallyFulfilled)) {
+        return Some(S::PartiallyFulfilled);
+    }
+    Some(S::Paid)
+}
+
+/// The order event that moves an order from `from` to `to` after shipments or cancellations of
+/// lines; `None` when there is none (same status, or no such move).
+pub fn progress_event(from: OrderStatus, to: OrderStatus) -> Option<OrderEvent> {
+    let event = match to {
+        OrderStatus::Cancelled => OrderEvent::Cancel,
+        OrderStatus::Fulfilled => OrderEvent::Fulfilled { complete: true },
+        OrderStatus::PartiallyFulfilled => OrderEvent::Fulfilled { complete: false },
+        _ => return None,
+    };
+    (from != to && from.apply(event) == Ok(to)).then_some(event)
+}
+
+/// Where a shipment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FulfillmentStatus {
+    /// Handed to the carrier.
+    Shipped,
+    /// Reported delivered.
+    Delivered,
+}
+
+impl FulfillmentStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FulfillmentStatus::Shipped => "SHIPPED",
+            FulfillmentStatus::Delivered => "DELIVERED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [FulfillmentStatus::Shipped, FulfillmentStatus::Delivered].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Units of one order line in a shipment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FulfillmentLine {
+    pub order_line_id: OrderLineId,
+    pub quantity: u32,
+}
+
+/// A shipment of units of one vendor order's lines, with its tracking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fulfillment {
+    pub id: FulfillmentId,
+    pub order_id: OrderId,
+    pub vendor_order_id: VendorOrderId,
+    pub vendor_id: VendorId,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub tracking_url: Option<String>,
+    pub status: FulfillmentStatus,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub lines: Vec<FulfillmentLine>,
+}
+
+/// Carrier and tracking of a shipment, as given (trimmed; empty means none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tracking {
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub tracking_url: Option<String>,
+}
+
+/// Which tracking field is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackingField {
+    Carrier,
+    TrackingNumber,
+    TrackingUrl,
+}
+
+impl Tracking {
+    /// Trims the fields (blank becomes none) and checks them: carrier and tracking number at most
+    /// 100 characters, the URL at most 2048 and `http(s)://`.
+    pub fn normalized(self) -> Result<Tracking, TrackingField> {
+        fn clean(v: Option<String>, max: usize, f: TrackingField) -> Result<Option<String>, TrackingField> {
+            let v = v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+            match v {
+                Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => Err(f),
+                v => Ok(v),
+            }
+        }
+        let url = clean(self.tracking_url, 2048, TrackingField::TrackingUrl)?;
+        if let Some(u) = &url {
+            let lower = u.to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) || u.contains(char::is_whitespace) {
+                return Err(TrackingField::TrackingUrl);
+            }
+        }
+        Ok(Tracking {
+            carrier: clean(self.carrier, 100, TrackingField::Carrier)?,
+            tracking_number: clean(self.tracking_number, 100, TrackingField::TrackingNumber)?,
+            tracking_url: url,
+        })
+    }
+}
+
+/// One vendor's part of an order as that vendor's members see it: the vendor order with its
+/// own lines, the order's code, date and currency, and the shipping address (the caller
+/// decides whether to show it). Never the buyer's e-mail or other vendors' parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorOrderDetail {
+    pub order_id: OrderId,
+    pub order_code: String,
+    pub currency: Currency,
+    pub created_at: DateTime<Utc>,
+    pub shipping_address: Option<Address>,
+    pub vendor_order: VendorOrder,
+    pub lines: Vec<OrderLine>,
+}
+
+/// Which vendor orders a vendor's list shows.
+#[derive(Debug, Clone, Default)]
+pub struct VendorOrderFilter {
+    pub statuses: Vec<OrderStatus>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
 }
 
 /// Which orders a list shows.
@@ -655,6 +850,67 @@ mod tests {
             assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
             assert_eq!(s.holds_stock(), !s.is_final());
         }
+    }
+
+    fn units(q: u32, f: u32, c: u32) -> LineUnits {
+        LineUnits { quantity: q, fulfilled: f, cancelled: c }
+    }
+
+    #[test]
+    fn a_vendor_order_moves_with_its_lines() {
+        use OrderStatus::*;
+        assert_eq!(vendor_order_progress(Paid, &[units(2, 0, 0)]), Some(Paid));
+        assert_eq!(vendor_order_progress(Paid, &[units(2, 1, 0)]), Some(PartiallyFulfilled));
+        assert_eq!(
+            vendor_order_progress(PartiallyFulfilled, &[units(2, 2, 0), units(1, 0, 0)]),
+            Some(PartiallyFulfilled)
+        );
+        assert_eq!(vendor_order_progress(PartiallyFulfilled, &[units(2, 2, 0), units(1, 1, 0)]), Some(Fulfilled));
+        assert_eq!(vendor_order_progress(Paid, &[units(2, 0, 1)]), Some(Paid));
+        assert_eq!(vendor_order_progress(Paid, &[units(2, 0, 2), units(1, 0, 1)]), Some(Cancelled));
+        assert_eq!(vendor_order_progress(PartiallyFulfilled, &[units(2, 1, 1)]), Some(Fulfilled));
+        for from in [PaymentPending, Fulfilled, Cancelled, Expired] {
+            assert_eq!(vendor_order_progress(from, &[units(1, 1, 0)]), None, "{from:?}");
+        }
+    }
+
+    #[test]
+    fn the_order_status_derives_from_its_vendor_orders() {
+        use OrderStatus::*;
+        assert_eq!(derive_order_status(&[]), None);
+        assert_eq!(derive_order_status(&[Paid, Paid]), Some(Paid));
+        assert_eq!(derive_order_status(&[Paid, Cancelled]), Some(Paid));
+        assert_eq!(derive_order_status(&[Cancelled, Cancelled]), Some(Cancelled));
+        assert_eq!(derive_order_status(&[PartiallyFulfilled, Paid]), Some(PartiallyFulfilled));
+        assert_eq!(derive_order_status(&[Fulfilled, Paid]), Some(PartiallyFulfilled));
+        assert_eq!(derive_order_status(&[Fulfilled, Cancelled]), Some(Fulfilled));
+        assert_eq!(derive_order_status(&[Fulfilled, Fulfilled]), Some(Fulfilled));
+        assert_eq!(derive_order_status(&[PaymentPending]), Some(PaymentPending));
+    }
+
+    #[test]
+    fn progress_events_follow_the_order_state_machine() {
+        use OrderStatus::*;
+        assert_eq!(progress_event(Paid, PartiallyFulfilled), Some(OrderEvent::Fulfilled { complete: false }));
+        assert_eq!(progress_event(PartiallyFulfilled, Fulfilled), Some(OrderEvent::Fulfilled { complete: true }));
+        assert_eq!(progress_event(Paid, Fulfilled), Some(OrderEvent::Fulfilled { complete: true }));
+        assert_eq!(progress_event(Paid, Cancelled), Some(OrderEvent::Cancel));
+        assert_eq!(progress_event(Paid, Paid), None);
+        assert_eq!(progress_event(PartiallyFulfilled, PartiallyFulfilled), None);
+        assert_eq!(progress_event(PartiallyFulfilled, Cancelled), None);
+    }
+
+    #[test]
+    fn tracking_is_trimmed_and_checked() {
+        let t = Tracking { carrier: Some(" UPS ".into()), tracking_number: Some("  ".into()), tracking_url: None };
+        assert_eq!(
+            t.normalized(),
+            Ok(Tracking { carrier: Some("UPS".into()), tracking_number: None, tracking_url: None })
+        );
+        let bad = Tracking { tracking_url: Some("javascript:alert(1)".into()), ..Default::default() };
+        assert_eq!(bad.normalized(), Err(TrackingField::TrackingUrl));
+        let long = Tracking { carrier: Some("x".repeat(101)), ..Default::default() };
+        assert_eq!(long.normalized(), Err(TrackingField::Carrier));
     }
 
     #[test]

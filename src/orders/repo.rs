@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{order, order_history, order_line, vendor_order};
+use entity::{fulfillment, fulfillment_line, order, order_history, order_line, vendor_order};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -12,12 +12,15 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    orders::model::{ActorKind, HistoryEntry, Order, OrderFilter, OrderLine, OrderStatus, VendorOrder},
+    orders::model::{
+        ActorKind, Fulfillment, FulfillmentLine, FulfillmentStatus, HistoryEntry, Order, OrderFilter, OrderLine,
+        OrderStatus, VendorOrder, VendorOrderDetail, VendorOrderFilter,
+    },
     shared::{
         address::Address,
         ids::{
-            CartId, OrderId, OrderLineId, ProductId, ShippingMethodId, TypedId, UserId, VariantId, VendorId,
-            VendorOrderId,
+            CartId, FulfillmentId, OrderId, OrderLineId, ProductId, ShippingMethodId, TypedId, UserId, VariantId,
+            VendorId, VendorOrderId,
         },
         money::{Currency, Money},
         pagination::{Cursor, Page, PageRequest},
@@ -69,7 +72,7 @@ pub async fn insert(db: &impl ConnectionTrait, o: &Order) -> Result<(), DbErr> {
                     id: Set(v.id.uuid()),
                     order_id: Set(o.id.uuid()),
                     vendor_id: Set(v.vendor_id.uuid()),
-                    status: Set(o.status.as_str().to_owned()),
+                    status: Set(v.status.as_str().to_owned()),
                     shipping_method_id: Set(v.shipping_method_id.map(|m| m.uuid())),
                     shipping_method_name: Set(v.shipping_method_name.clone()),
                     shipping_minor: Set(minor(v.shipping)?),
@@ -116,6 +119,47 @@ pub async fn insert(db: &impl ConnectionTrait, o: &Order) -> Result<(), DbErr> {
     Ok(())
 }
 
+fn to_vendor_order(v: vendor_order::Model, cur: Currency) -> Result<VendorOrder, DbErr> {
+    let money = |minor: i64| Money::from_minor(minor, cur);
+    Ok(VendorOrder {
+        id: VendorOrderId(v.id),
+        vendor_id: VendorId(v.vendor_id),
+        status: OrderStatus::parse(&v.status).ok_or_else(|| corrupt("vendor order status"))?,
+        shipping_method_id: v.shipping_method_id.map(ShippingMethodId),
+        shipping_method_name: v.shipping_method_name,
+        shipping: money(v.shipping_minor),
+        shipping_tax: money(v.shipping_tax_minor),
+        shipping_tax_lines: serde_json::from_value(v.shipping_tax_lines).map_err(|_| corrupt("tax lines"))?,
+        subtotal: money(v.subtotal_minor),
+        discount: money(v.discount_minor),
+        tax: money(v.tax_minor),
+        total: money(v.total_minor),
+    })
+}
+
+fn to_line(l: order_line::Model, cur: Currency) -> Result<OrderLine, DbErr> {
+    let money = |minor: i64| Money::from_minor(minor, cur);
+    Ok(OrderLine {
+        id: OrderLineId(l.id),
+        vendor_order_id: VendorOrderId(l.vendor_order_id),
+        variant_id: VariantId(l.variant_id),
+        product_id: ProductId(l.product_id),
+        product_title: l.product_title,
+        variant_title: l.variant_title,
+        sku: l.sku,
+        quantity: u32::try_from(l.quantity).unwrap_or(0),
+        fulfilled_quantity: u32::try_from(l.fulfilled_quantity).unwrap_or(0),
+        cancelled_quantity: u32::try_from(l.cancelled_quantity).unwrap_or(0),
+        unit_price: money(l.unit_price_minor),
+        subtotal: money(l.subtotal_minor),
+        discount: money(l.discount_minor),
+        tax: money(l.tax_minor),
+        total: money(l.total_minor),
+        tax_lines: serde_json::from_value(l.tax_lines).map_err(|_| corrupt("tax lines"))?,
+        position: u32::try_from(l.position).unwrap_or(0),
+    })
+}
+
 fn to_order(m: order::Model, vos: Vec<vendor_order::Model>, lines: Vec<order_line::Model>) -> Result<Order, DbErr> {
     let cur = Currency::parse(&m.currency).map_err(|_| corrupt("currency"))?;
     let money = |minor: i64| Money::from_minor(minor, cur);
@@ -141,48 +185,8 @@ fn to_order(m: order::Model, vos: Vec<vendor_order::Model>, lines: Vec<order_lin
         reserved_until: m.reserved_until,
         created_at: m.created_at,
         updated_at: m.updated_at,
-        vendor_orders: vos
-            .into_iter()
-            .map(|v| {
-                Ok(VendorOrder {
-                    id: VendorOrderId(v.id),
-                    vendor_id: VendorId(v.vendor_id),
-                    shipping_method_id: v.shipping_method_id.map(ShippingMethodId),
-                    shipping_method_name: v.shipping_method_name,
-                    shipping: money(v.shipping_minor),
-                    shipping_tax: money(v.shipping_tax_minor),
-                    shipping_tax_lines: serde_json::from_value(v.shipping_tax_lines)
-                        .map_err(|_| corrupt("tax lines"))?,
-                    subtotal: money(v.subtotal_minor),
-                    discount: money(v.discount_minor),
-                    tax: money(v.tax_minor),
-                    total: money(v.total_minor),
-                })
-            })
-            .collect::<Result<_, DbErr>>()?,
-        lines: lines
-            .into_iter()
-            .map(|l| {
-                Ok(OrderLine {
-                    id: OrderLineId(l.id),
-                    vendor_order_id: VendorOrderId(l.vendor_order_id),
-                    variant_id: VariantId(l.variant_id),
-                    product_id: ProductId(l.product_id),
-                    product_title: l.product_title,
-                    variant_title: l.variant_title,
-                    sku: l.sku,
-                    quantity: u32::try_from(l.quantity).unwrap_or(0),
-                    fulfilled_quantity: u32::try_from(l.fulfilled_quantity).unwrap_or(0),
-                    unit_price: money(l.unit_price_minor),
-                    subtotal: money(l.subtotal_minor),
-                    discount: money(l.discount_minor),
-                    tax: money(l.tax_minor),
-                    total: money(l.total_minor),
-                    tax_lines: serde_json::from_value(l.tax_lines).map_err(|_| corrupt("tax lines"))?,
-                    position: u32::try_from(l.position).unwrap_or(0),
-                })
-            })
-            .collect::<Result<_, DbErr>>()?,
+        vendor_orders: vos.into_iter().map(|v| to_vendor_order(v, cur)).collect::<Result<_, DbErr>>()?,
+        lines: lines.into_iter().map(|l| to_line(l, cur)).collect::<Result<_, DbErr>>()?,
     })
 }
 
@@ -339,16 +343,333 @@ pub async fn due_for_expiry(db: &impl ConnectionTrait, now: DateTime<Utc>, limit
         .collect())
 }
 
-/// Records shipped units on a line, only within what is left to ship.
-pub async fn add_fulfilled(db: &impl ConnectionTrait, line: OrderLineId, quantity: u32) -> Result<bool, DbErr> {
+/// Adds `quantity` to `column` (shipped or cancelled units) of a line of `vendor_order`, only
+/// within what is left open (`fulfilled + cancelled + quantity <= quantity`): a guarded update,
+/// so two writers can never take the same unit.
+async fn add_units(
+    db: &impl ConnectionTrait,
+    vendor_order: VendorOrderId,
+    line: OrderLineId,
+    column: order_line::Column,
+    quantity: u32,
+) -> Result<bool, DbErr> {
     let q = i32::try_from(quantity).unwrap_or(i32::MAX);
     let res = order_line::Entity::update_many()
-        .col_expr(order_line::Column::FulfilledQuantity, Expr::col(order_line::Column::FulfilledQuantity).add(q))
+        .col_expr(column, Expr::col(column).add(q))
         .filter(order_line::Column::Id.eq(line.uuid()))
-        .filter(Expr::col(order_line::Column::FulfilledQuantity).add(q).lte(Expr::col(order_line::Column::Quantity)))
+        .filter(order_line::Column::VendorOrderId.eq(vendor_order.uuid()))
+        .filter(
+            Expr::col(order_line::Column::FulfilledQuantity)
+                .add(Expr::col(order_line::Column::CancelledQuantity))
+                .add(q)
+                .lte(Expr::col(order_line::Column::Quantity)),
+        )
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// Records shipped units on a line of `vendor_order`, only within what is left open.
+pub async fn add_fulfilled(
+    db: &impl ConnectionTrait,
+    vendor_order: VendorOrderId,
+    line: OrderLineId,
+    quantity: u32,
+) -> Result<bool, DbErr> {
+    add_units(db, vendor_order, line, order_line::Column::FulfilledQuantity, quantity).await
+}
+
+/// Records cancelled units on a line of `vendor_order`, only within what is left open.
+pub async fn add_cancelled(
+    db: &impl ConnectionTrait,
+    vendor_order: VendorOrderId,
+    line: OrderLineId,
+    quantity: u32,
+) -> Result<bool, DbErr> {
+    add_units(db, vendor_order, line, order_line::Column::CancelledQuantity, quantity).await
+}
+
+/// Moves a vendor order from `from` to `to` only if it is still `from`; returns whether it moved.
+pub async fn transition_vendor_order(
+    db: &impl ConnectionTrait,
+    id: VendorOrderId,
+    from: OrderStatus,
+    to: OrderStatus,
+) -> Result<bool, DbErr> {
+    let res = vendor_order::Entity::update_many()
+        .col_expr(vendor_order::Column::Status, Expr::value(to.as_str()))
+        .filter(vendor_order::Column::Id.eq(id.uuid()))
+        .filter(vendor_order::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Sets every vendor order of `order` in one of `from` to `to` (the order's payment,
+/// cancellation or expiry, in its transaction).
+pub async fn set_vendor_orders_status(
+    db: &impl ConnectionTrait,
+    order: OrderId,
+    from: &[OrderStatus],
+    to: OrderStatus,
+) -> Result<(), DbErr> {
+    vendor_order::Entity::update_many()
+        .col_expr(vendor_order::Column::Status, Expr::value(to.as_str()))
+        .filter(vendor_order::Column::OrderId.eq(order.uuid()))
+        .filter(vendor_order::Column::Status.is_in(from.iter().map(OrderStatus::as_str)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The vendor and order of a vendor order, to authorise a caller before reading it in the
+/// vendor's scope.
+pub async fn vendor_order_owner(
+    db: &impl ConnectionTrait,
+    id: VendorOrderId,
+) -> Result<Option<(VendorId, OrderId)>, DbErr> {
+    Ok(vendor_order::Entity::find_by_id(id.uuid()).one(db).await?.map(|v| (VendorId(v.vendor_id), OrderId(v.order_id))))
+}
+
+/// The vendor of a fulfilment, to authorise a caller before reading it in the vendor's scope.
+pub async fn fulfillment_owner(db: &impl ConnectionTrait, id: FulfillmentId) -> Result<Option<VendorId>, DbErr> {
+    Ok(fulfillment::Entity::find_by_id(id.uuid()).one(db).await?.map(|f| VendorId(f.vendor_id)))
+}
+
+/// Vendor orders of `vendor` with their own lines and the order's code, date, currency and
+/// shipping address; the others' lines are never read.
+async fn hydrate_details(
+    db: &impl ConnectionTrait,
+    vos: Vec<vendor_order::Model>,
+) -> Result<Vec<VendorOrderDetail>, DbErr> {
+    if vos.is_empty() {
+        return Ok(vec![]);
+    }
+    let order_ids: Vec<Uuid> = vos.iter().map(|v| v.order_id).collect();
+    let vo_ids: Vec<Uuid> = vos.iter().map(|v| v.id).collect();
+    let orders: HashMap<Uuid, order::Model> = order::Entity::find()
+        .filter(order::Column::Id.is_in(order_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::VendorOrderId.is_in(vo_ids))
+        .order_by_asc(order_line::Column::Position)
+        .all(db)
+        .await?;
+    vos.into_iter()
+        .map(|v| {
+            let o = orders.get(&v.order_id).ok_or_else(|| corrupt("vendor order"))?;
+            let cur = Currency::parse(&o.currency).map_err(|_| corrupt("currency"))?;
+            let mine = lines.iter().filter(|l| l.vendor_order_id == v.id).cloned().map(|l| to_line(l, cur));
+            Ok(VendorOrderDetail {
+                order_id: OrderId(o.id),
+                order_code: o.code.clone(),
+                currency: cur,
+                created_at: o.created_at,
+                shipping_address: serde_json::from_value::<Option<Address>>(o.shipping_address.clone())
+                    .map_err(|_| corrupt("address"))?,
+                lines: mine.collect::<Result<_, DbErr>>()?,
+                vendor_order: to_vendor_order(v, cur)?,
+            })
+        })
+        .collect()
+}
+
+/// A vendor order of `vendor` (the vendor scope: another vendor's id finds nothing).
+pub async fn vendor_order_detail(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    id: VendorOrderId,
+) -> Result<Option<VendorOrderDetail>, DbErr> {
+    let Some(v) = vendor_order::Entity::find_by_id(id.uuid())
+        .filter(vendor_order::Column::VendorId.eq(vendor.uuid()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(hydrate_details(db, vec![v]).await?.pop())
+}
+
+fn vendor_condition(vendor: VendorId, f: &VendorOrderFilter) -> Condition {
+    let mut c = Condition::all().add(vendor_order::Column::VendorId.eq(vendor.uuid()));
+    if !f.statuses.is_empty() {
+        c = c.add(vendor_order::Column::Status.is_in(f.statuses.iter().map(OrderStatus::as_str)));
+    }
+    if f.created_from.is_some() || f.created_to.is_some() {
+        let mut sub = sea_orm::sea_query::Query::select().column(order::Column::Id).from(order::Entity).to_owned();
+        if let Some(from) = f.created_from {
+            sub.and_where(order::Column::CreatedAt.gte(from));
+        }
+        if let Some(to) = f.created_to {
+            sub.and_where(order::Column::CreatedAt.lt(to));
+        }
+        c = c.add(vendor_order::Column::OrderId.in_subquery(sub));
+    }
+    c
+}
+
+/// The vendor orders of `vendor`, newest first (ids are time-ordered), keyset-paginated.
+pub async fn list_vendor_orders(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    f: &VendorOrderFilter,
+    page: &PageRequest,
+) -> Result<Page<VendorOrderDetail>, DbErr> {
+    let mut q = vendor_order::Entity::find().filter(vendor_condition(vendor, f));
+    if let Some(after) = &page.after {
+        q = q.filter(vendor_order::Column::Id.lt(after.id));
+    }
+    let mut rows = q.order_by_desc(vendor_order::Column::Id).limit(page.first + 1).all(db).await?;
+    let has_next_page = rows.len() as u64 > page.first;
+    rows.truncate(page.first as usize);
+    let items = hydrate_details(db, rows).await?;
+    Ok(Page {
+        items: items.into_iter().map(|d| (Cursor { key: String::new(), id: d.vendor_order.id.uuid() }, d)).collect(),
+        has_next_page,
+    })
+}
+
+pub async fn count_vendor_orders(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    f: &VendorOrderFilter,
+) -> Result<u64, DbErr> {
+    vendor_order::Entity::find().filter(vendor_condition(vendor, f)).count(db).await
+}
+
+pub async fn insert_fulfillment(db: &impl ConnectionTrait, f: &Fulfillment) -> Result<(), DbErr> {
+    fulfillment::ActiveModel {
+        id: Set(f.id.uuid()),
+        order_id: Set(f.order_id.uuid()),
+        vendor_order_id: Set(f.vendor_order_id.uuid()),
+        vendor_id: Set(f.vendor_id.uuid()),
+        carrier: Set(f.carrier.clone()),
+        tracking_number: Set(f.tracking_number.clone()),
+        tracking_url: Set(f.tracking_url.clone()),
+        status: Set(f.status.as_str().to_owned()),
+        created_by: Set(f.created_by.map(|u| u.uuid())),
+        created_at: Set(f.created_at),
+        updated_at: Set(f.updated_at),
+        delivered_at: Set(f.delivered_at),
+    }
+    .insert(db)
+    .await?;
+    let rows = f.lines.iter().map(|l| fulfillment_line::ActiveModel {
+        fulfillment_id: Set(f.id.uuid()),
+        order_line_id: Set(l.order_line_id.uuid()),
+        quantity: Set(i32::try_from(l.quantity).unwrap_or(i32::MAX)),
+    });
+    fulfillment_line::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Writes a fulfilment's tracking and delivery (its lines never change).
+pub async fn update_fulfillment(db: &impl ConnectionTrait, f: &Fulfillment) -> Result<(), DbErr> {
+    fulfillment::ActiveModel {
+        id: Set(f.id.uuid()),
+        carrier: Set(f.carrier.clone()),
+        tracking_number: Set(f.tracking_number.clone()),
+        tracking_url: Set(f.tracking_url.clone()),
+        status: Set(f.status.as_str().to_owned()),
+        updated_at: Set(f.updated_at),
+        delivered_at: Set(f.delivered_at),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+async fn hydrate_fulfillments(
+    db: &impl ConnectionTrait,
+    rows: Vec<fulfillment::Model>,
+) -> Result<Vec<Fulfillment>, DbErr> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let lines = fulfillment_line::Entity::find()
+        .filter(fulfillment_line::Column::FulfillmentId.is_in(rows.iter().map(|r| r.id)))
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|m| {
+            Ok(Fulfillment {
+                id: FulfillmentId(m.id),
+                order_id: OrderId(m.order_id),
+                vendor_order_id: VendorOrderId(m.vendor_order_id),
+                vendor_id: VendorId(m.vendor_id),
+                carrier: m.carrier,
+                tracking_number: m.tracking_number,
+                tracking_url: m.tracking_url,
+                status: FulfillmentStatus::parse(&m.status).ok_or_else(|| corrupt("fulfillment status"))?,
+                created_by: m.created_by.map(UserId),
+                created_at: m.created_at,
+                updated_at: m.updated_at,
+                delivered_at: m.delivered_at,
+                lines: lines
+                    .iter()
+                    .filter(|l| l.fulfillment_id == m.id)
+                    .map(|l| FulfillmentLine {
+                        order_line_id: OrderLineId(l.order_line_id),
+                        quantity: u32::try_from(l.quantity).unwrap_or(0),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// A fulfilment of `vendor` (the vendor scope).
+pub async fn fulfillment_of(
+    db: &impl ConnectionTrait,
+    vendor: VendorId,
+    id: FulfillmentId,
+) -> Result<Option<Fulfillment>, DbErr> {
+    let rows = fulfillment::Entity::find_by_id(id.uuid())
+        .filter(fulfillment::Column::VendorId.eq(vendor.uuid()))
+        .all(db)
+        .await?;
+    Ok(hydrate_fulfillments(db, rows).await?.pop())
+}
+
+/// Each order's fulfilments, oldest first (orders without any are absent).
+pub async fn fulfillments_by_order_ids(
+    db: &impl ConnectionTrait,
+    ids: &[OrderId],
+) -> Result<HashMap<OrderId, Vec<Fulfillment>>, DbErr> {
+    let rows = fulfillment::Entity::find()
+        .filter(fulfillment::Column::OrderId.is_in(ids.iter().map(TypedId::uuid)))
+        .order_by_asc(fulfillment::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<OrderId, Vec<Fulfillment>> = HashMap::new();
+    for f in hydrate_fulfillments(db, rows).await? {
+        out.entry(f.order_id).or_default().push(f);
+    }
+    Ok(out)
+}
+
+/// Each vendor order's fulfilments, oldest first, each key within its vendor's scope: a key
+/// `(vendor, vendor order)` gets only fulfilments of that vendor (keys without any are absent).
+pub async fn fulfillments_by_vendor_orders(
+    db: &impl ConnectionTrait,
+    keys: &[(VendorId, VendorOrderId)],
+) -> Result<HashMap<(VendorId, VendorOrderId), Vec<Fulfillment>>, DbErr> {
+    let rows = fulfillment::Entity::find()
+        .filter(fulfillment::Column::VendorOrderId.is_in(keys.iter().map(|k| k.1.uuid())))
+        .filter(fulfillment::Column::VendorId.is_in(keys.iter().map(|k| k.0.uuid())))
+        .order_by_asc(fulfillment::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<(VendorId, VendorOrderId), Vec<Fulfillment>> = HashMap::new();
+    for f in hydrate_fulfillments(db, rows).await? {
+        out.entry((f.vendor_id, f.vendor_order_id)).or_default().push(f);
+    }
+    Ok(out)
 }
 
 /// Takes the order's row lock for the rest of the transaction (a no-op write; PostgreSQL row

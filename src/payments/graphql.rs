@@ -14,10 +14,21 @@ use crate::{
         ids,
         payload::{Payload, payload, payload_type},
     },
-    orders::graphql::{Order, OrderPayload, OrderPayment},
+    orders::graphql::{Order, OrderPayload, OrderPayment, VendorOrderLineInput, VendorPanelOrderPayload, lines_of},
     payments::service::Started,
-    shared::ids::{OrderId, PaymentId},
+    shared::ids::{OrderId, PaymentId, VendorOrderId},
 };
+
+/// Units of a vendor order's lines to cancel before they ship.
+#[derive(InputObject, Clone)]
+pub struct VendorOrderLinesCancelInput {
+    /// Global ID of the vendor order: PAID or PARTIALLY_FULFILLED.
+    pub vendor_order_id: ID,
+    /// Lines of that vendor order and the unshipped units to cancel.
+    pub lines: Vec<VendorOrderLineInput>,
+    /// Why (at most 500 characters); kept in the order history, the audit log and the refund.
+    pub reason: Option<String>,
+}
 
 user_error_type! {
     /// A problem with a payment.
@@ -198,5 +209,23 @@ impl OrderCancelMutation {
         let id = ids::arg::<OrderId>(&order_id)?;
         let note = note.map(|n| n.chars().take(500).collect());
         payload(ctx.state().payments.cancel_order(ctx.rcx(), id, email.as_deref(), note).await)
+    }
+
+    /// Cancels unshipped units of a vendor order's lines (the vendor's OWNER and FULFILLMENT
+    /// members, and staff): the units go back to stock and, when the order was paid, their
+    /// value is refunded (shipping stays). The vendor order becomes CANCELLED when nothing was
+    /// shipped and nothing is left, FULFILLED when the rest has shipped; the order follows.
+    async fn vendor_order_lines_cancel(
+        &self,
+        ctx: &Context<'_>,
+        input: VendorOrderLinesCancelInput,
+    ) -> async_graphql::Result<VendorPanelOrderPayload> {
+        let r = async {
+            let id = ids::decode_at::<VendorOrderId>(&input.vendor_order_id, path(["vendorOrderId"]))?;
+            let lines = lines_of(&input.lines)?;
+            ctx.state().payments.vendor_order_lines_cancel(ctx.rcx(), id, lines, input.reason).await
+        }
+        .await;
+        payload(r)
     }
 }

@@ -7,6 +7,7 @@ mod bench;
 mod catalog;
 mod checkout;
 mod cli;
+mod fulfilment;
 mod helpers;
 mod http;
 mod loaders;

@@ -97,6 +97,12 @@ operations! {
     ORDERS: "orders/Orders.graphql", "OrderFields";
     ORDER_CANCEL: "orders/OrderCancel.graphql", "OrderFields";
     ORDER_FULFIL: "orders/OrderFulfil.graphql", "OrderFields";
+    ORDER_FULFILLMENTS: "orders/OrderFulfillments.graphql", "FulfillmentFields";
+    VENDOR_ORDERS: "vendor/VendorOrders.graphql", "VendorPanelOrderFields", "FulfillmentFields";
+    VENDOR_ORDER_NODE: "vendor/VendorOrderNode.graphql", "VendorPanelOrderFields", "FulfillmentFields";
+    FULFILLMENT_CREATE: "vendor/FulfillmentCreate.graphql", "FulfillmentFields", "VendorPanelOrderFields";
+    FULFILLMENT_UPDATE: "vendor/FulfillmentUpdate.graphql", "FulfillmentFields";
+    VENDOR_ORDER_LINES_CANCEL: "vendor/VendorOrderLinesCancel.graphql", "VendorPanelOrderFields", "FulfillmentFields";
     ORDER_PAYMENT_CREATE: "payments/OrderPaymentCreate.graphql", "OrderFields";
     ORDER_PAYMENT_CONFIRM: "payments/OrderPaymentConfirm.graphql", "OrderFields";
     ORDER_DISPUTES: "payments/OrderDisputes.graphql";

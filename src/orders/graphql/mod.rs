@@ -1,8 +1,14 @@
 //! Orders in the API: customers' and guests' order views, staff lists, cancel and fulfil.
 
 mod disputes;
+mod fulfilment;
 mod payments;
 mod refunds;
+
+pub use fulfilment::{
+    Fulfillment, FulfillmentStatus, FulfillmentsByOrderIdLoader, FulfillmentsByVendorOrderLoader, VendorOrderLineInput,
+    VendorPanelOrder, VendorPanelOrderPayload, fulfillment_node, lines_of, vendor_order_node,
+};
 
 pub use disputes::{DisputeStatus, DisputesByOrderIdLoader, OrderDispute};
 pub use payments::{OrderPayment, PaymentStatus, PaymentsByOrderIdLoader};
@@ -126,6 +132,8 @@ pub struct OrderLine {
     pub quantity: u32,
     /// Units shipped so far.
     pub fulfilled_quantity: u32,
+    /// Units cancelled before shipping (given back to stock and refunded).
+    pub cancelled_quantity: u32,
     /// Price of one unit.
     pub unit_price: Money,
     /// `unitPrice × quantity`.
@@ -208,6 +216,7 @@ fn line(l: &model::OrderLine, currency: crate::shared::money::Currency) -> Order
         sku: l.sku.clone(),
         quantity: l.quantity,
         fulfilled_quantity: l.fulfilled_quantity,
+        cancelled_quantity: l.cancelled_quantity,
         unit_price: money(l.unit_price),
         subtotal: money(l.subtotal),
         discount: money(l.discount),
@@ -348,6 +357,11 @@ impl Order {
             })
             .collect()
     }
+    /// Shipments, oldest first, each with its carrier, tracking and lines.
+    async fn fulfillments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Fulfillment>> {
+        let list = ctx.loader::<FulfillmentsByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
+        Ok(list.unwrap_or_default().into_iter().map(Into::into).collect())
+    }
     /// Status changes, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderHistoryEntry>> {
         let entries = ctx.loader::<HistoryByOrderIdLoader>().load_one(self.0.id).await.or_internal()?;
@@ -415,7 +429,7 @@ user_error_type! {
         OrderNotFound,
         /// The order is already shipped, finished, or otherwise past cancelling.
         CannotCancel,
-        /// Only paid orders can be fulfilled.
+        /// Only paid orders (vendor orders PAID or PARTIALLY_FULFILLED) can be fulfilled.
         CannotFulfil,
         /// No line with this id in the order.
         LineNotFound,
@@ -425,6 +439,16 @@ user_error_type! {
         InvalidId,
         /// The order changed meanwhile; reload and try again.
         Conflict,
+        /// No vendor order with this id.
+        VendorOrderNotFound,
+        /// No fulfilment with this id.
+        FulfillmentNotFound,
+        /// A carrier or tracking number longer than 100 characters, or a tracking URL that is not http(s).
+        InvalidTracking,
+        /// The reason is longer than 500 characters.
+        InvalidReason,
+        /// The input names no line.
+        NoLines,
     }
 }
 
@@ -524,6 +548,22 @@ impl OrderQuery {
         let id = ids::arg::<OrderId>(&id)?;
         Ok(ctx.state().orders.get(ctx.rcx(), id, email.as_deref()).await.map_err(top_level)?.map(Into::into))
     }
+
+    /// A vendor's vendor orders, newest first, as its vendor panel shows them: for the vendor's
+    /// members (any role) and staff. Each carries only this vendor's lines; the buyer's address
+    /// only for roles that ship.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn vendor_orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The vendor acted for.")] vendor_id: ID,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        filter: Option<fulfilment::VendorOrderFilterInput>,
+    ) -> async_graphql::Result<Connection<String, VendorPanelOrder, fulfilment::VendorOrderConnectionFields, EmptyFields>>
+    {
+        fulfilment::vendor_orders(ctx, vendor_id, first, after, filter).await
+    }
 }
 
 #[derive(Default)]
@@ -549,5 +589,27 @@ impl OrderMutation {
             })
             .collect();
         payload(async { ctx.state().orders.fulfil(ctx.rcx(), id, parsed?).await }.await)
+    }
+
+    /// Records a shipment of units of one vendor order's lines, with carrier and tracking: for
+    /// the vendor's OWNER and FULFILLMENT members, and staff. Partial shipments are fine; never
+    /// more than ordered less shipped and cancelled. The vendor order must be PAID or
+    /// PARTIALLY_FULFILLED (a suspended vendor still ships its open orders).
+    async fn fulfillment_create(
+        &self,
+        ctx: &Context<'_>,
+        input: fulfilment::FulfillmentCreateInput,
+    ) -> async_graphql::Result<fulfilment::FulfillmentCreatePayload> {
+        fulfilment::fulfillment_create(ctx, input).await
+    }
+
+    /// Changes a shipment's carrier or tracking, or marks it delivered: for the vendor's OWNER
+    /// and FULFILLMENT members, and staff.
+    async fn fulfillment_update(
+        &self,
+        ctx: &Context<'_>,
+        input: fulfilment::FulfillmentUpdateInput,
+    ) -> async_graphql::Result<fulfilment::FulfillmentUpdatePayload> {
+        fulfilment::fulfillment_update(ctx, input).await
     }
 }

@@ -49,6 +49,7 @@ use crate::{
 pub use crate::orders::model::Refund;
 pub use tracking::{RefundDueConsumer, RefundRequestedConsumer};
 
+mod line_cancel;
 mod tracking;
 
 /// The outbox event written with every refund request; its consumer completes the refund.

@@ -5,6 +5,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
+mod fulfilment;
+
+pub use fulfilment::{CancelledLines, LineRequest, NewFulfillment};
+
 use crate::{
     catalog::CatalogService,
     context::RequestContext,
@@ -20,6 +24,7 @@ use crate::{
         ids::{OrderId, OrderLineId},
         pagination::{Page, PageRequest},
     },
+    vendors::VendorService,
 };
 
 /// Outbox event written in the transaction that expires an unpaid order (payload
@@ -73,6 +78,7 @@ pub struct OrderService {
     db: DatabaseConnection,
     catalog: CatalogService,
     promotions: PromotionService,
+    vendors: VendorService,
     clock: SharedClock,
 }
 
@@ -90,9 +96,10 @@ impl OrderService {
         db: DatabaseConnection,
         catalog: CatalogService,
         promotions: PromotionService,
+        vendors: VendorService,
         clock: SharedClock,
     ) -> Self {
-        Self { db, catalog, promotions, clock }
+        Self { db, catalog, promotions, vendors, clock }
     }
 
     /// Inserts a new order with its history entry, inside the checkout's transaction.
@@ -189,7 +196,9 @@ impl OrderService {
 
     /// Moves an order with `event` inside `conn`: checks the transition, writes it with a
     /// compare-and-set and a history entry. Returns the new status, or `None` when the order
-    /// was not in `expected` any more (someone else moved it first).
+    /// was not in `expected` any more (someone else moved it first). Its vendor orders follow
+    /// payment (PAID), cancellation (CANCELLED) and expiry (EXPIRED) in the same transaction;
+    /// shipments move them first (see [`crate::orders::model::vendor_order_progress`]).
     pub async fn transition_in(
         &self,
         conn: &impl ConnectionTrait,
@@ -204,6 +213,13 @@ impl OrderService {
         if !repo::transition(conn, id, expected, to, now).await? {
             return Ok(None);
         }
+        use OrderStatus as S;
+        match event {
+            OrderEvent::PaymentSucceeded => repo::set_vendor_orders_status(conn, id, &[S::PaymentPending], to).await?,
+            OrderEvent::Expire => repo::set_vendor_orders_status(conn, id, &[S::PaymentPending], to).await?,
+            OrderEvent::Cancel => repo::set_vendor_orders_status(conn, id, &[S::PaymentPending, S::Paid], to).await?,
+            OrderEvent::Fulfilled { .. } => {}
+        }
         let (kind, actor_id) = actor(rcx);
         repo::insert_history(
             conn,
@@ -217,7 +233,7 @@ impl OrderService {
     /// Gives back what the order holds: reserved units not yet shipped, and discount usage.
     async fn release_in(&self, conn: &impl ConnectionTrait, order: &Order) -> Result<(), DbErr> {
         for l in &order.lines {
-            let unshipped = l.quantity.saturating_sub(l.fulfilled_quantity);
+            let unshipped = l.open_quantity();
             if unshipped > 0 {
                 self.catalog.release_in(conn, l.variant_id, unshipped).await?;
             }
@@ -312,8 +328,10 @@ impl OrderService {
         Ok(())
     }
 
-    /// Ships units of paid order lines (staff): stock leaves the shelf and the reservation, and
-    /// the order becomes PARTIALLY_FULFILLED or FULFILLED.
+    /// Ships units of paid order lines (staff): a shortcut over
+    /// [`Self::fulfillment_create`] that groups the lines per vendor order and records one
+    /// fulfilment (without tracking) for each, all in one transaction. Stock leaves the shelf
+    /// and the reservation; vendor orders and the order move as their lines say.
     ///
     /// # Errors
     /// `CannotFulfil` (not paid), `LineNotFound`, `InvalidQuantity`, `Conflict`; `Forbidden`.
@@ -331,27 +349,29 @@ impl OrderService {
         if !matches!(order.status, OrderStatus::Paid | OrderStatus::PartiallyFulfilled) {
             return Err(OrderError::CannotFulfil);
         }
-        let mut shipped =
-            order.lines.iter().map(|l| (l.id, l.fulfilled_quantity)).collect::<std::collections::HashMap<_, _>>();
+        let mut left = order.lines.iter().map(|l| (l.id, l.open_quantity())).collect::<HashMap<_, _>>();
+        let mut groups: Vec<(crate::shared::ids::VendorOrderId, Vec<LineRequest>)> = Vec::new();
         for (i, (line_id, q)) in lines.iter().enumerate() {
             let line = order.lines.iter().find(|l| l.id == *line_id).ok_or(OrderError::LineNotFound { index: i })?;
-            let done = shipped.get_mut(line_id).ok_or(OrderError::LineNotFound { index: i })?;
-            if *q == 0 || *done + q > line.quantity {
+            let open = left.get_mut(line_id).ok_or(OrderError::LineNotFound { index: i })?;
+            if *q == 0 || *q > *open {
                 return Err(OrderError::InvalidQuantity { index: i });
             }
-            *done += q;
+            *open -= q;
+            let req = LineRequest { index: i, line: *line_id, quantity: *q };
+            match groups.iter_mut().find(|(vo, _)| *vo == line.vendor_order_id) {
+                Some((_, g)) => g.push(req),
+                None => groups.push((line.vendor_order_id, vec![req])),
+            }
         }
-        let complete = order.lines.iter().all(|l| shipped[&l.id] == l.quantity);
         let txn = self.db.begin().await?;
-        if self.transition_in(&txn, rcx, id, order.status, OrderEvent::Fulfilled { complete }, None).await?.is_none() {
-            return Err(OrderError::Conflict);
-        }
-        for (i, (line_id, q)) in lines.iter().enumerate() {
-            let line = order.lines.iter().find(|l| l.id == *line_id).ok_or(OrderError::LineNotFound { index: i })?;
-            if !repo::add_fulfilled(&txn, *line_id, *q).await?
-                || !self.catalog.ship_in(&txn, line.variant_id, *q).await?
-            {
-                return Err(OrderError::Conflict);
+        for (vo, group) in groups {
+            let Some(v) = order.vendor_orders.iter().find(|v| v.id == vo) else { return Err(OrderError::Conflict) };
+            match self.ship_in(&txn, rcx, v.vendor_id, vo, &fulfilment::merge(group), Default::default()).await {
+                Ok(_) => {}
+                Err(OrderError::VendorOrderNotFulfillable) => return Err(OrderError::CannotFulfil),
+                Err(e @ (OrderError::Db(_) | OrderError::Conflict)) => return Err(e),
+                Err(_) => return Err(OrderError::Conflict),
             }
         }
         txn.commit().await?;
