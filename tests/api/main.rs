@@ -3,6 +3,7 @@
 
 mod accounts;
 mod architecture;
+mod authz;
 mod bench;
 mod catalog;
 mod checkout;

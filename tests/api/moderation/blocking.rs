@@ -9,15 +9,17 @@ use crate::{
     ops,
 };
 
+/// One signing key for every instance, as in production (`auth.jwt_secret`).
+fn shared_key(s: &mut agora::config::Settings) {
+    s.auth.jwt_secret = Some(agora::config::Secret::new("a shared signing key of at least 32 bytes"));
+}
+
 #[tokio::test]
 async fn a_blocked_users_tokens_are_refused_at_once_on_another_instance() {
     // given: two instances on one database with one signing key (as in production), a customer
     // signed in, their token working on both
-    let key = |s: &mut agora::config::Settings| {
-        s.auth.jwt_secret = Some(agora::config::Secret::new("a shared signing key of at least 32 bytes"));
-    };
-    let one = TestApp::spawn_with(key).await;
-    let two = TestApp::spawn_on_with(&one.database_url, key).await;
+    let one = TestApp::spawn_with(shared_key).await;
+    let two = TestApp::spawn_on_with(&one.database_url, shared_key).await;
     let staff = one.staff().await;
     let ann = account(&one, "ann@example.com", Role::Customer).await;
     let me = two.gql_as(Some(&ann.access), ops::ME, json!({})).await;
@@ -235,4 +237,31 @@ async fn users_lists_newest_first_with_filters_and_pages() {
     assert_eq!(page(json!({ "after": "garbage" })).await.error_codes(), ["BAD_USER_INPUT"]);
     let r = app.gql_as(Some(&staff.access), ops::USER, json!({ "id": "garbage" })).await;
     assert_eq!(r.error_codes(), ["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
+async fn two_concurrent_blocks_of_one_user_record_one_block() {
+    // given: a staff member and an admin, on two instances where the database allows
+    // (PostgreSQL; SQLite has one writer process)
+    let one = TestApp::spawn_with(shared_key).await;
+    let two = match one.database_url.starts_with("postgres") {
+        true => Some(TestApp::spawn_on_with(&one.database_url, shared_key).await),
+        false => None,
+    };
+    let staff = account(&one, "staff@example.com", Role::Staff).await;
+    let admin = account(&one, "admin@example.com", Role::Admin).await;
+    let ann = account(&one, "ann@example.com", Role::Customer).await;
+
+    // when: both block her at once
+    let (a, b) = tokio::join!(
+        block(&one, &staff.access, &ann.id, "first"),
+        block(two.as_ref().unwrap_or(&one), &admin.access, &ann.id, "second")
+    );
+
+    // then: exactly one wins, the other is told she is blocked already; one entry
+    let mut codes = [a.user_error_codes("userBlock"), b.user_error_codes("userBlock")];
+    codes.sort();
+    assert_eq!(codes, [vec![], vec!["ALREADY_BLOCKED".to_owned()]]);
+    let entries = audit_entries(&one, &admin.access, json!({ "actions": ["user.block"] })).await;
+    assert_eq!(entries.len(), 1);
 }
