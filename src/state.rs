@@ -74,7 +74,8 @@ impl AppState {
         db::migrate(&db).await.context("applying migrations")?;
         let key = signing_key(&settings)?;
         let accounts = AccountService::new(db.clone(), &key, &settings.auth);
-        let vendors = VendorService::new(db.clone());
+        let invite_ttl = chrono::Duration::hours(i64::try_from(settings.marketplace.invite_ttl_hours).unwrap_or(72));
+        let vendors = VendorService::new(db.clone(), clock.clone(), invite_ttl);
         let currency = Currency::parse(&settings.shop.currency)
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);

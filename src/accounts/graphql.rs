@@ -1,6 +1,6 @@
 //! Accounts in the API: `me`, registration, sign-in, token refresh and revocation, password change.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::{
@@ -11,7 +11,8 @@ use crate::{
         ids,
         payload::{Payload, payload, payload_type},
     },
-    shared::ids::CartId,
+    shared::ids::{CartId, UserId},
+    vendors::graphql::VendorMembership,
 };
 
 /// What a user may do.
@@ -28,7 +29,10 @@ pub enum RoleGql {
 
 /// A user account: a customer, a staff member or an admin.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct User {
+    #[graphql(skip)]
+    pub user_id: UserId,
     /// Global ID of the user.
     pub id: ID,
     /// The sign-in e-mail address, normalised to lower case.
@@ -42,11 +46,28 @@ pub struct User {
 impl From<model::User> for User {
     fn from(u: model::User) -> Self {
         Self {
+            user_id: u.id,
             id: ids::encode(u.id),
             email: u.email.as_str().to_owned(),
             role: u.role.into(),
             created_at: u.created_at,
         }
+    }
+}
+
+#[ComplexObject]
+impl User {
+    /// The vendors the user is a member of, with their role, oldest membership first; a
+    /// vendor in any status (an applicant follows their application here). The user themself
+    /// and staff only.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VendorMembership>> {
+        let ms = ctx
+            .state()
+            .vendors
+            .memberships(ctx.rcx(), self.user_id)
+            .await
+            .map_err(crate::graphql::errors::top_level)?;
+        Ok(ms.into_iter().map(Into::into).collect())
     }
 }
 

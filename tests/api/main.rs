@@ -21,3 +21,4 @@ mod shipping;
 mod stripe;
 mod stripe_webhooks;
 mod tax;
+mod vendors;

@@ -239,7 +239,6 @@ pub async fn pay(app: &TestApp, order: &str, method: &str) -> Gql {
 /// Registers `email`, makes them a member of `vendor` (a global ID) with `role`, and signs them
 /// in; returns the access token. Membership is written through the service (invites have their
 /// own tests), so any test can have a vendor's owner, editor or fulfilment member.
-#[allow(dead_code)] // the marketplace tests landing next use it
 pub async fn vendor_member(
     app: &TestApp,
     vendor: &str,
