@@ -457,7 +457,9 @@ mod tests {
                 }
             }
         }
-        assert!(Reject.needs_reason() && Suspend.needs_reason() && !Approve.needs_reason() && !Reinstate.needs_reason());
+        assert!(
+            Reject.needs_reason() && Suspend.needs_reason() && !Approve.needs_reason() && !Reinstate.needs_reason()
+        );
     }
 
     #[test]
@@ -477,7 +479,10 @@ mod tests {
     #[test]
     fn applications_and_profiles_are_validated() {
         let a = Application::parse(" Ann's Shop ", None, " Ann@Example.COM ", "de", "Pots").unwrap();
-        assert_eq!((a.slug.as_str(), a.contact_email.as_str(), a.country.as_str()), ("ann-s-shop", "ann@example.com", "DE"));
+        assert_eq!(
+            (a.slug.as_str(), a.contact_email.as_str(), a.country.as_str()),
+            ("ann-s-shop", "ann@example.com", "DE")
+        );
         let field = |r: Result<Application, InvalidField>| r.unwrap_err().field;
         assert_eq!(field(Application::parse("", None, "a@b.co", "DE", "")), "name");
         assert_eq!(field(Application::parse("A", Some("Bad Slug"), "a@b.co", "DE", "")), "slug");

@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use entity::{marketplace_settings, vendor, vendor_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr,
-    sea_query::Expr,
+    QuerySelect, Set, SqlErr, sea_query::Expr,
 };
 
 pub use members::*;
@@ -145,7 +144,10 @@ pub async fn update_terms(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     vendor::Entity::update_many()
-        .col_expr(vendor::Column::CommissionBps, Expr::value(commission_bps.map(|b| i32::try_from(b).unwrap_or(i32::MAX))))
+        .col_expr(
+            vendor::Column::CommissionBps,
+            Expr::value(commission_bps.map(|b| i32::try_from(b).unwrap_or(i32::MAX))),
+        )
         .col_expr(vendor::Column::Trusted, Expr::value(trusted))
         .col_expr(vendor::Column::UpdatedAt, Expr::value(now))
         .filter(vendor::Column::Id.eq(id.uuid()))

@@ -6,8 +6,8 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
-use serde_json::json;
 use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -118,7 +118,8 @@ impl VendorService {
         };
         repo::insert_invite(&txn, &invite, &hash).await?;
         let after = json!({ "email": invite.email, "role": role.as_str(), "expiresAt": invite.expires_at });
-        let entry = NewAuditEntry::new("vendor.invite.create", "VendorInvite", invite.id, json!(null), after).vendor(vendor);
+        let entry =
+            NewAuditEntry::new("vendor.invite.create", "VendorInvite", invite.id, json!(null), after).vendor(vendor);
         audit::record_in(&txn, rcx, entry, now).await?;
         txn.commit().await?;
         Ok((invite, token))
@@ -140,8 +141,14 @@ impl VendorService {
             let refusal = if invite.accepted_at.is_some() { InviteRefusal::Used } else { InviteRefusal::Revoked };
             return Err(VendorError::InviteClosed { refusal, field: "id" });
         }
-        let entry = NewAuditEntry::new("vendor.invite.revoke", "VendorInvite", id, json!({ "revokedAt": null }), json!({ "revokedAt": now }))
-            .vendor(invite.vendor_id);
+        let entry = NewAuditEntry::new(
+            "vendor.invite.revoke",
+            "VendorInvite",
+            id,
+            json!({ "revokedAt": null }),
+            json!({ "revokedAt": now }),
+        )
+        .vendor(invite.vendor_id);
         audit::record_in(&txn, rcx, entry, now).await?;
         txn.commit().await?;
         Ok(Invite { revoked_at: Some(now), ..invite })
@@ -160,7 +167,8 @@ impl VendorService {
         let hash = token_hash(token);
         let now = self.now();
         let txn = self.db.begin().await?;
-        let invite = repo::invite_by_token_hash(&txn, &hash).await?.ok_or(VendorError::NotFoundAt { field: "token" })?;
+        let invite =
+            repo::invite_by_token_hash(&txn, &hash).await?.ok_or(VendorError::NotFoundAt { field: "token" })?;
         let email = repo::user_email(&txn, viewer.user_id).await?.ok_or(VendorError::Unauthenticated)?;
         if !email.eq_ignore_ascii_case(&invite.email) {
             return Err(VendorError::InviteEmailMismatch);
@@ -176,7 +184,8 @@ impl VendorService {
             return Err(closed(current.open_at(now).err().unwrap_or(InviteRefusal::Used)));
         }
         self.add_member_in(&txn, invite.vendor_id, viewer.user_id, invite.role, now).await?;
-        let vendor = repo::by_ids(&txn, &[invite.vendor_id]).await?.remove(&invite.vendor_id).ok_or(VendorError::NotFound)?;
+        let vendor =
+            repo::by_ids(&txn, &[invite.vendor_id]).await?.remove(&invite.vendor_id).ok_or(VendorError::NotFound)?;
         let entry = NewAuditEntry::new(
             "vendor.invite.accept",
             "VendorInvite",
@@ -230,7 +239,12 @@ impl VendorService {
     /// `NotFoundAt` (userId), `LastOwner`; those of [`VendorService::authorize_in`] (`Manage`
     /// to remove someone else, `View` to leave).
     #[tracing::instrument(name = "vendors.remove_member", skip(self, rcx))]
-    pub async fn remove_member(&self, rcx: &RequestContext, vendor: VendorId, user: UserId) -> Result<Member, VendorError> {
+    pub async fn remove_member(
+        &self,
+        rcx: &RequestContext,
+        vendor: VendorId,
+        user: UserId,
+    ) -> Result<Member, VendorError> {
         let leaving = rcx.viewer.is_some_and(|v| v.user_id == user);
         let permission = if leaving { VendorPermission::View } else { VendorPermission::Manage };
         let now = self.now();
@@ -242,9 +256,14 @@ impl VendorService {
         }
         repo::delete_member(&txn, vendor, user).await?;
         let action = if leaving { "vendor.member.leave" } else { "vendor.member.remove" };
-        let entry =
-            NewAuditEntry::new(action, "VendorMember", user.0, member_summary(user, Some(current.role)), member_summary(user, None))
-                .vendor(vendor);
+        let entry = NewAuditEntry::new(
+            action,
+            "VendorMember",
+            user.0,
+            member_summary(user, Some(current.role)),
+            member_summary(user, None),
+        )
+        .vendor(vendor);
         audit::record_in(&txn, rcx, entry, now).await?;
         txn.commit().await?;
         Ok(current)

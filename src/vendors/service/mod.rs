@@ -99,8 +99,13 @@ impl VendorService {
         let now = self.now();
         let txn = self.db.begin().await?;
         let v = repo::insert(&txn, &NewVendor { name, slug }, now).await?;
-        audit::record_in(&txn, rcx, NewAuditEntry::new("vendor.create", "Vendor", v.id, json!(null), vendor_summary(&v)).vendor(v.id), now)
-            .await?;
+        audit::record_in(
+            &txn,
+            rcx,
+            NewAuditEntry::new("vendor.create", "Vendor", v.id, json!(null), vendor_summary(&v)).vendor(v.id),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(v)
     }
@@ -155,8 +160,9 @@ impl VendorService {
             return Err(VendorError::InvalidStatus(model::InvalidTransition { from: current.status, decision }));
         }
         let after = repo::by_ids(&txn, &[id]).await?.remove(&id).ok_or_else(not_found)?;
-        let entry = NewAuditEntry::new(decision.action(), "Vendor", id, vendor_summary(&before), vendor_summary(&after))
-            .vendor(id);
+        let entry =
+            NewAuditEntry::new(decision.action(), "Vendor", id, vendor_summary(&before), vendor_summary(&after))
+                .vendor(id);
         audit::record_in(&txn, rcx, entry, now).await?;
         txn.commit().await?;
         Ok(after)
@@ -187,8 +193,14 @@ impl VendorService {
         let (before, _) = self.authorize_in(&txn, rcx, vendor, VendorPermission::Manage).await?;
         let after = changes.apply(before.clone());
         repo::update_profile(&txn, &after, now).await?;
-        let entry = NewAuditEntry::new("vendor.profile.update", "Vendor", vendor, profile_summary(&before), profile_summary(&after))
-            .vendor(vendor);
+        let entry = NewAuditEntry::new(
+            "vendor.profile.update",
+            "Vendor",
+            vendor,
+            profile_summary(&before),
+            profile_summary(&after),
+        )
+        .vendor(vendor);
         audit::record_in(&txn, rcx, entry, now).await?;
         txn.commit().await?;
         Ok(Vendor { updated_at: now, ..after })
@@ -216,7 +228,12 @@ impl VendorService {
     /// # Errors
     /// `NotFound` (vendorId); `Forbidden` for non-staff.
     #[tracing::instrument(name = "vendors.set_trusted", skip(self, rcx))]
-    pub async fn set_trusted(&self, rcx: &RequestContext, vendor: VendorId, trusted: bool) -> Result<Vendor, VendorError> {
+    pub async fn set_trusted(
+        &self,
+        rcx: &RequestContext,
+        vendor: VendorId,
+        trusted: bool,
+    ) -> Result<Vendor, VendorError> {
         ensure_staff(rcx)?;
         self.set_terms(rcx, vendor, "vendor.trust.set", |v| Vendor { trusted, ..v }).await
     }
@@ -271,10 +288,14 @@ impl VendorService {
             review_approved_edits: review_approved_edits.unwrap_or(before.review_approved_edits),
         };
         repo::update_settings(&txn, &after, now).await?;
-        let summary = |s: &MarketplaceSettings| {
-            json!({ "defaultCommissionBps": s.default_commission_bps, "reviewApprovedEdits": s.review_approved_edits })
-        };
-        let entry = NewAuditEntry::new("marketplace.settings.update", "MarketplaceSettings", 1, summary(&before), summary(&after));
+        let summary = |s: &MarketplaceSettings| json!({ "defaultCommissionBps": s.default_commission_bps, "reviewApprovedEdits": s.review_approved_edits });
+        let entry = NewAuditEntry::new(
+            "marketplace.settings.update",
+            "MarketplaceSettings",
+            1,
+            summary(&before),
+            summary(&after),
+        );
         audit::record_in(&txn, rcx, entry, now).await?;
         txn.commit().await?;
         Ok(after)

@@ -110,7 +110,10 @@ async fn expired_revoked_unknown_and_wrong_email_invites_are_refused() {
     assert_eq!(panel(&app, &owner, "ann").await["members"].as_array().unwrap().len(), 1);
     assert_eq!(panel(&app, &owner, "ann").await["invites"], json!([]), "expired invites are not pending");
     assert_eq!(accept(&app, &bob, "x").await.user_error_codes("vendorInviteAccept"), ["NOT_FOUND"]);
-    assert_eq!(app.gql(ops::VENDOR_INVITE_ACCEPT, json!({ "token": for_carol })).await.error_codes(), ["UNAUTHENTICATED"]);
+    assert_eq!(
+        app.gql(ops::VENDOR_INVITE_ACCEPT, json!({ "token": for_carol })).await.error_codes(),
+        ["UNAUTHENTICATED"]
+    );
 }
 
 #[tokio::test]
@@ -136,13 +139,21 @@ async fn invite_create_with_bad_input_or_without_manage_permission_is_refused() 
     let staff = app.staff().await;
     let (ann, a) = active_vendor(&app, &staff, "ann@example.com", "Ann").await;
     let (bob, _) = active_vendor(&app, &staff, "bob@example.com", "Bob").await;
-    let editor = fixtures::vendor_member(&app, a["id"].as_str().unwrap(), "ed@example.com", agora::vendors::model::MemberRole::Editor).await;
-    let input = |vendor: &Value, email: &str| json!({ "input": { "vendorId": vendor, "email": email, "role": "EDITOR" } });
+    let editor = fixtures::vendor_member(
+        &app,
+        a["id"].as_str().unwrap(),
+        "ed@example.com",
+        agora::vendors::model::MemberRole::Editor,
+    )
+    .await;
+    let input =
+        |vendor: &Value, email: &str| json!({ "input": { "vendorId": vendor, "email": email, "role": "EDITOR" } });
 
     let bad_email = app.gql_as(Some(&ann), ops::VENDOR_INVITE_CREATE, input(&a["id"], "nope")).await;
     let bad_id = app.gql_as(Some(&ann), ops::VENDOR_INVITE_CREATE, input(&json!("garbage"), "x@example.com")).await;
-    let unknown =
-        app.gql_as(Some(&ann), ops::VENDOR_INVITE_CREATE, input(&json!(fixtures::unknown_id("Vendor")), "x@example.com")).await;
+    let unknown = app
+        .gql_as(Some(&ann), ops::VENDOR_INVITE_CREATE, input(&json!(fixtures::unknown_id("Vendor")), "x@example.com"))
+        .await;
     let by_editor = app.gql_as(Some(&editor), ops::VENDOR_INVITE_CREATE, input(&a["id"], "x@example.com")).await;
     let by_other_owner = app.gql_as(Some(&bob), ops::VENDOR_INVITE_CREATE, input(&a["id"], "x@example.com")).await;
     let by_staff = app.gql_as(Some(&staff), ops::VENDOR_INVITE_CREATE, input(&a["id"], "x@example.com")).await;

@@ -135,14 +135,14 @@ async fn decisions_the_status_does_not_allow_and_bad_input_return_user_errors() 
         (ops::VENDOR_SUSPEND, "vendorSuspend", json!({ "id": pending["id"], "reason": "x" }), "INVALID_STATUS", "id"),
         (ops::VENDOR_REINSTATE, "vendorReinstate", json!({ "id": active["id"] }), "INVALID_STATUS", "id"),
         (ops::VENDOR_REJECT, "vendorReject", json!({ "id": pending["id"], "reason": "  " }), "INVALID", "reason"),
-        (ops::VENDOR_SUSPEND, "vendorSuspend", json!({ "id": active["id"], "reason": "x".repeat(1001) }), "INVALID", "reason"),
         (
-            ops::VENDOR_APPROVE,
-            "vendorApprove",
-            json!({ "id": fixtures::unknown_id("Vendor") }),
-            "NOT_FOUND",
-            "id",
+            ops::VENDOR_SUSPEND,
+            "vendorSuspend",
+            json!({ "id": active["id"], "reason": "x".repeat(1001) }),
+            "INVALID",
+            "reason",
         ),
+        (ops::VENDOR_APPROVE, "vendorApprove", json!({ "id": fixtures::unknown_id("Vendor") }), "NOT_FOUND", "id"),
     ];
     for (op, name, vars, code, at) in cases {
         let r = app.gql_as(Some(&staff), op, vars.clone()).await;
@@ -210,7 +210,8 @@ async fn shoppers_see_active_vendors_and_public_fields_staff_list_by_status() {
 
     // then
     public.assert_no_errors();
-    let names: Vec<&str> = public.get("vendors").as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        public.get("vendors").as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Active Co", "Staff Made"], "staff-created vendors are active");
     let v = &public.get("vendors")[0];
     assert_eq!((v["country"].as_str(), v["description"].as_str()), (Some("DE"), Some("Hand-made pots.")));

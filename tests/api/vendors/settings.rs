@@ -31,7 +31,10 @@ async fn owners_update_the_profile_and_the_change_is_audited() {
     let p = r.get("vendorProfileUpdate.vendor");
     assert_eq!(p["name"], "Ann & Co");
     assert_eq!(p["status"], "PENDING", "an applicant completes the profile while waiting");
-    assert_eq!((p["logoUrl"].as_str(), p["supportEmail"].as_str()), (Some("https://cdn.example.com/ann.png"), Some("help@ann.example")));
+    assert_eq!(
+        (p["logoUrl"].as_str(), p["supportEmail"].as_str()),
+        (Some("https://cdn.example.com/ann.png"), Some("help@ann.example"))
+    );
     assert_eq!((p["description"].as_str(), p["returnPolicy"].as_str()), (Some("Pots and mugs"), Some("30 days")));
     cleared.assert_no_errors();
     assert!(cleared.get("vendorProfileUpdate.vendor.logoUrl").is_null());
@@ -47,7 +50,13 @@ async fn profile_update_with_bad_input_or_without_permission_is_refused() {
     let staff = app.staff().await;
     let (owner, v) = active_vendor(&app, &staff, "ann@example.com", "Ann").await;
     let (other, _) = active_vendor(&app, &staff, "bob@example.com", "Bob").await;
-    let editor = fixtures::vendor_member(&app, v["id"].as_str().unwrap(), "ed@example.com", agora::vendors::model::MemberRole::Editor).await;
+    let editor = fixtures::vendor_member(
+        &app,
+        v["id"].as_str().unwrap(),
+        "ed@example.com",
+        agora::vendors::model::MemberRole::Editor,
+    )
+    .await;
     let cases: Vec<(Value, &str, &str)> = vec![
         (json!({ "name": "" }), "INVALID", "name"),
         (json!({ "logoUrl": "ftp://x.example/logo.png" }), "INVALID", "logoUrl"),
@@ -94,8 +103,9 @@ async fn staff_set_commission_and_trust_which_owners_see_and_shoppers_do_not() {
     let set = app
         .gql_as(Some(&staff), ops::VENDOR_COMMISSION_SET, json!({ "input": { "vendorId": v["id"], "rate": "12.5" } }))
         .await;
-    let trusted =
-        app.gql_as(Some(&staff), ops::VENDOR_TRUST_SET, json!({ "input": { "vendorId": v["id"], "trusted": true } })).await;
+    let trusted = app
+        .gql_as(Some(&staff), ops::VENDOR_TRUST_SET, json!({ "input": { "vendorId": v["id"], "trusted": true } }))
+        .await;
     let by_owner = app.gql_as(Some(&owner), ops::VENDOR, json!({ "slug": "ann" })).await;
     let by_shopper = app.gql(ops::VENDOR, json!({ "slug": "ann" })).await;
     let reset = app
@@ -115,7 +125,10 @@ async fn staff_set_commission_and_trust_which_owners_see_and_shoppers_do_not() {
     assert_eq!(reset.get("vendorCommissionSet.vendor.commissionOverridden"), false);
     let entries = audit(&app, &v).await;
     assert_eq!(actions(&entries)[2..], ["vendor.commission.set", "vendor.trust.set", "vendor.commission.set"]);
-    assert_eq!(entries[2].1, json!({ "before": { "commissionBps": null, "trusted": false }, "after": { "commissionBps": 1250, "trusted": false } }));
+    assert_eq!(
+        entries[2].1,
+        json!({ "before": { "commissionBps": null, "trusted": false }, "after": { "commissionBps": 1250, "trusted": false } })
+    );
 }
 
 #[tokio::test]
@@ -140,7 +153,9 @@ async fn commission_and_trust_refuse_bad_input_and_non_staff() {
         .gql_as(Some(&owner), ops::VENDOR_COMMISSION_SET, json!({ "input": { "vendorId": v["id"], "rate": "0" } }))
         .await;
     assert_eq!(r.error_codes(), ["FORBIDDEN"]);
-    let r = app.gql_as(Some(&owner), ops::VENDOR_TRUST_SET, json!({ "input": { "vendorId": v["id"], "trusted": true } })).await;
+    let r = app
+        .gql_as(Some(&owner), ops::VENDOR_TRUST_SET, json!({ "input": { "vendorId": v["id"], "trusted": true } }))
+        .await;
     assert_eq!(r.error_codes(), ["FORBIDDEN"]);
     assert_eq!(actions(&audit(&app, &v).await), ["vendor.apply", "vendor.approve"]);
 }
@@ -170,7 +185,10 @@ async fn staff_read_and_change_the_marketplace_settings() {
     let effective = app.gql_as(Some(&owner), ops::VENDOR, json!({ "slug": "ann" })).await;
 
     // then
-    assert_eq!(before.get("marketplaceSettings"), &json!({ "defaultCommissionRate": "10", "reviewApprovedEdits": false }));
+    assert_eq!(
+        before.get("marketplaceSettings"),
+        &json!({ "defaultCommissionRate": "10", "reviewApprovedEdits": false })
+    );
     updated.assert_no_errors();
     assert_eq!(
         updated.get("marketplaceSettingsUpdate.settings"),

@@ -17,12 +17,19 @@ async fn an_owner_creates_updates_and_deletes_their_vendors_methods_only() {
     let (_, b) = active_vendor(&app, &staff, "bob@example.com", "Bob").await;
     let zone = fixtures::zone(&app, &staff, "EU", &[("DE", None)]).await;
     let platform = fixtures::method(&app, &staff, json!({ "zoneId": zone, "name": "Platform", "flatRate": "5" })).await;
-    let bobs =
-        fixtures::method(&app, &staff, json!({ "zoneId": zone, "vendorId": b["id"], "name": "Bob's", "flatRate": "4" }))
-            .await;
-    let editor =
-        fixtures::vendor_member(&app, a["id"].as_str().unwrap(), "ed@example.com", agora::vendors::model::MemberRole::Editor)
-            .await;
+    let bobs = fixtures::method(
+        &app,
+        &staff,
+        json!({ "zoneId": zone, "vendorId": b["id"], "name": "Bob's", "flatRate": "4" }),
+    )
+    .await;
+    let editor = fixtures::vendor_member(
+        &app,
+        a["id"].as_str().unwrap(),
+        "ed@example.com",
+        agora::vendors::model::MemberRole::Editor,
+    )
+    .await;
 
     // when: ann's own method
     let created = app
@@ -52,7 +59,10 @@ async fn an_owner_creates_updates_and_deletes_their_vendors_methods_only() {
         (ops::SHIPPING_METHOD_UPDATE, json!({ "id": platform["id"], "input": { "name": "Mine" } })),
         (ops::SHIPPING_METHOD_DELETE, json!({ "id": platform["id"] })),
         // another vendor's
-        (ops::SHIPPING_METHOD_CREATE, json!({ "input": { "zoneId": zone, "vendorId": b["id"], "name": "X", "flatRate": "1" } })),
+        (
+            ops::SHIPPING_METHOD_CREATE,
+            json!({ "input": { "zoneId": zone, "vendorId": b["id"], "name": "X", "flatRate": "1" } }),
+        ),
         (ops::SHIPPING_METHOD_UPDATE, json!({ "id": bobs["id"], "input": { "name": "Mine" } })),
         (ops::SHIPPING_METHOD_DELETE, json!({ "id": bobs["id"] })),
         // moving own method to another vendor or to every vendor
