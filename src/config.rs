@@ -60,6 +60,7 @@ pub struct Settings {
     pub payments: PaymentsSettings,
     pub stripe: StripeSettings,
     pub outbox: OutboxSettings,
+    pub marketplace: MarketplaceSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -211,6 +212,21 @@ impl Default for OutboxSettings {
     }
 }
 
+/// The marketplace (the platform's commission and review settings are data, changed by staff
+/// with `marketplaceSettingsUpdate`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MarketplaceSettings {
+    /// How long a vendor invite can be accepted after an owner created it.
+    pub invite_ttl_hours: u64,
+}
+
+impl Default for MarketplaceSettings {
+    fn default() -> Self {
+        Self { invite_ttl_hours: 72 }
+    }
+}
+
 /// Stripe, the production payment provider: on when `secret_key` is set
 /// (`AGORA_STRIPE__SECRET_KEY`, `AGORA_STRIPE__PUBLISHABLE_KEY`, `AGORA_STRIPE__WEBHOOK_SECRETS`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -287,6 +303,7 @@ impl Default for Settings {
             payments: PaymentsSettings::default(),
             stripe: StripeSettings::default(),
             outbox: OutboxSettings::default(),
+            marketplace: MarketplaceSettings::default(),
         }
     }
 }
@@ -377,6 +394,7 @@ impl Settings {
         self.graphql.max_batch = self.graphql.max_batch.max(1);
         self.outbox.batch_size = self.outbox.batch_size.clamp(1, 1_000);
         self.outbox.claim_lease_secs = self.outbox.claim_lease_secs.max(1);
+        self.marketplace.invite_ttl_hours = self.marketplace.invite_ttl_hours.clamp(1, 24 * 365);
         self.payments.max_job_attempts = self.payments.max_job_attempts.max(1);
         // Cart sizes are bounded so that the largest cart's totals fit in minor units
         // (`pricing::MAX_LINES`).

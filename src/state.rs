@@ -76,7 +76,8 @@ impl AppState {
         let key = signing_key(&settings)?;
         let accounts = AccountService::new(db.clone(), &key, &settings.auth);
         let audit = crate::audit::AuditService::new(db.clone());
-        let vendors = VendorService::new(db.clone());
+        let invite_ttl = chrono::Duration::hours(i64::try_from(settings.marketplace.invite_ttl_hours).unwrap_or(72));
+        let vendors = VendorService::new(db.clone(), clock.clone(), invite_ttl);
         let currency = Currency::parse(&settings.shop.currency)
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
         let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);

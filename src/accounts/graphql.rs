@@ -22,6 +22,7 @@ use crate::{
         ids::{CartId, UserId},
         role::Role,
     },
+    vendors::graphql::VendorMembership,
 };
 
 /// What a user may do.
@@ -40,6 +41,8 @@ pub enum RoleGql {
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct User {
+    #[graphql(skip)]
+    pub user_id: UserId,
     /// Global ID of the user.
     pub id: ID,
     /// The sign-in e-mail address, normalised to lower case.
@@ -48,8 +51,6 @@ pub struct User {
     pub role: RoleGql,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
-    #[graphql(skip)]
-    pub user_id: UserId,
     #[graphql(skip)]
     pub blocked_at: Option<DateTime<Utc>>,
 }
@@ -64,16 +65,29 @@ impl User {
         let visible = rcx.is_staff() || rcx.viewer.is_some_and(|v| v.user_id == self.user_id);
         self.blocked_at.filter(|_| visible)
     }
+
+    /// The vendors the user is a member of, with their role, oldest membership first; a
+    /// vendor in any status (an applicant follows their application here). The user themself
+    /// and staff only.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VendorMembership>> {
+        let ms = ctx
+            .state()
+            .vendors
+            .memberships(ctx.rcx(), self.user_id)
+            .await
+            .map_err(crate::graphql::errors::top_level)?;
+        Ok(ms.into_iter().map(Into::into).collect())
+    }
 }
 
 impl From<model::User> for User {
     fn from(u: model::User) -> Self {
         Self {
+            user_id: u.id,
             id: ids::encode(u.id),
             email: u.email.as_str().to_owned(),
             role: u.role.into(),
             created_at: u.created_at,
-            user_id: u.id,
             blocked_at: u.blocked_at,
         }
     }

@@ -95,9 +95,8 @@ impl From<VendorError> for CatalogError {
             VendorError::Unauthenticated => CatalogError::Unauthenticated,
             VendorError::Forbidden => CatalogError::Forbidden,
             VendorError::Db(e) => CatalogError::Db(e),
-            VendorError::InvalidName | VendorError::InvalidSlug | VendorError::SlugTaken => {
-                CatalogError::Invalid { field: path(["vendorId"]), message: "the vendor is not valid" }
-            }
+            // `authorize_in` returns none of these; they are the vendor forms' own errors.
+            _ => CatalogError::Invalid { field: path(["vendorId"]), message: "the vendor is not valid" },
         }
     }
 }

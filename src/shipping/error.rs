@@ -20,8 +20,10 @@ pub enum ShippingError {
     Required { field: FieldPath, message: &'static str },
     #[error("{message}")]
     Invalid { field: FieldPath, message: &'static str },
-    #[error("only staff can do this")]
+    #[error("not allowed")]
     Forbidden,
+    #[error("sign in to do this")]
+    Unauthenticated,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -36,13 +38,17 @@ impl ErrorCode for ShippingError {
             InvalidId { field } => (Code::InvalidId, field),
             Required { field, .. } => (Code::Required, field),
             Invalid { field, .. } => (Code::Invalid, field),
-            Forbidden | Db(_) => return None,
+            Forbidden | Unauthenticated | Db(_) => return None,
         };
         Some(UserErrorParts::new(code).field(field))
     }
 
     fn request_error(&self) -> Option<RequestError> {
-        matches!(self, ShippingError::Forbidden).then_some(RequestError::Forbidden)
+        match self {
+            ShippingError::Forbidden => Some(RequestError::Forbidden),
+            ShippingError::Unauthenticated => Some(RequestError::Unauthenticated),
+            _ => None,
+        }
     }
 }
 

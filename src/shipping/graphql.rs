@@ -426,9 +426,9 @@ impl ShippingMutation {
         payload(ctx.state().shipping.delete_zone(ctx.rcx(), id).await.map(ids::encode))
     }
 
-    /// Adds a shipping method to a zone (staff only). Nothing is written when the input is
-    /// refused.
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Adds a shipping method to a zone: staff for any vendor or every vendor; a vendor's
+    /// owners for their vendor only (`vendorId` required). Nothing is written when the input
+    /// is refused.
     async fn shipping_method_create(
         &self,
         ctx: &Context<'_>,
@@ -437,8 +437,8 @@ impl ShippingMutation {
         payload(async { ctx.state().shipping.create_method(ctx.rcx(), input.try_into()?).await }.await)
     }
 
-    /// Changes a shipping method (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Changes a shipping method: staff any; a vendor's owners only their vendor's methods
+    /// (and cannot move them to another vendor or to every vendor).
     async fn shipping_method_update(
         &self,
         ctx: &Context<'_>,
@@ -449,9 +449,8 @@ impl ShippingMutation {
         payload(async { ctx.state().shipping.update_method(ctx.rcx(), id, input.try_into()?).await }.await)
     }
 
-    /// Deletes a shipping method (staff only). To stop offering it for a while, set
-    /// `active: false` instead.
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
+    /// Deletes a shipping method: staff any; a vendor's owners only their vendor's. To stop
+    /// offering it for a while, set `active: false` instead.
     async fn shipping_method_delete(
         &self,
         ctx: &Context<'_>,

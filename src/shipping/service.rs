@@ -1,5 +1,11 @@
-//! Shipping use cases: staff management of zones and methods (one transaction each), and the
-//! calls checkout makes on its own connection: `methods_for` and `method_for`.
+//! Shipping use cases: staff management of zones and methods (one transaction each), vendor
+//! owners' management of their own vendor's methods, and the calls checkout makes on its own
+//! connection: `methods_for` and `method_for`.
+//!
+//! Methods: staff manage every method (platform-wide ones without a vendor, and any vendor's).
+//! Anyone else must name a vendor and hold `Manage` on it ([`VendorService::authorize_in`]):
+//! they create methods only for that vendor, and update or delete only methods that already
+//! belong to it, without moving them to another vendor or making them platform-wide.
 
 use std::collections::HashMap;
 
@@ -20,7 +26,7 @@ use crate::{
         model::{self, ShippingMethod, ShippingZone, ZoneChanges},
         repo,
     },
-    vendors::VendorService,
+    vendors::{VendorError, VendorService, model::VendorPermission},
 };
 
 #[derive(Clone)]
@@ -39,9 +45,33 @@ impl ShippingService {
         if rcx.is_staff() { Ok(()) } else { Err(ShippingError::Forbidden) }
     }
 
-    async fn check_vendor(&self, f: &MethodFields) -> Result<(), ShippingError> {
+    /// Lets a non-staff viewer change methods of `vendor` (`None`: a platform-wide method,
+    /// staff only) inside `conn`: owners of that vendor only. Staff pass.
+    async fn authorize_method(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        vendor: Option<VendorId>,
+    ) -> Result<(), ShippingError> {
+        if rcx.is_staff() {
+            return Ok(());
+        }
+        if rcx.viewer.is_none() {
+            return Err(ShippingError::Unauthenticated);
+        }
+        let Some(vendor) = vendor else { return Err(ShippingError::Forbidden) };
+        self.vendors.authorize_in(conn, rcx, vendor, VendorPermission::Manage).await.map_err(|e| match e {
+            VendorError::NotFound => ShippingError::NotFound { field: path(["vendorId"]) },
+            VendorError::Unauthenticated => ShippingError::Unauthenticated,
+            VendorError::Db(e) => ShippingError::Db(e),
+            _ => ShippingError::Forbidden,
+        })?;
+        Ok(())
+    }
+
+    async fn check_vendor(&self, conn: &impl ConnectionTrait, f: &MethodFields) -> Result<(), ShippingError> {
         if let Some(Some(v)) = f.vendor_id
-            && self.vendors.by_id(v).await?.is_none()
+            && !self.vendors.exists_in(conn, v).await?
         {
             return Err(ShippingError::NotFound { field: path(["vendorId"]) });
         }
@@ -119,17 +149,20 @@ impl ShippingService {
         repo::methods_by_zone_ids(&self.db, ids).await
     }
 
-    /// Adds a shipping method to a zone.
+    /// Adds a shipping method to a zone: staff for any vendor or all; a vendor's owners for
+    /// that vendor only (`vendorId` required).
     ///
     /// # Errors
     /// `Required` (name, flatRate, weightTiers), `Invalid` (prices, tiers, taxClass),
-    /// `NotFound` (zoneId, vendorId); `Forbidden`. Nothing is written on error.
+    /// `NotFound` (zoneId, vendorId); `Forbidden`, `Unauthenticated`. Nothing is written on error.
     #[tracing::instrument(name = "shipping.create_method", skip(self, rcx, f))]
     pub async fn create_method(&self, rcx: &RequestContext, f: MethodFields) -> Result<ShippingMethod, ShippingError> {
-        Self::ensure_staff(rcx)?;
-        let method = model::apply_method(None, &f, self.currency, Utc::now())?;
-        self.check_vendor(&f).await?;
         let txn = self.db.begin().await?;
+        self.authorize_method(&txn, rcx, f.vendor_id.flatten()).await?;
+        let method = model::apply_method(None, &f, self.currency, Utc::now())?;
+        if rcx.is_staff() {
+            self.check_vendor(&txn, &f).await?;
+        }
         if repo::zone_by_id(&txn, method.zone_id).await?.is_none() {
             return Err(ShippingError::NotFound { field: path(["zoneId"]) });
         }
@@ -138,7 +171,8 @@ impl ShippingService {
         Ok(method)
     }
 
-    /// Changes a shipping method (not its zone).
+    /// Changes a shipping method (not its zone): staff any; a vendor's owners only their
+    /// vendor's methods, and never to another vendor or to every vendor.
     ///
     /// # Errors
     /// `NotFound` (id), and the errors of [`ShippingService::create_method`].
@@ -149,29 +183,35 @@ impl ShippingService {
         id: ShippingMethodId,
         f: MethodFields,
     ) -> Result<ShippingMethod, ShippingError> {
-        Self::ensure_staff(rcx)?;
-        self.check_vendor(&f).await?;
         let txn = self.db.begin().await?;
         let current =
             repo::method_by_id(&txn, id).await?.ok_or_else(|| ShippingError::NotFound { field: path(["id"]) })?;
+        self.authorize_method(&txn, rcx, current.vendor_id).await?;
+        if !rcx.is_staff() && f.vendor_id.is_some_and(|v| v != current.vendor_id) {
+            return Err(ShippingError::Forbidden);
+        }
+        self.check_vendor(&txn, &f).await?;
         let method = model::apply_method(Some(&current), &f, self.currency, Utc::now())?;
         repo::update_method(&txn, &method, self.currency).await?;
         txn.commit().await?;
         Ok(method)
     }
 
-    /// Deletes a shipping method. Orders keep their own copy of what they were charged.
+    /// Deletes a shipping method (staff any; a vendor's owners only their vendor's). Orders
+    /// keep their own copy of what they were charged.
     ///
     /// # Errors
-    /// `NotFound` (id); `Forbidden`.
+    /// `NotFound` (id); `Forbidden`, `Unauthenticated`.
     #[tracing::instrument(name = "shipping.delete_method", skip(self, rcx))]
     pub async fn delete_method(
         &self,
         rcx: &RequestContext,
         id: ShippingMethodId,
     ) -> Result<ShippingMethodId, ShippingError> {
-        Self::ensure_staff(rcx)?;
         let txn = self.db.begin().await?;
+        let current =
+            repo::method_by_id(&txn, id).await?.ok_or_else(|| ShippingError::NotFound { field: path(["id"]) })?;
+        self.authorize_method(&txn, rcx, current.vendor_id).await?;
         if !repo::delete_method(&txn, id).await? {
             return Err(ShippingError::NotFound { field: path(["id"]) });
         }

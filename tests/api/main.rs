@@ -24,3 +24,4 @@ mod shipping;
 mod stripe;
 mod stripe_webhooks;
 mod tax;
+mod vendors;

@@ -1,0 +1,87 @@
+//! Vendor owners manage their own vendor's shipping methods, and nothing else.
+
+use serde_json::json;
+
+use super::active_vendor;
+use crate::{
+    helpers::{TestApp, field, fixtures, user_errors},
+    ops,
+};
+
+#[tokio::test]
+async fn an_owner_creates_updates_and_deletes_their_vendors_methods_only() {
+    // given
+    let app = TestApp::spawn().await;
+    let staff = app.staff().await;
+    let (ann, a) = active_vendor(&app, &staff, "ann@example.com", "Ann").await;
+    let (_, b) = active_vendor(&app, &staff, "bob@example.com", "Bob").await;
+    let zone = fixtures::zone(&app, &staff, "EU", &[("DE", None)]).await;
+    let platform = fixtures::method(&app, &staff, json!({ "zoneId": zone, "name": "Platform", "flatRate": "5" })).await;
+    let bobs = fixtures::method(
+        &app,
+        &staff,
+        json!({ "zoneId": zone, "vendorId": b["id"], "name": "Bob's", "flatRate": "4" }),
+    )
+    .await;
+    let editor = fixtures::vendor_member(
+        &app,
+        a["id"].as_str().unwrap(),
+        "ed@example.com",
+        agora::vendors::model::MemberRole::Editor,
+    )
+    .await;
+
+    // when: ann's own method
+    let created = app
+        .gql_as(
+            Some(&ann),
+            ops::SHIPPING_METHOD_CREATE,
+            json!({ "input": { "zoneId": zone, "vendorId": a["id"], "name": "Ann Express", "flatRate": "9.5" } }),
+        )
+        .await;
+    created.assert_no_errors();
+    let mine = created.get("shippingMethodCreate.shippingMethod").clone();
+    let updated = app
+        .gql_as(Some(&ann), ops::SHIPPING_METHOD_UPDATE, json!({ "id": mine["id"], "input": { "name": "Ann Fast" } }))
+        .await;
+    let bad = app
+        .gql_as(Some(&ann), ops::SHIPPING_METHOD_UPDATE, json!({ "id": mine["id"], "input": { "flatRate": "-1" } }))
+        .await;
+
+    // then
+    assert_eq!(mine["vendor"]["id"], a["id"]);
+    updated.assert_no_errors();
+    assert_eq!(updated.get("shippingMethodUpdate.shippingMethod.name"), "Ann Fast");
+    assert_eq!(bad.user_error_codes("shippingMethodUpdate"), ["INVALID"]);
+    let forbidden = [
+        // platform-wide methods
+        (ops::SHIPPING_METHOD_CREATE, json!({ "input": { "zoneId": zone, "name": "All", "flatRate": "1" } })),
+        (ops::SHIPPING_METHOD_UPDATE, json!({ "id": platform["id"], "input": { "name": "Mine" } })),
+        (ops::SHIPPING_METHOD_DELETE, json!({ "id": platform["id"] })),
+        // another vendor's
+        (
+            ops::SHIPPING_METHOD_CREATE,
+            json!({ "input": { "zoneId": zone, "vendorId": b["id"], "name": "X", "flatRate": "1" } }),
+        ),
+        (ops::SHIPPING_METHOD_UPDATE, json!({ "id": bobs["id"], "input": { "name": "Mine" } })),
+        (ops::SHIPPING_METHOD_DELETE, json!({ "id": bobs["id"] })),
+        // moving own method to another vendor or to every vendor
+        (ops::SHIPPING_METHOD_UPDATE, json!({ "id": mine["id"], "input": { "vendorId": b["id"] } })),
+        (ops::SHIPPING_METHOD_UPDATE, json!({ "id": mine["id"], "input": { "vendorId": null } })),
+    ];
+    for (op, vars) in &forbidden {
+        assert_eq!(app.gql_as(Some(&ann), op, vars.clone()).await.error_codes(), ["FORBIDDEN"], "{vars}");
+    }
+    let by_editor = app.gql_as(Some(&editor), ops::SHIPPING_METHOD_DELETE, json!({ "id": mine["id"] })).await;
+    assert_eq!(by_editor.error_codes(), ["FORBIDDEN"], "editors do not manage shipping");
+    let anon = app.gql(ops::SHIPPING_METHOD_DELETE, json!({ "id": mine["id"] })).await;
+    assert_eq!(anon.error_codes(), ["UNAUTHENTICATED"]);
+    let deleted = app.gql_as(Some(&ann), ops::SHIPPING_METHOD_DELETE, json!({ "id": mine["id"] })).await;
+    deleted.assert_no_errors();
+    let unknown = json!({ "input": { "zoneId": zone, "vendorId": fixtures::unknown_id("Vendor"), "name": "X", "flatRate": "1" } });
+    let r = app.gql_as(Some(&ann), ops::SHIPPING_METHOD_CREATE, unknown).await;
+    assert_eq!(user_errors(&r, "shippingMethodCreate"), [(field(&["vendorId"]), "NOT_FOUND".to_owned())]);
+    // staff behaviour is unchanged: platform and any vendor's methods
+    let r = app.gql_as(Some(&staff), ops::SHIPPING_METHOD_DELETE, json!({ "id": bobs["id"] })).await;
+    r.assert_no_errors();
+}
