@@ -380,6 +380,19 @@ pub struct ShippingQuery;
 
 #[Object]
 impl ShippingQuery {
+    /// The shipping methods only this vendor's goods ship with, by name: for its owners (who
+    /// manage them with `shippingMethodCreate/Update/Delete`) and staff.
+    async fn vendor_shipping_methods(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID of the vendor.")] vendor_id: ID,
+    ) -> async_graphql::Result<Vec<ShippingMethod>> {
+        let vendor = ids::arg::<crate::shared::ids::VendorId>(&vendor_id)?;
+        let ms =
+            ctx.state().shipping.vendor_methods(ctx.rcx(), vendor).await.map_err(crate::graphql::errors::top_level)?;
+        Ok(ms.into_iter().map(Into::into).collect())
+    }
+
     /// Every shipping zone with its areas and methods, by name (staff only).
     #[graphql(guard = "RoleGuard(Role::Staff)")]
     async fn shipping_zones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShippingZone>> {

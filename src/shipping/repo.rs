@@ -214,6 +214,19 @@ pub async fn methods_by_zone_ids(
     Ok(out)
 }
 
+/// The methods only `vendor`'s goods ship with, by name.
+pub async fn methods_of_vendor(db: &impl ConnectionTrait, vendor: VendorId) -> Result<Vec<ShippingMethod>, DbErr> {
+    shipping_method::Entity::find()
+        .filter(shipping_method::Column::VendorId.eq(vendor.uuid()))
+        .order_by_asc(shipping_method::Column::Name)
+        .order_by_asc(shipping_method::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_method)
+        .collect()
+}
+
 pub async fn insert_method(db: &impl ConnectionTrait, m: &ShippingMethod, currency: Currency) -> Result<(), DbErr> {
     method_model(m, currency)?.insert(db).await?;
     Ok(())

@@ -149,6 +149,21 @@ impl ShippingService {
         repo::methods_by_zone_ids(&self.db, ids).await
     }
 
+    /// The methods only `vendor`'s goods ship with (its owners and staff), by name.
+    ///
+    /// # Errors
+    /// `NotFound` (vendorId); `Forbidden`, `Unauthenticated`.
+    pub async fn vendor_methods(
+        &self,
+        rcx: &RequestContext,
+        vendor: VendorId,
+    ) -> Result<Vec<ShippingMethod>, ShippingError> {
+        if !rcx.is_staff() {
+            self.authorize_method(&self.db, rcx, Some(vendor)).await?;
+        }
+        Ok(repo::methods_of_vendor(&self.db, vendor).await?)
+    }
+
     /// Adds a shipping method to a zone: staff for any vendor or all; a vendor's owners for
     /// that vendor only (`vendorId` required).
     ///

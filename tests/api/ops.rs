@@ -58,6 +58,7 @@ operations! {
     VENDOR_INVITE_ACCEPT: "vendor/VendorInviteAccept.graphql";
     VENDOR_MEMBER_UPDATE: "vendor/VendorMemberUpdate.graphql";
     VENDOR_MEMBER_REMOVE: "vendor/VendorMemberRemove.graphql";
+    VENDOR_SHIPPING_METHODS: "vendor/VendorShippingMethods.graphql", "ShippingMethodFields";
     PRODUCTS: "catalog/Products.graphql";
     PRODUCT: "catalog/Product.graphql";
     VARIANT: "catalog/Variant.graphql";

@@ -5,7 +5,7 @@
 //! Who sees what on `Vendor`: everyone sees an `ACTIVE` vendor's public fields (`vendor`,
 //! `vendors`, `node`); a vendor in another status is visible only to its members and staff.
 //! `statusReason` and `contactEmail` are for its members and staff; `commissionRate`,
-//! `trusted`, `members` and `invites` for its owners and staff. A field the viewer may not see
+//! `commissionOverridden`, `trusted`, `members` and `invites` for its owners and staff. A field the viewer may not see
 //! is null (never an error), so one query serves shoppers, members and staff alike.
 
 mod mutations;
@@ -66,8 +66,8 @@ pub enum VendorMemberRole {
 /// A seller in the marketplace. Every product belongs to one vendor.
 ///
 /// Private fields are null for viewers who may not see them: `statusReason` and `contactEmail`
-/// for anyone but its members and staff; `commissionRate`, `trusted`, `members` and `invites`
-/// for anyone but its owners and staff.
+/// for anyone but its members and staff; `commissionRate`, `commissionOverridden`, `trusted`,
+/// `members` and `invites` for anyone but its owners and staff.
 #[derive(Clone)]
 pub struct Vendor {
     id: ID,

@@ -53,6 +53,15 @@ async fn an_owner_creates_updates_and_deletes_their_vendors_methods_only() {
     updated.assert_no_errors();
     assert_eq!(updated.get("shippingMethodUpdate.shippingMethod.name"), "Ann Fast");
     assert_eq!(bad.user_error_codes("shippingMethodUpdate"), ["INVALID"]);
+    let listed = app.gql_as(Some(&ann), ops::VENDOR_SHIPPING_METHODS, json!({ "vendorId": a["id"] })).await;
+    listed.assert_no_errors();
+    let names: Vec<&str> =
+        listed.get("vendorShippingMethods").as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ann Fast"], "only the vendor's own methods");
+    let by_other = app.gql_as(Some(&ann), ops::VENDOR_SHIPPING_METHODS, json!({ "vendorId": b["id"] })).await;
+    assert_eq!(by_other.error_codes(), ["FORBIDDEN"]);
+    let by_shopper = app.gql(ops::VENDOR_SHIPPING_METHODS, json!({ "vendorId": b["id"] })).await;
+    assert_eq!(by_shopper.error_codes(), ["UNAUTHENTICATED"]);
     let forbidden = [
         // platform-wide methods
         (ops::SHIPPING_METHOD_CREATE, json!({ "input": { "zoneId": zone, "name": "All", "flatRate": "1" } })),
