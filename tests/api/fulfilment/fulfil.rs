@@ -205,12 +205,17 @@ async fn two_concurrent_shipments_of_the_last_unit_ship_it_once() {
     let (app, second) = fixtures::instances().await;
     let m = market(&app, 1, true).await;
     let other = second.as_ref().unwrap_or(&app);
+    // each instance signs its own tokens: the shipper signs in on the other one too
+    let password = "a long and unusual passphrase";
+    let signed_in =
+        other.gql(ops::TOKEN_CREATE, json!({ "input": { "email": "ship-a@example.com", "password": password } })).await;
+    let other_token = signed_in.str("tokenCreate.tokens.accessToken");
     let line = [(m.line[0].as_str(), 1)];
 
     // when
     let (r1, r2) = tokio::join!(
         ship(&app, Some(&m.shipper[0]), &m.vo[0], &line),
-        ship(other, Some(&m.shipper[0]), &m.vo[0], &line)
+        ship(other, Some(&other_token), &m.vo[0], &line)
     );
 
     // then: one shipped it, the other was refused
@@ -320,4 +325,22 @@ async fn an_expired_order_expires_its_vendor_orders() {
     assert_eq!(vo_status(&app, &m.app_staff, &m.vo[1]).await, "EXPIRED");
     let r = ship(&app, Some(&m.shipper[0]), &m.vo[0], &[(&m.line[0], 1)]).await;
     assert_eq!(user_errors(&r, "fulfillmentCreate"), [(field(&["vendorOrderId"]), "CANNOT_FULFIL".into())]);
+}
+
+#[tokio::test]
+async fn a_suspended_vendor_still_ships_its_open_orders() {
+    // given: vendor A suspended after the order was paid (written directly: suspension has its own tests)
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let m = market(&app, 1, true).await;
+    let vendor = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(&m.shop.vendors[0]).unwrap();
+    entity::vendor::ActiveModel { id: Set(vendor.0), status: Set("SUSPENDED".into()), ..Default::default() }
+        .update(&app.state.db)
+        .await
+        .unwrap();
+
+    // when / then: its shipper still ships the open vendor order
+    let r = ship(&app, Some(&m.shipper[0]), &m.vo[0], &[(&m.line[0], 1)]).await;
+    r.assert_no_errors();
+    assert_eq!(r.str("fulfillmentCreate.vendorOrder.status"), "FULFILLED");
 }
