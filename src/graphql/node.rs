@@ -12,6 +12,7 @@ use crate::{
 };
 
 /// An object with a globally unique, opaque ID.
+#[allow(clippy::large_enum_variant)] // VendorPanelOrder carries its amounts inline; one node per id asked
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "&ID", desc = "The global ID of the object."))]
 pub enum Node {

@@ -132,6 +132,9 @@ impl Loader<OrderId> for FulfillmentsByOrderIdLoader {
     }
 }
 
+/// Fulfilments by `(vendor, vendor order)`.
+type ByVendorOrder = HashMap<(VendorId, VendorOrderId), Vec<model::Fulfillment>>;
+
 /// The fulfilments of vendor orders in the vendor panel, each key in its vendor's scope.
 pub struct FulfillmentsByVendorOrderLoader(pub OrderService);
 
@@ -140,10 +143,7 @@ impl Loader<(VendorId, VendorOrderId)> for FulfillmentsByVendorOrderLoader {
     type Error = Arc<sea_orm::DbErr>;
 
     #[tracing::instrument(name = "loader.fulfillments_by_vendor_order", skip_all, fields(count = keys.len()))]
-    async fn load(
-        &self,
-        keys: &[(VendorId, VendorOrderId)],
-    ) -> Result<HashMap<(VendorId, VendorOrderId), Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[(VendorId, VendorOrderId)]) -> Result<ByVendorOrder, Self::Error> {
         Ok(complete(keys, self.0.fulfillments_by_vendor_orders(keys).await.map_err(Arc::new)?))
     }
 }

@@ -158,6 +158,10 @@ pub struct OrderLine {
 pub struct VendorOrder {
     /// Global ID of the vendor order.
     pub id: ID,
+    /// Where this vendor's part stands: it follows the order's payment, cancellation and
+    /// expiry, then its own shipments (PARTIALLY_FULFILLED, FULFILLED) or cancellation of all
+    /// its units (CANCELLED).
+    pub status: OrderStatus,
     /// The shipping method chosen for this vendor's lines.
     pub shipping_method_name: Option<String>,
     /// Shipping price.
@@ -338,6 +342,7 @@ impl Order {
             .iter()
             .map(|v| VendorOrder {
                 id: ids::encode(v.id),
+                status: v.status.into(),
                 shipping_method_name: v.shipping_method_name.clone(),
                 shipping: money(v.shipping),
                 shipping_tax: money(v.shipping_tax),

@@ -70,6 +70,8 @@ async fn cancelling_every_unit_cancels_the_vendor_orders_and_the_order() {
     cancel_lines(&app, Some(&m.shipper[1]), &m.vo[1], &[(&m.line[1], 1)]).await.assert_no_errors();
     let seen = buyer_view(&app, &m.order).await;
     assert_eq!(seen.str("order.status"), "CANCELLED");
+    assert_eq!(seen.get("order.vendorOrders.0.status"), "CANCELLED");
+    assert_eq!(seen.get("order.vendorOrders.1.status"), "CANCELLED");
     assert_eq!(vo_status(&app, &m.app_staff, &m.vo[0]).await, "CANCELLED");
     // both lines' value refunded; shipping stays with the payment (two refunds of 10.00)
     let amounts: Vec<_> =

@@ -98,6 +98,9 @@ async fn an_unpaid_vendor_order_cannot_be_fulfilled() {
     assert_eq!(buyer_view(&app, &m.order).await.get("order.fulfillments"), &json!([]));
 }
 
+/// A user error's field path and code.
+type FieldCode = (Vec<String>, String);
+
 #[tokio::test]
 async fn fulfillment_create_refuses_bad_input_and_writes_nothing() {
     // given
@@ -105,7 +108,7 @@ async fn fulfillment_create_refuses_bad_input_and_writes_nothing() {
     let m = market(&app, 2, true).await;
     let a = Some(m.shipper[0].as_str());
     let line = m.line[0].as_str();
-    let cases: Vec<(serde_json::Value, Vec<(Vec<String>, String)>)> = vec![
+    let cases: Vec<(serde_json::Value, Vec<FieldCode>)> = vec![
         // more than ordered
         (
             json!({ "vendorOrderId": m.vo[0], "lines": [{ "orderLineId": line, "quantity": 3 }] }),
@@ -202,12 +205,17 @@ async fn two_concurrent_shipments_of_the_last_unit_ship_it_once() {
     let (app, second) = fixtures::instances().await;
     let m = market(&app, 1, true).await;
     let other = second.as_ref().unwrap_or(&app);
+    // each instance signs its own tokens: the shipper signs in on the other one too
+    let password = "a long and unusual passphrase";
+    let signed_in =
+        other.gql(ops::TOKEN_CREATE, json!({ "input": { "email": "ship-a@example.com", "password": password } })).await;
+    let other_token = signed_in.str("tokenCreate.tokens.accessToken");
     let line = [(m.line[0].as_str(), 1)];
 
     // when
     let (r1, r2) = tokio::join!(
         ship(&app, Some(&m.shipper[0]), &m.vo[0], &line),
-        ship(other, Some(&m.shipper[0]), &m.vo[0], &line)
+        ship(other, Some(&other_token), &m.vo[0], &line)
     );
 
     // then: one shipped it, the other was refused
@@ -298,4 +306,41 @@ async fn staff_order_fulfil_records_one_fulfilment_per_vendor_order() {
     assert_eq!(vo_status(&app, &m.app_staff, &m.vo[0]).await, "PARTIALLY_FULFILLED");
     assert_eq!(vo_status(&app, &m.app_staff, &m.vo[1]).await, "FULFILLED");
     assert_eq!(vendor_order(&app, &m.shipper[0], &m.vo[0]).await.get("node.fulfillments").as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_expired_order_expires_its_vendor_orders() {
+    // given: an unpaid order, reservation 15 minutes (guest), with a controlled clock
+    use agora::shared::clock::Clock;
+    let app = TestApp::spawn_with_manual_clock(|_| {}).await;
+    let m = market(&app, 1, false).await;
+    let clock = app.clock.clone().expect("manual clock");
+
+    // when: the reservation ends and the sweep runs
+    clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(app.state.orders.expire_due(clock.now()).await.unwrap(), 1);
+
+    // then: both vendor orders are EXPIRED with it, and cannot be fulfilled
+    assert_eq!(vo_status(&app, &m.app_staff, &m.vo[0]).await, "EXPIRED");
+    assert_eq!(vo_status(&app, &m.app_staff, &m.vo[1]).await, "EXPIRED");
+    let r = ship(&app, Some(&m.shipper[0]), &m.vo[0], &[(&m.line[0], 1)]).await;
+    assert_eq!(user_errors(&r, "fulfillmentCreate"), [(field(&["vendorOrderId"]), "CANNOT_FULFIL".into())]);
+}
+
+#[tokio::test]
+async fn a_suspended_vendor_still_ships_its_open_orders() {
+    // given: vendor A suspended after the order was paid (written directly: suspension has its own tests)
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let m = market(&app, 1, true).await;
+    let vendor = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(&m.shop.vendors[0]).unwrap();
+    entity::vendor::ActiveModel { id: Set(vendor.0), status: Set("SUSPENDED".into()), ..Default::default() }
+        .update(&app.state.db)
+        .await
+        .unwrap();
+
+    // when / then: its shipper still ships the open vendor order
+    let r = ship(&app, Some(&m.shipper[0]), &m.vo[0], &[(&m.line[0], 1)]).await;
+    r.assert_no_errors();
+    assert_eq!(r.str("fulfillmentCreate.vendorOrder.status"), "FULFILLED");
 }
