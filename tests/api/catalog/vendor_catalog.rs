@@ -291,6 +291,8 @@ async fn vendor_products_lists_every_state_of_a_vendors_own_products_to_its_memb
     }
     let anonymous = app.gql(ops::VENDOR_PRODUCTS, json!({ "vendorId": acme })).await;
     assert_eq!(anonymous.error_codes(), ["UNAUTHENTICATED"]);
+    let unknown = app.gql_as(Some(&staff), ops::VENDOR_PRODUCTS, json!({ "vendorId": unknown_id("Vendor") })).await;
+    assert_eq!(unknown.error_codes(), ["BAD_USER_INPUT"]);
 }
 
 #[tokio::test]
