@@ -19,11 +19,13 @@ use crate::{
 /// Whether a product is visible to shoppers.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ProductStatus {
-    /// Being prepared; visible to staff only.
+    /// Being prepared; visible to staff and the vendor's members only.
     Draft,
-    /// On sale in the storefront.
+    /// On sale in the storefront, once APPROVED (see `approvalStatus`) and while its vendor is
+    /// active.
     Active,
-    /// Withdrawn from sale; kept for order history; visible to staff only.
+    /// Withdrawn from sale; kept for order history; visible to staff and the vendor's members
+    /// only.
     Archived,
 }
 
