@@ -500,8 +500,9 @@ impl ProductVariant {
         Ok(p.map(Into::into))
     }
 
-    /// Stock history, newest first (staff only).
-    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Staff)")]
+    /// Stock history, newest first (staff and the members of the product's vendor; FORBIDDEN
+    /// for others).
+    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Customer)")]
     async fn stock_movements(
         &self,
         ctx: &Context<'_>,
