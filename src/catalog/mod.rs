@@ -4,7 +4,11 @@
 //! Invariants: SKUs and slugs are unique; prices are non-negative and no more precise than the
 //! shop currency; stock on hand never goes below zero (a guarded single-statement update, and a
 //! CHECK constraint behind it); every stock change writes a stock movement with its reason; the
-//! category tree has no cycles. Storefront callers see ACTIVE products only; staff see all.
+//! category tree has no cycles. Storefront callers see a product only when it is ACTIVE,
+//! APPROVED and its vendor ACTIVE (lists, lookups, `node`, carts, checkout); its vendor's
+//! members see all of its products; staff see all. Products are edited by staff and by the
+//! members of their vendor whose role allows catalog work, while the vendor is ACTIVE; every
+//! approval transition is kept in the product's history.
 
 pub mod error;
 pub mod graphql;

@@ -19,11 +19,13 @@ use crate::{
 /// Whether a product is visible to shoppers.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ProductStatus {
-    /// Being prepared; visible to staff only.
+    /// Being prepared; visible to staff and the vendor's members only.
     Draft,
-    /// On sale in the storefront.
+    /// On sale in the storefront, once APPROVED (see `approvalStatus`) and while its vendor is
+    /// active.
     Active,
-    /// Withdrawn from sale; kept for order history; visible to staff only.
+    /// Withdrawn from sale; kept for order history; visible to staff and the vendor's members
+    /// only.
     Archived,
 }
 
@@ -498,8 +500,9 @@ impl ProductVariant {
         Ok(p.map(Into::into))
     }
 
-    /// Stock history, newest first (staff only).
-    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Staff)")]
+    /// Stock history, newest first (staff and the members of the product's vendor; FORBIDDEN
+    /// for others).
+    #[graphql(guard = "crate::graphql::guards::RoleGuard(crate::shared::role::Role::Customer)")]
     async fn stock_movements(
         &self,
         ctx: &Context<'_>,

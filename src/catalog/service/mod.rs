@@ -503,14 +503,24 @@ impl CatalogService {
         repo::attributes_by_product_ids(&self.db, ids).await
     }
 
-    /// Stock history of a variant, newest first (staff only).
+    /// Stock history of a variant, newest first: for staff and the members of its product's
+    /// vendor (View permission).
+    ///
+    /// # Errors
+    /// `Unauthenticated`; `Forbidden` for everyone else.
     pub async fn stock_movements(
         &self,
         rcx: &RequestContext,
         id: VariantId,
         limit: u64,
     ) -> Result<Vec<StockMovement>, CatalogError> {
-        Self::ensure_staff(rcx)?;
+        if !rcx.is_staff() {
+            if rcx.viewer.is_none() {
+                return Err(CatalogError::Unauthenticated);
+            }
+            let Some(vendor) = repo::vendor_of_variant(&self.db, id).await? else { return Ok(vec![]) };
+            self.vendors.authorize(rcx, vendor, VendorPermission::View).await?;
+        }
         Ok(repo::stock_movements(&self.db, id, limit.min(100)).await?)
     }
 

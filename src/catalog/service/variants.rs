@@ -126,17 +126,14 @@ impl CatalogService {
         reason: StockReason,
         note: Option<String>,
     ) -> Result<(Variant, StockMovement), CatalogError> {
-        if rcx.viewer.is_none() && !rcx.system {
-            return Err(CatalogError::Unauthenticated);
-        }
+        let txn = self.db.begin().await?;
+        let mut v = self.variant_for_edit(&txn, rcx, id, path(["variantId"])).await?;
         if delta == 0 {
             return Err(CatalogError::Invalid { field: path(["delta"]), message: "the change must not be zero" });
         }
         if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
             return Err(CatalogError::Invalid { field: path(["note"]), message: "notes are at most 500 characters" });
         }
-        let txn = self.db.begin().await?;
-        let mut v = self.variant_for_edit(&txn, rcx, id, path(["variantId"])).await?;
         if i64::from(v.stock_on_hand) + i64::from(delta) > i64::from(i32::MAX) {
             return Err(CatalogError::Invalid {
                 field: path(["delta"]),

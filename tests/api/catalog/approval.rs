@@ -150,9 +150,14 @@ async fn approving_twice_or_concurrently_gives_one_success_and_a_user_error() {
 
     // when: approved and rejected at the same time (from two instances on PostgreSQL)
     let other = second.as_ref().unwrap_or(&app);
+    // each instance signs its own tokens
+    let other_staff = match &second {
+        Some(s) => s.user("staff2@example.com", Role::Staff).await,
+        None => staff.clone(),
+    };
     let (x, y) = tokio::join!(
         app.gql_as(Some(&staff), ops::PRODUCT_APPROVE, json!({ "id": b })),
-        other.gql_as(Some(&staff), ops::PRODUCT_REJECT, json!({ "id": b, "reason": "no" })),
+        other.gql_as(Some(&other_staff), ops::PRODUCT_REJECT, json!({ "id": b, "reason": "no" })),
     );
 
     // then: exactly one decision, and one history entry for it

@@ -291,6 +291,8 @@ async fn vendor_products_lists_every_state_of_a_vendors_own_products_to_its_memb
     }
     let anonymous = app.gql(ops::VENDOR_PRODUCTS, json!({ "vendorId": acme })).await;
     assert_eq!(anonymous.error_codes(), ["UNAUTHENTICATED"]);
+    let unknown = app.gql_as(Some(&staff), ops::VENDOR_PRODUCTS, json!({ "vendorId": unknown_id("Vendor") })).await;
+    assert_eq!(unknown.error_codes(), ["BAD_USER_INPUT"]);
 }
 
 #[tokio::test]
@@ -312,4 +314,32 @@ async fn approval_state_is_in_no_input_type() {
             assert!(!name.contains("approval"), "{}.{} is privileged", t["name"], f["name"]);
         }
     }
+}
+
+#[tokio::test]
+async fn stock_history_is_for_staff_and_the_vendors_members() {
+    // given: a member's product with stock
+    let app = TestApp::spawn().await;
+    let staff = app.staff().await;
+    let (acme, editor) = vendor_with_member(&app, &staff, "Acme", MemberRole::Editor).await;
+    let (_beta, beta_owner) = vendor_with_member(&app, &staff, "Beta", MemberRole::Owner).await;
+    let customer = app.user("ann@example.com", Role::Customer).await;
+    let p = member_product(&app, &editor, &acme, "Acme Mug", json!([variant("AC-1", "9.00", 3)])).await;
+    let v = id_of(&p["variants"][0]);
+    let query = "query($id: ID!) { product(id: $id) { variants { stockMovements { delta reason } } } }";
+
+    // when / then
+    for token in [&editor, &staff] {
+        let r = app.gql_as(Some(token), query, json!({ "id": id_of(&p) })).await;
+        r.assert_no_errors();
+        assert_eq!(r.get("product.variants.0.stockMovements"), &json!([{ "delta": 3, "reason": "RECEIVED" }]));
+    }
+    // approved and on the storefront, so others reach the variant, but not its stock history
+    set_vendor_trusted(&app, &acme).await;
+    app.gql_as(Some(&editor), ops::PRODUCT_SUBMIT_FOR_REVIEW, json!({ "id": id_of(&p) })).await.assert_no_errors();
+    for token in [&beta_owner, &customer] {
+        let r = app.gql_as(Some(token), ops::STOCK_MOVEMENTS, json!({ "id": v })).await;
+        assert_eq!(r.error_codes(), ["FORBIDDEN"], "{}", r.body);
+    }
+    assert_eq!(app.gql(ops::STOCK_MOVEMENTS, json!({ "id": v })).await.error_codes(), ["UNAUTHENTICATED"]);
 }
