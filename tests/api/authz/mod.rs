@@ -57,6 +57,8 @@ struct World {
     zone: String,
     method_a: String,
     discount_a: String,
+    /// A member of vendor A (an editor) whom member-management entries act on.
+    member_a: String,
     tokens: BTreeMap<Principal, String>,
 }
 
@@ -90,6 +92,21 @@ fn anyone_not_blocked(p: Principal) -> bool {
     p != Blocked
 }
 
+/// Vendor A's owner, and staff (`VendorPermission::Manage`).
+fn owner_a_or_staff(p: Principal) -> bool {
+    matches!(p, OwnerA | Staff | Admin)
+}
+
+/// Vendor A's owner and editor, and staff (`VendorPermission::Catalog`).
+fn catalog_a_or_staff(p: Principal) -> bool {
+    matches!(p, OwnerA | EditorA | Staff | Admin)
+}
+
+/// Any member of vendor A, and staff (`VendorPermission::View`).
+fn member_a_or_staff(p: Principal) -> bool {
+    matches!(p, OwnerA | EditorA | FulfillmentA | Staff | Admin)
+}
+
 fn entries() -> Vec<Entry> {
     vec![
         Entry {
@@ -115,7 +132,7 @@ fn entries() -> Vec<Entry> {
             operation: "Mutation.productCreate",
             document: ops::PRODUCT_CREATE,
             variables: |w, p| json!({ "input": { "vendorId": w.vendor_a, "title": format!("Authz {p:?}") } }),
-            allows: staff_only,
+            allows: catalog_a_or_staff,
         },
         Entry {
             operation: "Mutation.shippingMethodCreate",
@@ -125,13 +142,13 @@ fn entries() -> Vec<Entry> {
                     "zoneId": w.zone, "vendorId": w.vendor_a, "name": format!("Authz {p:?}"), "flatRate": "5.00"
                 } })
             },
-            allows: staff_only,
+            allows: owner_a_or_staff,
         },
         Entry {
             operation: "Mutation.shippingMethodUpdate",
             document: ops::SHIPPING_METHOD_UPDATE,
             variables: |w, p| json!({ "id": w.method_a, "input": { "vendorId": w.vendor_a, "name": format!("By {p:?}") } }),
-            allows: staff_only,
+            allows: owner_a_or_staff,
         },
         Entry {
             operation: "Mutation.discountCreate",
@@ -147,6 +164,66 @@ fn entries() -> Vec<Entry> {
             operation: "Mutation.discountUpdate",
             document: ops::DISCOUNT_UPDATE,
             variables: |w, _| json!({ "id": w.discount_a, "input": { "vendorId": w.vendor_a, "percentage": "15" } }),
+            allows: staff_only,
+        },
+        Entry {
+            operation: "Query.vendorProducts",
+            document: ops::VENDOR_PRODUCTS,
+            variables: |w, _| json!({ "vendorId": w.vendor_a, "first": 5 }),
+            allows: member_a_or_staff,
+        },
+        Entry {
+            operation: "Query.vendorOrders",
+            document: ops::VENDOR_ORDERS,
+            variables: |w, _| json!({ "vendorId": w.vendor_a, "first": 5 }),
+            allows: member_a_or_staff,
+        },
+        Entry {
+            operation: "Query.vendorShippingMethods",
+            document: ops::VENDOR_SHIPPING_METHODS,
+            variables: |w, _| json!({ "vendorId": w.vendor_a }),
+            allows: owner_a_or_staff,
+        },
+        Entry {
+            operation: "Mutation.vendorProfileUpdate",
+            document: ops::VENDOR_PROFILE_UPDATE,
+            variables: |w, p| json!({ "input": { "vendorId": w.vendor_a, "description": format!("Edited by {p:?}") } }),
+            allows: owner_a_or_staff,
+        },
+        Entry {
+            operation: "Mutation.vendorInviteCreate",
+            document: ops::VENDOR_INVITE_CREATE,
+            variables: |w, p| {
+                json!({ "input": {
+                    "vendorId": w.vendor_a, "email": format!("invitee-{}@example.com", p as u8), "role": "EDITOR"
+                } })
+            },
+            allows: owner_a_or_staff,
+        },
+        Entry {
+            operation: "Mutation.vendorMemberUpdate",
+            document: ops::VENDOR_MEMBER_UPDATE,
+            variables: |w, _| json!({ "input": { "vendorId": w.vendor_a, "userId": w.member_a, "role": "EDITOR" } }),
+            allows: owner_a_or_staff,
+        },
+        Entry {
+            // the first allowed principal removes the member; later ones get a user error about
+            // `userId` (still past authorization)
+            operation: "Mutation.vendorMemberRemove",
+            document: ops::VENDOR_MEMBER_REMOVE,
+            variables: |w, _| json!({ "input": { "vendorId": w.vendor_a, "userId": w.member_a } }),
+            allows: owner_a_or_staff,
+        },
+        Entry {
+            operation: "Mutation.vendorCommissionSet",
+            document: ops::VENDOR_COMMISSION_SET,
+            variables: |w, _| json!({ "input": { "vendorId": w.vendor_a, "rate": "12.5" } }),
+            allows: staff_only,
+        },
+        Entry {
+            operation: "Mutation.vendorTrustSet",
+            document: ops::VENDOR_TRUST_SET,
+            variables: |w, _| json!({ "input": { "vendorId": w.vendor_a, "trusted": false } }),
             allows: staff_only,
         },
     ]
@@ -176,6 +253,8 @@ async fn world(app: &TestApp) -> World {
         fixtures::vendor_member(app, &vendor_a, "fulfil-a@example.com", MemberRole::Fulfillment).await,
     );
     tokens.insert(OwnerB, fixtures::vendor_member(app, &vendor_b, "owner-b@example.com", MemberRole::Owner).await);
+    let member = fixtures::vendor_member(app, &vendor_a, "member-a@example.com", MemberRole::Editor).await;
+    let member_a = app.gql_as(Some(&member), ops::ME, json!({})).await.str("me.id");
     let blocked = fixtures::vendor_member(app, &vendor_a, "blocked@example.com", MemberRole::Owner).await;
     let me = app.gql_as(Some(&blocked), ops::ME, json!({})).await.str("me.id");
     let r =
@@ -184,7 +263,7 @@ async fn world(app: &TestApp) -> World {
     tokens.insert(Blocked, blocked);
     tokens.insert(Staff, staff);
     tokens.insert(Admin, admin);
-    World { vendor_a, zone, method_a: method["id"].as_str().unwrap().to_owned(), discount_a, tokens }
+    World { vendor_a, zone, method_a: method["id"].as_str().unwrap().to_owned(), discount_a, member_a, tokens }
 }
 
 /// Allowed, denied, or neither (see the module doc).
