@@ -213,7 +213,7 @@ async fn staff_products_are_approved_and_trusted_vendors_skip_review() {
     let (acme, editor) = vendor_with_member(&app, &staff, "Acme", MemberRole::Editor).await;
     let by_staff = active_product(&app, &staff, &acme, "Staff Mug", json!([])).await;
     let untrusted = member_product(&app, &editor, &acme, "Early Mug", json!([])).await;
-    set_vendor_trusted(&app, &acme).await; // until the staff trust mutation lands
+    set_vendor_trusted(&app, &staff, &acme).await;
 
     // when
     let trusted = member_product(&app, &editor, &acme, "Trusted Mug", json!([])).await;
@@ -278,7 +278,7 @@ async fn with_review_of_edits_on_a_members_content_edit_sends_an_approved_produc
         .gql_as(Some(&editor), ops::VENDOR_PRODUCT_UPDATE, json!({ "id": id, "input": { "description": "Big" } }))
         .await;
     assert_eq!(u.str("productUpdate.product.approvalStatus"), "APPROVED");
-    review_approved_edits(&app).await; // until the marketplace settings mutation lands
+    review_approved_edits(&app, &staff).await;
 
     // then: price, stock and status changes keep it approved
     let v = id_of(&p["variants"][0]);

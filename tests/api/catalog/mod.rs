@@ -108,39 +108,48 @@ fn without_ids(v: &Value) -> Value {
     }
 }
 
-/// Sets a vendor's status in the database (until `vendorSuspend` and the other vendor status
-/// mutations land; the coordinator switches these to the API after the merge).
-async fn set_vendor_status(app: &TestApp, vendor: &str, status: &str) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    let id = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(vendor).unwrap().0;
-    entity::vendor::Entity::update_many()
-        .col_expr(entity::vendor::Column::Status, Expr::value(status))
-        .filter(entity::vendor::Column::Id.eq(id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+/// Moves a staff-made (ACTIVE) vendor to `status` as staff: `vendorSuspend` and
+/// `vendorReinstate` through the API. PENDING and REJECTED are states of applications
+/// (`vendorApply`, `vendorReject`, tests/api/vendors) that a vendor staff made never passes
+/// through, so those two are written to the database.
+async fn set_vendor_status(app: &TestApp, staff: &str, vendor: &str, status: &str) {
+    let r = match status {
+        "SUSPENDED" => {
+            app.gql_as(Some(staff), ops::VENDOR_SUSPEND, json!({ "id": vendor, "reason": "test suspension" })).await
+        }
+        "ACTIVE" => app.gql_as(Some(staff), ops::VENDOR_REINSTATE, json!({ "id": vendor })).await,
+        _ => {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+            let id = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(vendor).unwrap().0;
+            entity::vendor::Entity::update_many()
+                .col_expr(entity::vendor::Column::Status, Expr::value(status))
+                .filter(entity::vendor::Column::Id.eq(id))
+                .exec(&app.state.db)
+                .await
+                .unwrap();
+            return;
+        }
+    };
+    r.assert_no_errors();
+    assert!(r.body["data"].as_object().unwrap().values().all(|p| p["userErrors"] == json!([])), "{}", r.body);
 }
 
-/// Marks a vendor trusted in the database (until the staff trust mutation lands).
-async fn set_vendor_trusted(app: &TestApp, vendor: &str) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    let id = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(vendor).unwrap().0;
-    entity::vendor::Entity::update_many()
-        .col_expr(entity::vendor::Column::Trusted, Expr::value(true))
-        .filter(entity::vendor::Column::Id.eq(id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+/// Marks a vendor trusted (`vendorTrustSet`, staff).
+async fn set_vendor_trusted(app: &TestApp, staff: &str, vendor: &str) {
+    let r = app
+        .gql_as(Some(staff), ops::VENDOR_TRUST_SET, json!({ "input": { "vendorId": vendor, "trusted": true } }))
+        .await;
+    r.assert_no_errors();
+    assert_eq!(r.get("vendorTrustSet.userErrors"), &json!([]));
 }
 
-/// Turns on re-review of edits to approved products (until the settings mutation lands).
-async fn review_approved_edits(app: &TestApp) {
-    use sea_orm::{EntityTrait, sea_query::Expr};
-    entity::marketplace_settings::Entity::update_many()
-        .col_expr(entity::marketplace_settings::Column::ReviewApprovedEdits, Expr::value(true))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+/// Turns on re-review of edits to approved products (`marketplaceSettingsUpdate`, staff).
+async fn review_approved_edits(app: &TestApp, staff: &str) {
+    let r = app
+        .gql_as(Some(staff), ops::MARKETPLACE_SETTINGS_UPDATE, json!({ "input": { "reviewApprovedEdits": true } }))
+        .await;
+    r.assert_no_errors();
+    assert_eq!(r.get("marketplaceSettingsUpdate.settings.reviewApprovedEdits"), &json!(true));
 }
 
 /// A staff-made vendor with a member of `role`: `(vendor id, member token)`.

@@ -19,7 +19,7 @@ async fn a_suspended_vendors_products_leave_the_storefront_carts_and_checkout() 
     let slug = app.gql(ops::PRODUCT, json!({ "id": product })).await.str("product.slug");
 
     // when: vendor 0 is suspended
-    set_vendor_status(&app, &s.vendors[0], "SUSPENDED").await; // until vendorSuspend lands
+    set_vendor_status(&app, &s.staff, &s.vendors[0], "SUSPENDED").await;
 
     // then: off the storefront everywhere
     let listed = products(&app, None, json!({})).await;
@@ -56,7 +56,7 @@ async fn a_suspended_vendors_products_leave_the_storefront_carts_and_checkout() 
     assert_eq!(crate::helpers::fixtures::order_count(&app, &s.staff).await, 0);
 
     // when: reinstated, it is back
-    set_vendor_status(&app, &s.vendors[0], "ACTIVE").await;
+    set_vendor_status(&app, &s.staff, &s.vendors[0], "ACTIVE").await;
     assert_eq!(total_count(&products(&app, None, json!({})).await), 2);
     let done = complete(&app, None, &cart, "k2").await;
     assert_eq!(done.user_error_codes("checkoutComplete"), Vec::<String>::new(), "{}", done.body);

@@ -161,7 +161,7 @@ async fn members_of_a_vendor_that_is_not_active_cannot_edit_its_catalog_but_staf
         let (acme, editor) = vendor_with_member(&app, &staff, "Acme", MemberRole::Editor).await;
         let p = member_product(&app, &editor, &acme, "Acme Mug", json!([variant("AC-1", "9.00", 3)])).await;
         let id = id_of(&p);
-        set_vendor_status(&app, &acme, status).await; // until vendorSuspend / vendorReject land
+        set_vendor_status(&app, &staff, &acme, status).await;
 
         // when
         let create = app
@@ -335,7 +335,7 @@ async fn stock_history_is_for_staff_and_the_vendors_members() {
         assert_eq!(r.get("product.variants.0.stockMovements"), &json!([{ "delta": 3, "reason": "RECEIVED" }]));
     }
     // approved and on the storefront, so others reach the variant, but not its stock history
-    set_vendor_trusted(&app, &acme).await;
+    set_vendor_trusted(&app, &staff, &acme).await;
     app.gql_as(Some(&editor), ops::PRODUCT_SUBMIT_FOR_REVIEW, json!({ "id": id_of(&p) })).await.assert_no_errors();
     for token in [&beta_owner, &customer] {
         let r = app.gql_as(Some(token), ops::STOCK_MOVEMENTS, json!({ "id": v })).await;

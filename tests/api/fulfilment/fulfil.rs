@@ -329,15 +329,13 @@ async fn an_expired_order_expires_its_vendor_orders() {
 
 #[tokio::test]
 async fn a_suspended_vendor_still_ships_its_open_orders() {
-    // given: vendor A suspended after the order was paid (written directly: suspension has its own tests)
-    use sea_orm::{ActiveModelTrait, Set};
+    // given: vendor A suspended by staff after the order was paid
     let app = TestApp::spawn().await;
     let m = market(&app, 1, true).await;
-    let vendor = agora::graphql::ids::decode::<agora::shared::ids::VendorId>(&m.shop.vendors[0]).unwrap();
-    entity::vendor::ActiveModel { id: Set(vendor.0), status: Set("SUSPENDED".into()), ..Default::default() }
-        .update(&app.state.db)
-        .await
-        .unwrap();
+    let r = app
+        .gql_as(Some(&m.app_staff), ops::VENDOR_SUSPEND, json!({ "id": m.shop.vendors[0], "reason": "late shipments" }))
+        .await;
+    assert_eq!(r.str("vendorSuspend.vendor.status"), "SUSPENDED", "{}", r.body);
 
     // when / then: its shipper still ships the open vendor order
     let r = ship(&app, Some(&m.shipper[0]), &m.vo[0], &[(&m.line[0], 1)]).await;
