@@ -12,6 +12,7 @@ mod fulfilment;
 mod helpers;
 mod http;
 mod loaders;
+mod marketplace;
 mod moderation;
 mod ops;
 mod outbox;
