@@ -246,13 +246,7 @@ impl OrderService {
         if !matches!(vo.status, OrderStatus::Paid | OrderStatus::PartiallyFulfilled) {
             return Err(OrderError::VendorOrderNotFulfillable);
         }
-        for l in lines {
-            let u = units.get_mut(&l.line).ok_or(OrderError::NotALine { index: l.index })?;
-            if l.quantity > u.quantity - u.fulfilled - u.cancelled {
-                return Err(OrderError::InvalidQuantity { index: l.index });
-            }
-            u.fulfilled += l.quantity;
-        }
+        take_units(&mut units, lines, |u| &mut u.fulfilled)?;
         for l in lines {
             let variant = order.lines.iter().find(|x| x.id == l.line).map(|x| x.variant_id);
             let Some(variant) = variant else { return Err(OrderError::Conflict) };
@@ -445,13 +439,7 @@ impl OrderService {
                     .map(|u| serde_json::json!({ "orderLineId": l.line, "cancelledQuantity": u.cancelled }))
             })
             .collect();
-        for l in lines {
-            let u = units.get_mut(&l.line).ok_or(OrderError::NotALine { index: l.index })?;
-            if l.quantity > u.quantity - u.fulfilled - u.cancelled {
-                return Err(OrderError::InvalidQuantity { index: l.index });
-            }
-            u.cancelled += l.quantity;
-        }
+        take_units(&mut units, lines, |u| &mut u.cancelled)?;
         for l in lines {
             let variant = order.lines.iter().find(|x| x.id == l.line).map(|x| x.variant_id);
             let Some(variant) = variant else { return Err(OrderError::Conflict) };
@@ -481,4 +469,25 @@ impl OrderService {
         audit::record_in(conn, rcx, entry, self.clock.now()).await?;
         Ok(CancelledLines { order, vendor_id: vendor, lines: lines.iter().map(|l| (l.line, l.quantity)).collect() })
     }
+}
+
+/// Counts `lines` against what each order line has left (`quantity − fulfilled − cancelled`),
+/// adding each request to the counter `counter` picks (shipped or cancelled units).
+///
+/// # Errors
+/// `NotALine` for a line not of the vendor order, `InvalidQuantity` for more than is left; at
+/// the request's index.
+fn take_units(
+    units: &mut HashMap<OrderLineId, LineUnits>,
+    lines: &[LineRequest],
+    counter: fn(&mut LineUnits) -> &mut u32,
+) -> Result<(), OrderError> {
+    for l in lines {
+        let u = units.get_mut(&l.line).ok_or(OrderError::NotALine { index: l.index })?;
+        if l.quantity > u.quantity - u.fulfilled - u.cancelled {
+            return Err(OrderError::InvalidQuantity { index: l.index });
+        }
+        *counter(u) += l.quantity;
+    }
+    Ok(())
 }
