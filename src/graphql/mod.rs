@@ -4,6 +4,7 @@
 //! slice's per-request dataloaders). Slices import the kit, never the root (`tests/api/architecture.rs`).
 
 pub mod connection;
+pub mod cost;
 pub mod dataloader;
 pub mod errors;
 pub mod guards;

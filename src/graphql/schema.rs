@@ -1,6 +1,8 @@
 //! The schema root: every slice's query and mutation fragments merged, limits, SDL export. The
 //! top of the GraphQL layer: it imports every slice, and no slice imports it.
 
+use std::sync::{Arc, LazyLock};
+
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::{
@@ -10,6 +12,7 @@ use crate::{
     catalog::graphql::{CatalogMutation, CatalogQuery},
     checkout::graphql::CheckoutMutation,
     config::GraphqlSettings,
+    graphql::cost::{CostLimit, CostModel},
     graphql::node::NodeQuery,
     orders::graphql::{OrderMutation, OrderQuery},
     payments::graphql::{OrderCancelMutation, OrderRefundMutation, PaymentMutation},
@@ -54,11 +57,22 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// The schema without limits or data, for SDL export and the cost model.
+fn bare() -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
+}
+
+/// The cost model of this schema, read once from its SDL.
+pub fn cost_model() -> Arc<CostModel> {
+    static MODEL: LazyLock<Arc<CostModel>> = LazyLock::new(|| Arc::new(CostModel::from_sdl(&bare().sdl())));
+    MODEL.clone()
+}
+
 /// Builds the schema; `state: None` is enough for SDL export.
 pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity);
+        .extension(CostLimit::new(cost_model(), settings.max_cost));
     if !settings.introspection {
         builder = builder.disable_introspection();
     }
@@ -70,5 +84,5 @@ pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppS
 
 /// The SDL of the public API, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None, &GraphqlSettings::default()).sdl()
+    bare().sdl()
 }
