@@ -13,6 +13,7 @@ pub mod loaders;
 pub mod money;
 pub mod node;
 pub mod payload;
+pub mod request_errors;
 pub mod schema;
 
 use async_graphql::{

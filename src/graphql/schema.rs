@@ -12,8 +12,11 @@ use crate::{
     catalog::graphql::{CatalogMutation, CatalogQuery},
     checkout::graphql::CheckoutMutation,
     config::GraphqlSettings,
-    graphql::cost::{CostLimit, CostModel},
     graphql::node::NodeQuery,
+    graphql::{
+        cost::{CostLimit, CostModel},
+        request_errors::ErrorCodes,
+    },
     orders::graphql::{OrderMutation, OrderQuery},
     payments::graphql::{OrderCancelMutation, OrderRefundMutation, PaymentMutation},
     promotions::graphql::{PromotionMutation, PromotionQuery},
@@ -72,6 +75,7 @@ pub fn cost_model() -> Arc<CostModel> {
 pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(settings.max_depth)
+        .extension(ErrorCodes)
         .extension(CostLimit::new(cost_model(), settings.max_cost));
     if !settings.introspection {
         builder = builder.disable_introspection();

@@ -18,7 +18,9 @@ use async_graphql::{
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
+    extract::{
+        ConnectInfo, State, WebSocketUpgrade, rejection::BytesRejection, ws::rejection::WebSocketUpgradeRejection,
+    },
     http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
@@ -140,9 +142,21 @@ pub async fn post(
     State(s): State<HttpState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let max = s.app.settings.server.body_limit_bytes;
+            let msg = format!("The request body is larger than the limit of {max} bytes");
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &msg, media);
+        }
+        Err(_) => {
+            let msg = "The request body could not be read";
+            return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg, media);
+        }
+    };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if essence != JSON {

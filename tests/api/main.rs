@@ -9,6 +9,7 @@ mod catalog;
 mod checkout;
 mod cli;
 mod cost;
+mod errors;
 mod fulfilment;
 mod helpers;
 mod http;
