@@ -9,6 +9,7 @@ pub mod dataloader;
 pub mod errors;
 pub mod guards;
 pub mod ids;
+pub mod input_limits;
 pub mod loaders;
 pub mod money;
 pub mod node;

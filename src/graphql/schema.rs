@@ -15,6 +15,7 @@ use crate::{
     graphql::node::NodeQuery,
     graphql::{
         cost::{CostLimit, CostModel},
+        input_limits::InputLimits,
         request_errors::ErrorCodes,
     },
     orders::graphql::{OrderMutation, OrderQuery},
@@ -76,6 +77,7 @@ pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppS
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(settings.max_depth)
         .extension(ErrorCodes)
+        .extension(InputLimits)
         .extension(CostLimit::new(cost_model(), settings.max_cost));
     if !settings.introspection {
         builder = builder.disable_introspection();

@@ -13,6 +13,7 @@ mod errors;
 mod fulfilment;
 mod helpers;
 mod http;
+mod input_limits;
 mod loaders;
 mod marketplace;
 mod moderation;
