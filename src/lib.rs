@@ -37,6 +37,8 @@ pub mod pricing;
 /// Discount codes and automatic promotions; their usage limits, redeemed inside checkout.
 pub mod promotions;
 /// The demo catalog seeded on first start.
+pub mod search;
+
 pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs, country codes, e-mail
 /// addresses and roles.
