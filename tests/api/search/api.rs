@@ -264,3 +264,26 @@ async fn search_reindex_rebuilds_from_the_database_and_health_reports_it() {
     let ready: Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
     assert_eq!(ready["search"], json!({ "engine": "embedded", "status": "ok", "documents": 60 }));
 }
+
+#[tokio::test]
+async fn search_follows_product_events_through_the_app_relay() {
+    // given: a storefront product and an event about it in the outbox (as the catalog writes them)
+    let app = TestApp::spawn().await;
+    fixtures::shop(&app, "9.00", &[3]).await;
+    let product = uuid_of(&app.gql(ops::PRODUCTS, json!({ "first": 1 })).await.str("products.edges.0.node.id"));
+    let at = chrono::Utc::now();
+    let new = agora::outbox::NewEvent {
+        aggregate_type: "product",
+        aggregate_id: product,
+        event_type: "product.updated",
+        version: 1,
+        payload: json!({}),
+        occurred_at: at,
+    };
+    agora::outbox::append_in(&app.state.db, new).await.unwrap();
+    assert_eq!(hits(&app, "product").await, 0);
+    // when: the app's relay delivers it
+    assert_eq!(app.jobs.relay.run_once(at).await.unwrap(), 1);
+    // then
+    assert_eq!(hits(&app, "product").await, 1);
+}
