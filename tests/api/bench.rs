@@ -124,6 +124,7 @@ async fn bench_stripe_webhook_acknowledgement_at_200_per_second() {
 /// The embedded search engine on a 10,000-product catalog: index build time, then searches
 /// with every facet counted (typo, prefix, multi-word and filtered queries) from 8 concurrent
 /// callers. Engine-level (the `SearchIndex` port), so the figure excludes HTTP and GraphQL.
+#[cfg(feature = "embedded-search")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark"]
 async fn bench_search_embedded_10000_products() {

@@ -258,6 +258,7 @@ async fn writes_replace_delete_and_rebuild(index: Arc<dyn SearchIndex>) {
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
+        #[cfg(feature = "embedded-search")]
         mod embedded {
             $(
                 #[tokio::test]
