@@ -287,3 +287,33 @@ async fn search_follows_product_events_through_the_app_relay() {
     // then
     assert_eq!(hits(&app, "product").await, 1);
 }
+
+#[tokio::test]
+async fn search_page_loads_its_products_in_a_constant_number_of_statements() {
+    // given: the demo catalog, indexed, on an app counting statements
+    let app = TestApp::spawn_for_statement_counts().await;
+    app.seed_demo().await;
+    app.state.search.reindex().await.expect("reindex");
+    let statements = |first: usize| {
+        let app = &app;
+        async move {
+            let mut best = u64::MAX;
+            // The fewest of three: a loaded CPU can split one dataloader batch in two.
+            for _ in 0..3 {
+                let before = app.sql_statements();
+                let r = search(app, json!({ "first": first, "facets": ["vendor"] })).await;
+                let after = app.sql_statements();
+                r.assert_no_errors();
+                assert_eq!(r.get("search.edges").as_array().unwrap().len(), first);
+                best = best.min(after - before);
+            }
+            best
+        }
+    };
+    // when
+    let five = statements(5).await;
+    let fifty = statements(50).await;
+    // then: the products and their variants, one batch each, whatever the page size
+    assert!(five <= 3, "a page of 5 ran {five} statements");
+    assert_eq!(five, fifty);
+}
