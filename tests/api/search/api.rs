@@ -317,3 +317,19 @@ async fn search_page_loads_its_products_in_a_constant_number_of_statements() {
     assert!(five <= 3, "a page of 5 ran {five} statements");
     assert_eq!(five, fifty);
 }
+
+#[tokio::test]
+async fn search_index_is_rebuilt_at_start_when_it_is_empty() {
+    // given: a database with the demo catalog
+    let first = TestApp::spawn().await;
+    first.seed_demo().await;
+    // when: an instance with its own (empty) embedded index starts on it
+    let app = TestApp::spawn_on_with(&first.database_url, |s| s.search.rebuild_on_start = true).await;
+    // then: the background check rebuilds it (waited on, generously; nothing else writes it)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while hits(&app, "").await < agora::seed::DEMO_PRODUCTS as u64 {
+        assert!(std::time::Instant::now() < deadline, "the index was not rebuilt at start");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(hits(&app, "").await, agora::seed::DEMO_PRODUCTS as u64);
+}
