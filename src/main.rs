@@ -72,6 +72,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         location = %db::describe_location(&state.settings),
         cache = "in-process",
         events = "in-process",
+        search = state.search.engine(),
         payments = "built-in test provider",
         "backends ready"
     );
