@@ -25,6 +25,8 @@ impl Jobs {
     pub fn new(state: &AppState) -> Self {
         let mut consumers = Consumers::new();
         state.payments.register_consumers(&mut consumers);
+        // Every event: the search index re-reads whatever product, vendor or category it is about.
+        consumers.on_all(crate::search::sync::SearchSync::new(state.search.clone()));
         let relay =
             Relay::new(state.db.clone(), state.clock.clone(), consumers, RelayConfig::from_settings(&state.settings));
         let reconciler = Reconciler::new(state.payments.clone(), state.settings.payments.call_lease_secs);
@@ -52,6 +54,9 @@ impl App {
         let interval = std::time::Duration::from_millis(state.settings.checkout.sweeper_interval_ms.max(10));
         let mut background = vec![crate::orders::sweeper::spawn(state.orders.clone(), state.clock.clone(), interval)];
         let jobs = Jobs::new(&state);
+        if state.settings.search.rebuild_on_start {
+            background.push(spawn_search_check(state.search.clone()));
+        }
         let payments = &state.settings.payments;
         if payments.relay_interval_ms > 0 {
             background.push(jobs.relay.spawn(std::time::Duration::from_millis(payments.relay_interval_ms)));
@@ -86,6 +91,18 @@ impl App {
         result?;
         Ok(())
     }
+}
+
+/// Applies the search engine's settings and rebuilds an empty or outdated index, in the
+/// background (searches answer from the old index meanwhile).
+fn spawn_search_check(search: crate::search::SearchService) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        match search.ensure_fresh().await {
+            Ok(true) => tracing::info!(engine = search.engine(), "search index rebuilt at start"),
+            Ok(false) => tracing::info!(engine = search.engine(), "search index up to date"),
+            Err(e) => tracing::error!(error = %crate::error::chain(&e), "search index check failed at start"),
+        }
+    })
 }
 
 pub fn schema(state: &AppState) -> AppSchema {

@@ -61,6 +61,7 @@ pub struct Settings {
     pub stripe: StripeSettings,
     pub outbox: OutboxSettings,
     pub marketplace: MarketplaceSettings,
+    pub search: SearchSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,6 +230,35 @@ impl Default for MarketplaceSettings {
     }
 }
 
+/// Product search: the embedded index under `data_dir` unless Meilisearch is configured
+/// (`AGORA_SEARCH__MEILISEARCH_URL`, or the conventional `MEILISEARCH_URL`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchSettings {
+    /// Meilisearch's address, e.g. `http://127.0.0.1:7700`; unset means the embedded index.
+    pub meilisearch_url: Option<String>,
+    /// Meilisearch API key (`AGORA_SEARCH__MEILISEARCH_API_KEY` or `MEILISEARCH_API_KEY`).
+    pub meilisearch_api_key: Option<Secret>,
+    /// The Meilisearch index holding the products.
+    pub index_name: String,
+    /// Longest wait for the search engine; past it `search` answers SEARCH_UNAVAILABLE.
+    pub timeout_ms: u64,
+    /// Rebuild the index at start when it is empty or does not hold every storefront product.
+    pub rebuild_on_start: bool,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        Self {
+            meilisearch_url: None,
+            meilisearch_api_key: None,
+            index_name: "products".into(),
+            timeout_ms: 1_000,
+            rebuild_on_start: true,
+        }
+    }
+}
+
 /// Stripe, the production payment provider: on when `secret_key` is set
 /// (`AGORA_STRIPE__SECRET_KEY`, `AGORA_STRIPE__PUBLISHABLE_KEY`, `AGORA_STRIPE__WEBHOOK_SECRETS`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -306,6 +336,7 @@ impl Default for Settings {
             stripe: StripeSettings::default(),
             outbox: OutboxSettings::default(),
             marketplace: MarketplaceSettings::default(),
+            search: SearchSettings::default(),
         }
     }
 }
@@ -369,6 +400,13 @@ impl Settings {
             .merge(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
             .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Env::raw().only(&["MEILISEARCH_URL", "MEILISEARCH_API_KEY"]).map(|k| {
+                if k.as_str().eq_ignore_ascii_case("MEILISEARCH_URL") {
+                    "search.meilisearch_url".into()
+                } else {
+                    "search.meilisearch_api_key".into()
+                }
+            }))
             .merge(Env::prefixed("AGORA_").ignore(&["CONFIG"]).split("__"))
             .extract()?;
         Ok(settings.normalised())
@@ -387,6 +425,8 @@ impl Settings {
         // (or runs SQL) behind their back.
         s.payments.relay_interval_ms = 0;
         s.payments.reconcile_interval_secs = 0;
+        // Tests rebuild the index explicitly (`SearchService::reindex`) when they need it.
+        s.search.rebuild_on_start = false;
         s.normalised()
     }
 

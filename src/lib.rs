@@ -36,6 +36,8 @@ pub mod payments;
 pub mod pricing;
 /// Discount codes and automatic promotions; their usage limits, redeemed inside checkout.
 pub mod promotions;
+/// Faceted product search: the `SearchIndex` port, the embedded and Meilisearch engines, sync.
+pub mod search;
 /// The demo catalog seeded on first start.
 pub mod seed;
 /// The kernel: typed IDs, money, pagination cursors, slugs and SKUs, country codes, e-mail

@@ -1,4 +1,4 @@
-//! `agora [serve|migrate|seed|print-schema|create-admin --email <email>]`
+//! `agora [serve|migrate|seed|search reindex|print-schema|create-admin --email <email>]`
 
 use std::io::Read;
 
@@ -10,10 +10,12 @@ use agora::{
     state::AppState,
 };
 
-const USAGE: &str = "usage: agora [serve | migrate | seed | print-schema | create-admin --email <email>]
+const USAGE: &str =
+    "usage: agora [serve | migrate | seed | search reindex | print-schema | create-admin --email <email>]
   serve         start the server (default); applies migrations, seeds demo data on first start
   migrate       apply pending database migrations and exit
   seed          load the demo catalog (only into an empty catalog) and exit
+  search reindex  rebuild the search index from the database (a new index, swapped in) and exit
   print-schema  print the GraphQL SDL to stdout
   create-admin  create an admin account; password from AGORA_ADMIN_PASSWORD or stdin";
 
@@ -46,6 +48,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "create-admin" => create_admin(settings, &args[1..]).await,
+        "search" if args.get(1).map(String::as_str) == Some("reindex") => {
+            let state = AppState::connect(settings).await?;
+            let search = &state.search;
+            search.ensure_ready().await?;
+            let n = search.reindex().await?;
+            println!("search index rebuilt on {}: {n} products", search.engine());
+            Ok(())
+        }
         other => {
             eprintln!("unknown command `{other}`\n{USAGE}");
             std::process::exit(2);
@@ -62,6 +72,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         location = %db::describe_location(&state.settings),
         cache = "in-process",
         events = "in-process",
+        search = state.search.engine(),
         payments = "built-in test provider",
         "backends ready"
     );

@@ -49,6 +49,8 @@ pub struct AppState {
     pub payments: PaymentService,
     /// Orders' payment attempts for `Order.payments` (payments, behind the orders' port).
     pub order_payments: Arc<dyn crate::orders::service::OrderPayments>,
+    /// Product search on the configured engine (`src/search/`).
+    pub search: crate::search::SearchService,
 }
 
 impl AppState {
@@ -107,6 +109,12 @@ impl AppState {
         );
         let payments =
             PaymentService::new(db.clone(), orders.clone(), provider, clock.clone(), settings.payments.clone());
+        let search = crate::search::SearchService::new(
+            crate::search::index_from_settings(&settings).context("opening the search index")?,
+            catalog.clone(),
+            vendors.clone(),
+            std::time::Duration::from_millis(settings.search.timeout_ms.max(1)),
+        );
         Ok(Self {
             settings: Arc::new(settings),
             db,
@@ -125,6 +133,7 @@ impl AppState {
             checkout,
             order_payments: Arc::new(payments.clone()),
             payments,
+            search,
         })
     }
 }
@@ -169,12 +178,11 @@ pub fn payment_provider(settings: &Settings) -> anyhow::Result<Arc<dyn PaymentPr
 /// Settings naming services Agora has no adapter for yet (the compose file already passes them),
 /// with what runs instead: said at start, never ignored silently.
 pub fn services_not_used_yet(env: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, &'static str)> {
-    const NOT_YET: [(&str, &str); 5] = [
+    // MEILISEARCH_URL / MEILISEARCH_API_KEY are used (`search.meilisearch_url`).
+    const NOT_YET: [(&str, &str); 3] = [
         ("REDIS_URL", "the in-process cache and event bus"),
         ("AGORA_REDIS__URL", "the in-process cache and event bus"),
-        ("MEILISEARCH_URL", "the embedded search"),
-        ("MEILISEARCH_API_KEY", "the embedded search"),
-        ("AGORA_MEILISEARCH__URL", "the embedded search"),
+        ("AGORA_MEILISEARCH__URL", "the embedded search (the setting is AGORA_SEARCH__MEILISEARCH_URL)"),
     ];
     NOT_YET.into_iter().filter(|(k, _)| env(k).is_some_and(|v| !v.trim().is_empty())).collect()
 }
@@ -246,7 +254,8 @@ mod tests {
     fn services_without_an_adapter_yet_are_named_at_start() {
         let env = |k: &str| match k {
             "REDIS_URL" => Some("redis://127.0.0.1:6379".to_owned()),
-            "MEILISEARCH_URL" => Some(" ".to_owned()),
+            "AGORA_MEILISEARCH__URL" => Some(" ".to_owned()),
+            "MEILISEARCH_URL" => Some("http://127.0.0.1:7700".to_owned()),
             _ => None,
         };
         assert_eq!(services_not_used_yet(env), [("REDIS_URL", "the in-process cache and event bus")]);

@@ -40,6 +40,7 @@ pub struct Query(
     AccountQuery,
     AuditQuery,
     NodeQuery,
+    crate::search::graphql::SearchQuery,
 );
 
 /// The mutation root: one fragment per domain.

@@ -120,3 +120,87 @@ async fn bench_stripe_webhook_acknowledgement_at_200_per_second() {
         wall,
     );
 }
+
+/// The embedded search engine on a 10,000-product catalog: index build time, then searches
+/// with every facet counted (typo, prefix, multi-word and filtered queries) from 8 concurrent
+/// callers. Engine-level (the `SearchIndex` port), so the figure excludes HTTP and GraphQL.
+#[cfg(feature = "embedded-search")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark"]
+async fn bench_search_embedded_10000_products() {
+    use std::sync::Arc;
+
+    use agora::search::{
+        SearchIndex,
+        model::{Facet, SearchDocument, SearchFilter, SearchRequest, price_bucket},
+    };
+    let adjectives =
+        ["Classic", "Washed", "Linen", "Walnut", "Alpine", "Trail", "Summit", "Coastal", "Minimal", "Heavy"];
+    let nouns = ["Shirt", "Lantern", "Skillet", "Throw", "Daypack", "Teapot", "Hoodie", "Tent", "Candle", "Jogger"];
+    let colours = ["navy", "sand", "moss", "rust", "ivory"];
+    let docs: Vec<SearchDocument> = (0..10_000u32)
+        .map(|i| {
+            let title = format!(
+                "{} {} {}",
+                adjectives[(i % 10) as usize],
+                nouns[((i / 10) % 10) as usize],
+                ["One", "Two", "Three", "Four"][(i % 4) as usize]
+            );
+            let price = 500 + i64::from(i * 7919 % 60_000);
+            SearchDocument {
+                id: uuid::Uuid::from_u128(u128::from(i) + 1).to_string(),
+                description: format!("{title}: a benchmark product, number {i}."),
+                title,
+                vendor_id: format!("vendor-{}", i % 25),
+                vendor_name: format!("Vendor {}", i % 25),
+                category_ids: vec![format!("cat-{}", i % 8), format!("sub-{}", i % 40)],
+                category_names: vec![format!("Category {}", i % 8)],
+                attributes: vec![format!("colour={}", colours[(i % 5) as usize]), format!("size={}", i % 6)],
+                attribute_values: vec![colours[(i % 5) as usize].to_owned()],
+                price_min: price,
+                price_max: price + 1_000,
+                price_bucket: price_bucket(price, 2).to_owned(),
+                in_stock: i % 3 != 0,
+                created_at: i64::from(i),
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let index: Arc<dyn SearchIndex> = Arc::new(agora::search::embedded::Embedded::open(dir.path()).unwrap());
+    let t = Instant::now();
+    index.rebuild(docs).await.unwrap();
+    println!("search index build: 10000 products in {:.2} s", t.elapsed().as_secs_f64());
+    assert_eq!(index.count().await.unwrap(), 10_000);
+
+    let queries = ["skilet", "lantern", "linen thr", "walnut tea", "summit daypack", "tent", "hoodi", "coastal"];
+    let requests: Vec<SearchRequest> = (0..4_000usize)
+        .map(|i| SearchRequest {
+            query: queries[i % queries.len()].to_owned(),
+            filter: if i % 2 == 0 {
+                SearchFilter { in_stock: Some(true), ..SearchFilter::default() }
+            } else {
+                let sizes = ["0", "1", "2", "3"].map(String::from).to_vec();
+                SearchFilter { attributes: vec![("size".into(), sizes)], ..SearchFilter::default() }
+            },
+            facets: Facet::ALL.to_vec(),
+            limit: 20,
+            ..SearchRequest::default()
+        })
+        .collect();
+    let start = Instant::now();
+    let results: Vec<(Duration, u64)> = stream::iter(requests)
+        .map(|r| {
+            let index = index.clone();
+            async move {
+                let t = Instant::now();
+                let res = index.search(&r).await.unwrap();
+                (t.elapsed(), res.total_hits)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let wall = start.elapsed();
+    assert!(results.iter().all(|(_, n)| *n > 0), "every benchmark query finds products");
+    report("search (embedded, 10k products, all facets)", results.into_iter().map(|(d, _)| d).collect(), wall);
+}

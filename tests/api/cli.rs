@@ -130,3 +130,31 @@ async fn serve_on_a_fresh_machine_starts_a_seeded_shop_and_stops_gracefully_on_s
     });
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+#[tokio::test]
+async fn search_reindex_rebuilds_the_index_under_the_data_directory() {
+    // given: a database with the demo catalog, and a data directory without an index
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        agora(dir.path())
+            .args(["search", "reindex"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("AGORA_DATA_DIR", dir.path())
+            .env("AGORA_SEED__DEMO_ON_FIRST_START", "false")
+            .env_remove("MEILISEARCH_URL")
+            .output()
+            .unwrap()
+    };
+    // when
+    let out = run();
+    // then
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().last(), Some("search index rebuilt on embedded: 60 products"), "{stdout}");
+    // and again (a new generation is swapped in; the old one is removed)
+    assert!(run().status.success());
+    let generations = std::fs::read_dir(dir.path().join("search/embedded-v1")).unwrap().filter_map(Result::ok);
+    assert_eq!(generations.filter(|e| e.path().is_dir()).count(), 1);
+}

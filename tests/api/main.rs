@@ -22,6 +22,7 @@ mod outbox;
 mod promotions;
 mod refunds;
 mod schema;
+mod search;
 mod seed;
 mod shipping;
 #[cfg(feature = "stripe")]

@@ -61,6 +61,7 @@ operations! {
     VENDOR_SHIPPING_METHODS: "vendor/VendorShippingMethods.graphql", "ShippingMethodFields";
     VENDOR_SHIPPING_ZONES: "vendor/VendorShippingZones.graphql", "ShippingZoneFields", "ShippingMethodFields";
     PRODUCTS: "catalog/Products.graphql";
+    SEARCH: "search/Search.graphql";
     PRODUCT: "catalog/Product.graphql";
     VARIANT: "catalog/Variant.graphql";
     CATEGORIES: "catalog/Categories.graphql";

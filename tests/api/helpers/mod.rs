@@ -2,6 +2,7 @@
 //! (`Gql`). Data the tests build through the API lives in `fixtures`.
 
 pub mod fixtures;
+pub mod meili;
 #[cfg(feature = "stripe")]
 pub mod stripe_mock;
 
