@@ -8,6 +8,7 @@ mod bench;
 mod catalog;
 mod checkout;
 mod cli;
+mod first_run;
 mod fulfilment;
 mod helpers;
 mod http;
