@@ -61,6 +61,21 @@ pub struct Settings {
     pub stripe: StripeSettings,
     pub outbox: OutboxSettings,
     pub marketplace: MarketplaceSettings,
+    pub playground: PlaygroundSettings,
+}
+
+/// The GraphiQL playground at `/playground` (embedded in the binary; nothing from a CDN).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlaygroundSettings {
+    /// Serve `/playground`; turn it off where the API should not be explored from a browser.
+    pub enabled: bool,
+}
+
+impl Default for PlaygroundSettings {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -304,6 +319,7 @@ impl Default for Settings {
             stripe: StripeSettings::default(),
             outbox: OutboxSettings::default(),
             marketplace: MarketplaceSettings::default(),
+            playground: PlaygroundSettings::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod marketplace;
 mod moderation;
 mod ops;
 mod outbox;
+mod playground;
 mod promotions;
 mod refunds;
 mod schema;
