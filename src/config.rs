@@ -62,6 +62,21 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     pub marketplace: MarketplaceSettings,
     pub search: SearchSettings,
+    pub playground: PlaygroundSettings,
+}
+
+/// The GraphiQL playground at `/playground` (embedded in the binary; nothing from a CDN).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlaygroundSettings {
+    /// Serve `/playground`; turn it off where the API should not be explored from a browser.
+    pub enabled: bool,
+}
+
+impl Default for PlaygroundSettings {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -337,6 +352,7 @@ impl Default for Settings {
             outbox: OutboxSettings::default(),
             marketplace: MarketplaceSettings::default(),
             search: SearchSettings::default(),
+            playground: PlaygroundSettings::default(),
         }
     }
 }
@@ -459,9 +475,87 @@ impl Settings {
     }
 }
 
+/// Environment variables Agora reads besides its settings (`agora create-admin`, the file).
+const OTHER_AGORA_VARIABLES: [&str; 2] = ["AGORA_CONFIG", "AGORA_ADMIN_PASSWORD"];
+
+/// Conventional variables of services Agora talks to but reads under its own names.
+const READ_UNDER_ANOTHER_NAME: [(&str, &str); 3] = [
+    ("STRIPE_SECRET_KEY", "AGORA_STRIPE__SECRET_KEY"),
+    ("STRIPE_PUBLISHABLE_KEY", "AGORA_STRIPE__PUBLISHABLE_KEY"),
+    ("STRIPE_WEBHOOK_SECRET", "AGORA_STRIPE__WEBHOOK_SECRETS"),
+];
+
+/// The `AGORA_*` variables among `vars` that name no setting (a typo such as
+/// `AGORA_SERVR__PORT`, or a section that does not exist), sorted: figment would ignore them.
+pub fn unknown_agora_variables(vars: impl IntoIterator<Item = (String, String)>) -> Vec<String> {
+    let known = serde_json::to_value(Settings::default()).unwrap_or_default();
+    let mut unknown: Vec<String> = vars
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| k.starts_with("AGORA_") && !OTHER_AGORA_VARIABLES.contains(&k.as_str()))
+        .filter(|k| {
+            let mut at = &known;
+            for part in k["AGORA_".len()..].to_ascii_lowercase().split("__") {
+                match at.get(part) {
+                    Some(next) => at = next,
+                    None => return true,
+                }
+            }
+            false
+        })
+        .collect();
+    unknown.sort();
+    unknown
+}
+
+/// Logs a warning for each environment variable that looks meant for Agora but is not read:
+/// unknown `AGORA_*` keys, and services' conventional names Agora reads under its own.
+pub fn warn_about_unread_environment() {
+    for variable in unknown_agora_variables(std::env::vars()) {
+        tracing::warn!(variable, "{variable} is set, but no Agora setting has this name: it is ignored");
+    }
+    for (variable, ours) in read_under_another_name(|k| std::env::var(k).ok()) {
+        tracing::warn!(variable, "{variable} is set, but Agora does not read it: set {ours} instead");
+    }
+}
+
+/// The conventional service variables that are set, with the name Agora reads instead.
+pub fn read_under_another_name(env: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, &'static str)> {
+    READ_UNDER_ANOTHER_NAME.into_iter().filter(|(k, _)| env(k).is_some_and(|v| !v.trim().is_empty())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_agora_variables_are_named_and_settings_are_not() {
+        let vars = [
+            "AGORA_SERVER__PORT",
+            "AGORA_SERVR__PORT",
+            "AGORA_DATA_DIR",
+            "AGORA_DATABASE__URL",
+            "AGORA_STRIPE__WEBHOOK_SECRETS",
+            "AGORA_AUTH__JWT_SECRET",
+            "AGORA_AUTH__JWT_SECRETS",
+            "AGORA_CONFIG",
+            "AGORA_ADMIN_PASSWORD",
+            "AGORA_SHOP__CURENCY",
+            "HOME",
+        ]
+        .map(|k| (k.to_owned(), String::new()));
+        assert_eq!(
+            unknown_agora_variables(vars),
+            ["AGORA_AUTH__JWT_SECRETS", "AGORA_SERVR__PORT", "AGORA_SHOP__CURENCY"]
+        );
+    }
+
+    #[test]
+    fn stripe_variables_under_their_conventional_names_are_named() {
+        let env = |k: &str| (k == "STRIPE_SECRET_KEY").then(|| "sk_test_x".to_owned());
+        assert_eq!(read_under_another_name(env), [("STRIPE_SECRET_KEY", "AGORA_STRIPE__SECRET_KEY")]);
+        assert!(read_under_another_name(|_| None).is_empty());
+    }
 
     #[test]
     fn secrets_never_print() {

@@ -42,6 +42,12 @@ pub trait ErrorCode: std::error::Error {
 
     fn user_error(&self) -> Option<UserErrorParts<Self::Code>>;
 
+    /// Every user error this error stands for: one, except where a form reports all its bad
+    /// fields at once (an address); empty means internal, like `user_error`.
+    fn user_errors(&self) -> Vec<UserErrorParts<Self::Code>> {
+        self.user_error().into_iter().collect()
+    }
+
     /// A request-level failure (not signed in, not allowed); answered as a top-level error.
     fn request_error(&self) -> Option<RequestError> {
         None

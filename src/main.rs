@@ -33,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let settings = Settings::load()?;
     agora::telemetry::init(&settings.telemetry);
+    agora::config::warn_about_unread_environment();
     match command {
         "serve" => serve(settings).await,
         "migrate" => {

@@ -1,9 +1,15 @@
-//! The demo catalog seeded on first start, so the first query returns data: 3 vendors, a tree of
-//! 8 categories, 60 products with 150 variants (option values, prices, stock, images,
-//! attributes). It goes through the services like any staff member would, so every invariant
-//! holds. Deterministic: the same data on every machine.
+//! The demo shop seeded on first start, so a new user can walk README's "From cart to paid
+//! order" at once: 3 vendors, a tree of 8 categories, 60 products with 150 variants (option
+//! values, prices, stock, images, attributes), shipping zones with methods for every vendor
+//! (North America, Europe, the rest of the world), tax rates (US, DE, FR, GB) and the discount
+//! code [`DEMO_DISCOUNT_CODE`]. It goes through the services' `*_in` methods like any staff
+//! member would, so every invariant holds, and in ONE transaction: a seed that fails writes
+//! nothing. Prices are valid in any shop currency (`12.99` in USD is `1299` in JPY).
+//! Deterministic: the same data on every machine.
 
+use anyhow::Context as _;
 use rust_decimal::Decimal;
+use sea_orm::TransactionTrait;
 
 use crate::{
     catalog::{
@@ -11,9 +17,52 @@ use crate::{
         service::{CategoryFields, ProductFields, VariantFields},
     },
     context::RequestContext,
-    shared::ids::CategoryId,
+    promotions::model::{DiscountFields, TargetKind},
+    shared::{ids::CategoryId, money::Currency},
+    shipping::model::{AreaInput, MethodFields, ZoneFields},
     state::AppState,
+    tax::model::TaxRateFields,
 };
+
+/// The demo discount: 10% off any order.
+pub const DEMO_DISCOUNT_CODE: &str = "WELCOME10";
+
+/// A shipping method: `(name, flat price in hundredths, free over in hundredths)`; with no flat
+/// price, the weight tiers below.
+type DemoMethod = (&'static str, Option<i64>, Option<i64>);
+
+/// `(zone, countries, methods)`.
+const ZONES: [(&str, &[&str], &[DemoMethod]); 3] = [
+    (
+        "North America",
+        &["US", "CA"],
+        &[("Standard (3-5 days)", Some(499), Some(7500)), ("Express (1-2 days)", None, None)],
+    ),
+    (
+        "Europe",
+        &["GB", "IE", "DE", "FR", "NL", "BE", "LU", "ES", "PT", "IT", "AT", "CH", "DK", "SE", "NO", "FI", "PL", "CZ"],
+        &[("Standard (3-5 days)", Some(699), Some(9000)), ("Express (1-2 days)", None, None)],
+    ),
+    (
+        "Rest of the world",
+        &["AU", "NZ", "JP", "KR", "SG", "IN", "BR", "MX", "ZA", "AE", "IL", "AR", "CL", "CO"],
+        &[("International (7-14 days)", Some(1999), None)],
+    ),
+];
+
+/// Express weight tiers: `(up to grams, price in cents)`; `None` = and above.
+const EXPRESS_TIERS: [(Option<i32>, i64); 3] = [(Some(1_000), 999), (Some(5_000), 1_499), (None, 2_499)];
+
+/// `(country, name, per cent)` on the standard tax class.
+const TAX_RATES: [(&str, &str, i64); 4] =
+    [("US", "Sales tax (demo)", 8), ("DE", "MwSt.", 19), ("FR", "TVA", 20), ("GB", "VAT", 20)];
+
+/// An amount given in hundredths, in `currency`: as is where the currency has two decimals or
+/// more, in whole units where it has none (`1299` = 12.99 USD = 1299 JPY), so every demo price is
+/// exact in the shop's currency.
+fn demo_amount(hundredths: i64, currency: Currency) -> Decimal {
+    Decimal::new(hundredths, currency.exponent().min(2))
+}
 
 struct Line {
     vendor: (&'static str, &'static str),
@@ -96,16 +145,22 @@ const CATEGORIES: [(&str, &str, Option<&str>); 8] = [
 
 pub const DEMO_PRODUCTS: usize = 60;
 
-/// Seeds the demo catalog when the shop has no vendors yet; returns whether it seeded.
+/// Seeds the demo shop when it has no vendors yet, in one transaction; returns whether it seeded.
+///
+/// # Errors
+/// Any refusal or database failure; then nothing was written.
 pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
     if state.vendors.count().await? > 0 {
         return Ok(false);
     }
+    let txn = state.db.begin().await?;
     let rcx = RequestContext::system();
+    let currency = state.catalog.currency();
+    let money = |hundredths: i64| demo_amount(hundredths, currency);
     let mut vendors = std::collections::HashMap::new();
     for line in &LINES {
         if !vendors.contains_key(line.vendor.1) {
-            let v = state.vendors.create(&rcx, line.vendor.0, Some(line.vendor.1)).await?;
+            let v = state.vendors.create_in(&txn, &rcx, line.vendor.0, Some(line.vendor.1)).await?;
             vendors.insert(line.vendor.1, v.id);
         }
     }
@@ -118,7 +173,8 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
             parent_id: Some(parent.and_then(|p| categories.get(p).copied())),
             position: Some(i32::try_from(position).unwrap_or(0)),
         };
-        let c = state.catalog.create_category(&rcx, fields).await?;
+        let c =
+            state.catalog.create_category_in(&txn, &rcx, fields).await.with_context(|| format!("category {slug}"))?;
         categories.insert(slug, c.id);
     }
     // "hiking" products live in "outdoor" directly, so a parent category also has its own items.
@@ -128,15 +184,15 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
         let title = format!("{} {}", line.adjectives[k % 4], line.nouns[k % 5]);
         let slug = format!("{}-{}", crate::shared::text::Slug::from_title(&title)?, i + 1);
         let category = categories.get(line.category).or_else(|| categories.get("outdoor")).copied();
-        let base = Decimal::new(1299 + i64::try_from((i * 737) % 9000).unwrap_or(0), 2);
+        let base = 1299 + i64::try_from((i * 737) % 9000).unwrap_or(0);
         let variant_count = if i % 2 == 0 { 2 } else { 3 };
         let variants = (0..variant_count)
             .map(|j| VariantFields {
                 sku: Some(format!("{}-{:03}-{}", &line.category[..3].to_uppercase(), i + 1, line.values[j])),
                 title: None,
                 options: Some(vec![OptionValue { name: line.option.into(), value: line.values[j].into() }]),
-                price: Some(base + Decimal::new(i64::try_from(j).unwrap_or(0) * 500, 2)),
-                compare_at_price: Some((i % 5 == 0).then(|| base + Decimal::new(1000, 2))),
+                price: Some(money(base + i64::try_from(j).unwrap_or(0) * 500)),
+                compare_at_price: Some((i % 5 == 0).then(|| money(base + 1000))),
                 stock_on_hand: Some(i32::try_from((i * 13 + j * 7) % 40).unwrap_or(0)),
                 weight_grams: Some(Some(i32::try_from(200 + (i * 53) % 1800).unwrap_or(0))),
                 position: Some(i32::try_from(j).unwrap_or(0)),
@@ -162,7 +218,52 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<bool> {
             ]),
             tax_class: None,
         };
-        state.catalog.create_product(&rcx, vendors[line.vendor.1], fields, variants).await?;
+        state
+            .catalog
+            .create_product_in(&txn, &rcx, vendors[line.vendor.1], fields, variants)
+            .await
+            .with_context(|| format!("product {slug}"))?;
     }
+    for (zone_name, countries, methods) in ZONES {
+        let areas = countries.iter().map(|c| AreaInput { country: (*c).into(), region: None }).collect();
+        let zone = state
+            .shipping
+            .create_zone_in(&txn, &rcx, ZoneFields { name: Some(zone_name.into()), areas: Some(areas) })
+            .await?;
+        for (name, flat, free_over) in methods {
+            let fields = MethodFields {
+                zone_id: Some(zone.id),
+                vendor_id: Some(None),
+                name: Some((*name).into()),
+                flat_rate: flat.map(money),
+                weight_tiers: flat
+                    .is_none()
+                    .then(|| EXPRESS_TIERS.iter().map(|(up_to, p)| (*up_to, money(*p))).collect()),
+                free_over: Some(free_over.map(money)),
+                tax_class: None,
+                active: Some(true),
+            };
+            state.shipping.create_method_in(&txn, &rcx, fields).await?;
+        }
+    }
+    for (country, name, per_cent) in TAX_RATES {
+        let fields = TaxRateFields {
+            country: Some(country.into()),
+            region: Some(None),
+            tax_class: Some(crate::pricing::DEFAULT_TAX_CLASS.into()),
+            name: Some(name.into()),
+            rate: Some(Decimal::from(per_cent)),
+        };
+        state.tax.create_in(&txn, &rcx, fields).await?;
+    }
+    let welcome = DiscountFields {
+        code: Some(Some(DEMO_DISCOUNT_CODE.into())),
+        percentage: Some(Decimal::from(10)),
+        target: Some(TargetKind::Subtotal),
+        active: Some(true),
+        ..DiscountFields::default()
+    };
+    state.promotions.create_in(&txn, &rcx, welcome).await?;
+    txn.commit().await?;
     Ok(true)
 }

@@ -93,6 +93,7 @@ impl AppState {
             shipping.clone(),
             clock.clone(),
             settings.checkout.clone(),
+            Arc::new(accounts.clone()),
         );
         let orders = OrderService::new(db.clone(), catalog.clone(), promotions.clone(), vendors.clone(), clock.clone());
         let checkout = CheckoutService::new(

@@ -367,3 +367,11 @@ impl AccountService {
         Ok(Session { user, access, refresh_token, refresh_expires_at })
     }
 }
+
+/// New carts of a signed-in customer take the account's e-mail (the cart's port).
+#[async_trait::async_trait]
+impl crate::cart::service::CustomerEmails for AccountService {
+    async fn email_of(&self, customer: UserId) -> Result<Option<String>, DbErr> {
+        Ok(repo::find_by_id(&self.db, customer).await?.map(|(user, _)| user.email.as_str().to_owned()))
+    }
+}

@@ -41,6 +41,9 @@ pub enum CartError {
     InvalidEmail,
     #[error("this value is not valid")]
     Invalid { field: FieldPath },
+    /// An address with one or more bad fields (`INVALID` for each).
+    #[error("this value is not valid")]
+    InvalidAddress { fields: Vec<FieldPath> },
     #[error("this discount code cannot be used")]
     DiscountCodeInvalid { field: FieldPath },
     #[error("this shipping method is not available for this vendor and destination")]
@@ -72,10 +75,20 @@ impl ErrorCode for CartError {
             LineNotFound { field } => UserErrorParts::new(Code::LineNotFound).field(field),
             InvalidEmail => UserErrorParts::new(Code::InvalidEmail).field(["email"]),
             Invalid { field } => UserErrorParts::new(Code::Invalid).field(field),
+            InvalidAddress { fields } => UserErrorParts::new(Code::Invalid).field(fields.first().cloned()?),
             DiscountCodeInvalid { field } => UserErrorParts::new(Code::DiscountCodeInvalid).field(field),
             ShippingMethodUnavailable { field } => UserErrorParts::new(Code::ShippingMethodUnavailable).field(field),
             Forbidden | Db(_) | Pricing(_) => return None,
         })
+    }
+
+    fn user_errors(&self) -> Vec<UserErrorParts<Code>> {
+        match self {
+            CartError::InvalidAddress { fields } => {
+                fields.iter().map(|f| UserErrorParts::new(Code::Invalid).field(f.clone())).collect()
+            }
+            other => other.user_error().into_iter().collect(),
+        }
     }
 
     fn request_error(&self) -> Option<RequestError> {

@@ -143,6 +143,9 @@ pub struct Quote {
     pub vendors: Vec<VendorId>,
     /// Shipping methods available to each vendor group at the destination.
     pub shipping_options: BTreeMap<VendorId, Vec<ShippingMethodRule>>,
+    /// What each of those methods costs for its vendor's group; absent when it cannot carry the
+    /// group (no weight tier covers it).
+    pub shipping_prices: HashMap<(VendorId, ShippingMethodId), Money>,
     pub problems: Vec<CartProblem>,
     /// Entered codes that cannot be used, with why.
     pub code_problems: Vec<(String, CodeProblem)>,

@@ -274,6 +274,7 @@ mod tests {
             pricing: pricing::compute(&input).unwrap(),
             vendors,
             shipping_options,
+            shipping_prices: Default::default(),
             problems: vec![],
             code_problems: vec![],
             sellable: lines.iter().map(|(s, _)| (s.variant.id, (*s).clone())).collect(),

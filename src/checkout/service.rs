@@ -114,10 +114,16 @@ impl CheckoutService {
             self.promotions.candidates(conn, &cart.discount_codes, customer_key(cart).as_deref(), now).await?;
         let destination = cart.destination();
         let mut shipping_options = BTreeMap::new();
+        let mut shipping_prices = HashMap::new();
         let mut shipping = Vec::new();
         if let Some((country, region)) = &destination {
             for vendor in &vendors {
                 let options = self.shipping.methods_for(conn, country, region.as_deref(), *vendor).await?;
+                for option in &options {
+                    if let Some(price) = pricing::shipping_price(option, weight[vendor], group_subtotal[vendor])? {
+                        shipping_prices.insert((*vendor, option.id), price);
+                    }
+                }
                 if let Some(rule) = cart.shipping_methods.get(vendor).and_then(|m| options.iter().find(|o| o.id == *m))
                     && let Some(price) = pricing::shipping_price(rule, weight[vendor], group_subtotal[vendor])?
                 {
@@ -144,7 +150,15 @@ impl CheckoutService {
             tax_rates,
         };
         let pricing = pricing::compute(&input)?;
-        Ok(Quote { pricing, vendors, shipping_options, problems, code_problems: candidates.problems, sellable })
+        Ok(Quote {
+            pricing,
+            vendors,
+            shipping_options,
+            shipping_prices,
+            problems,
+            code_problems: candidates.problems,
+            sellable,
+        })
     }
 
     /// Turns a ready cart into an order awaiting payment, holding its stock until the

@@ -75,10 +75,11 @@ where
     if let Some(kind) = e.request_error() {
         return Err(request_error(kind, e.to_string()));
     }
-    match e.user_error() {
-        Some(parts) => Ok(vec![U::from_parts(parts, e.to_string())]),
-        None => Err(internal(&e)),
+    let parts = e.user_errors();
+    if parts.is_empty() {
+        return Err(internal(&e));
     }
+    Ok(parts.into_iter().map(|p| U::from_parts(p, e.to_string())).collect())
 }
 
 /// A domain error as a top-level error, for queries (which have no `userErrors`): request

@@ -91,5 +91,39 @@ pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppS
 
 /// The SDL of the public API, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    bare().sdl()
+    one_argument_per_line(&bare().sdl())
+}
+
+/// async-graphql writes an undocumented argument that follows a documented one (or opens the
+/// list) on the previous line, after its indentation (`after: String,\t\tfilter: …`): start
+/// it on a line of its own. Leading indentation is the only place the SDL has tabs.
+fn one_argument_per_line(sdl: &str) -> String {
+    let mut out = String::with_capacity(sdl.len() + 256);
+    for line in sdl.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches('\t').len();
+        let (head, mut rest) = line.split_at(indent);
+        out.push_str(head);
+        while let Some(at) = rest.find('\t') {
+            out.push_str(rest[..at].trim_end_matches(' '));
+            out.push('\n');
+            rest = &rest[at..];
+            let tabs = rest.len() - rest.trim_start_matches('\t').len();
+            out.push_str(&rest[..tabs]);
+            rest = &rest[tabs..];
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+#[cfg(test)]
+mod sdl_tests {
+    #[test]
+    fn run_together_arguments_get_a_line_each() {
+        let raw = "type Q {\n\tproducts(\t\tfirst: Int,\n\t\tafter: String,\t\tfilter: F\n\t): P!\n}\n";
+        assert_eq!(
+            super::one_argument_per_line(raw),
+            "type Q {\n\tproducts(\n\t\tfirst: Int,\n\t\tafter: String,\n\t\tfilter: F\n\t): P!\n}\n"
+        );
+    }
 }

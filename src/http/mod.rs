@@ -1,9 +1,11 @@
-//! The HTTP surface: `/graphql` (POST, GET, WebSocket), `/health/*`, `/webhooks/stripe`, and the cross-cutting
+//! The HTTP surface: `/graphql` (POST, GET, WebSocket), `/health/*`, `/webhooks/stripe`, the playground and the
+//! front page (`playground.rs`), and the cross-cutting
 //! layers (request ids, tracing, CORS, body limit).
 
 mod auth;
 mod graphql;
 mod health;
+mod playground;
 mod webhooks;
 
 use axum::{Router, extract::DefaultBodyLimit, http::HeaderValue, routing::get};
@@ -24,12 +26,19 @@ pub(crate) struct HttpState {
 
 pub fn router(state: AppState, schema: AppSchema) -> Router {
     let server = state.settings.server.clone();
+    let http_state = HttpState { app: state, schema };
+    let redirect_browsers = axum::middleware::from_fn_with_state(http_state.clone(), playground::redirect_browsers);
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql", get(graphql::get).post(graphql::post).layer(redirect_browsers))
+        .route("/", get(playground::root))
+        .route("/schema.graphql", get(playground::schema))
+        .route("/playground", get(playground::page))
+        .route("/playground/operations.json", get(playground::operations))
+        .route("/playground/assets/{*path}", get(playground::assets))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
-        .with_state(HttpState { app: state, schema })
+        .with_state(http_state)
         .layer(DefaultBodyLimit::max(server.body_limit_bytes))
         // A request still running after the deadline gets 503; its work is dropped (a database
         // transaction in flight rolls back). WebSocket upgrades answer at once, so live

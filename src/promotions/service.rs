@@ -80,6 +80,29 @@ impl PromotionService {
         Ok(discount)
     }
 
+    /// As [`PromotionService::create`], on the caller's connection (the demo seed), for a
+    /// discount naming no vendor and no targets (their checks read outside the transaction).
+    ///
+    /// # Errors
+    /// As [`PromotionService::create`]; `Invalid` (vendorId, targetIds) when given.
+    pub async fn create_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        f: DiscountFields,
+    ) -> Result<Discount, PromotionError> {
+        Self::ensure_staff(rcx)?;
+        if matches!(f.vendor_id, Some(Some(_))) {
+            return Err(PromotionError::Invalid { field: path(["vendorId"]), message: "not here" });
+        }
+        if f.target_ids.is_some() {
+            return Err(PromotionError::Invalid { field: path(["targetIds"]), message: "not here" });
+        }
+        let discount = model::apply(None, &f, self.currency, Utc::now())?;
+        repo::insert(conn, &discount, self.currency).await?;
+        Ok(discount)
+    }
+
     /// Changes a discount; the usage count is never touched here.
     ///
     /// # Errors

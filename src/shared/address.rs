@@ -19,9 +19,9 @@ pub struct Address {
     pub phone: Option<String>,
 }
 
-/// Which field of an address is wrong, by its API name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AddressProblem(pub &'static str);
+/// The fields of an address that are wrong, by their API names, in the order of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressProblem(pub Vec<&'static str>);
 
 fn bounded(s: &str, max: usize) -> bool {
     let t = s.trim();
@@ -35,7 +35,8 @@ pub fn country_code(s: &str) -> Option<String> {
 }
 
 impl Address {
-    /// Trims fields, upper-cases the country, and checks every field.
+    /// Trims fields, upper-cases the country, and checks every field: the error names each bad
+    /// one, so a form can show them all at once.
     pub fn normalised(mut self) -> Result<Self, AddressProblem> {
         let trim = |s: &mut String| *s = s.trim().to_owned();
         for s in [&mut self.first_name, &mut self.last_name, &mut self.line1, &mut self.city, &mut self.postal_code] {
@@ -44,39 +45,34 @@ impl Address {
         for o in [&mut self.company, &mut self.line2, &mut self.region, &mut self.phone] {
             *o = o.take().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         }
-        if !bounded(&self.first_name, 100) {
-            return Err(AddressProblem("firstName"));
-        }
-        if !bounded(&self.last_name, 100) {
-            return Err(AddressProblem("lastName"));
-        }
-        if self.company.as_deref().is_some_and(|c| !bounded(c, 100)) {
-            return Err(AddressProblem("company"));
-        }
-        if !bounded(&self.line1, 200) {
-            return Err(AddressProblem("line1"));
-        }
-        if self.line2.as_deref().is_some_and(|l| !bounded(l, 200)) {
-            return Err(AddressProblem("line2"));
-        }
-        if !bounded(&self.city, 100) {
-            return Err(AddressProblem("city"));
-        }
-        let postal_ok = bounded(&self.postal_code, 20)
-            && self.postal_code.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
-        if !postal_ok {
-            return Err(AddressProblem("postalCode"));
-        }
-        if self.region.as_deref().is_some_and(|r| !bounded(r, 64)) {
-            return Err(AddressProblem("region"));
-        }
-        self.country = country_code(&self.country).ok_or(AddressProblem("country"))?;
+        let mut bad = Vec::new();
+        let mut check = |ok: bool, field: &'static str| {
+            if !ok {
+                bad.push(field);
+            }
+        };
+        check(bounded(&self.first_name, 100), "firstName");
+        check(bounded(&self.last_name, 100), "lastName");
+        check(self.company.as_deref().is_none_or(|c| bounded(c, 100)), "company");
+        check(bounded(&self.line1, 200), "line1");
+        check(self.line2.as_deref().is_none_or(|l| bounded(l, 200)), "line2");
+        check(bounded(&self.city, 100), "city");
+        check(
+            bounded(&self.postal_code, 20)
+                && self.postal_code.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-'),
+            "postalCode",
+        );
+        check(self.region.as_deref().is_none_or(|r| bounded(r, 64)), "region");
+        let country = country_code(&self.country);
+        check(country.is_some(), "country");
         let phone_ok = |p: &str| {
             (5..=32).contains(&p.len())
                 && p.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'))
         };
-        if self.phone.as_deref().is_some_and(|p| !phone_ok(p)) {
-            return Err(AddressProblem("phone"));
+        check(self.phone.as_deref().is_none_or(phone_ok), "phone");
+        match country {
+            Some(c) if bad.is_empty() => self.country = c,
+            _ => return Err(AddressProblem(bad)),
         }
         Ok(self)
     }
@@ -120,7 +116,16 @@ mod tests {
         for (field, break_it) in cases {
             let mut a = addr();
             break_it(&mut a);
-            assert_eq!(a.normalised(), Err(AddressProblem(field)));
+            assert_eq!(a.normalised(), Err(AddressProblem(vec![field])));
         }
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let mut a = addr();
+        a.last_name = String::new();
+        a.city = "\u{7}".into();
+        a.phone = Some("call me".into());
+        assert_eq!(a.normalised(), Err(AddressProblem(vec!["lastName", "city", "phone"])));
     }
 }

@@ -107,6 +107,22 @@ impl ShippingService {
         Ok(zone)
     }
 
+    /// As [`ShippingService::create_zone`], on the caller's connection (the demo seed).
+    ///
+    /// # Errors
+    /// As [`ShippingService::create_zone`].
+    pub async fn create_zone_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        f: ZoneFields,
+    ) -> Result<ShippingZone, ShippingError> {
+        Self::ensure_staff(rcx)?;
+        let zone = model::new_zone(&f, Utc::now())?;
+        repo::insert_zone(conn, &zone).await?;
+        Ok(zone)
+    }
+
     /// Renames a zone and/or replaces its areas.
     ///
     /// # Errors
@@ -177,16 +193,30 @@ impl ShippingService {
     #[tracing::instrument(name = "shipping.create_method", skip(self, rcx, f))]
     pub async fn create_method(&self, rcx: &RequestContext, f: MethodFields) -> Result<ShippingMethod, ShippingError> {
         let txn = self.db.begin().await?;
-        self.authorize_method(&txn, rcx, f.vendor_id.flatten()).await?;
+        let method = self.create_method_in(&txn, rcx, f).await?;
+        txn.commit().await?;
+        Ok(method)
+    }
+
+    /// As [`ShippingService::create_method`], on the caller's connection (the demo seed).
+    ///
+    /// # Errors
+    /// As [`ShippingService::create_method`].
+    pub async fn create_method_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        f: MethodFields,
+    ) -> Result<ShippingMethod, ShippingError> {
+        self.authorize_method(conn, rcx, f.vendor_id.flatten()).await?;
         let method = model::apply_method(None, &f, self.currency, Utc::now())?;
         if rcx.is_staff() {
-            self.check_vendor(&txn, &f).await?;
+            self.check_vendor(conn, &f).await?;
         }
-        if repo::zone_by_id(&txn, method.zone_id).await?.is_none() {
+        if repo::zone_by_id(conn, method.zone_id).await?.is_none() {
             return Err(ShippingError::NotFound { field: path(["zoneId"]) });
         }
-        repo::insert_method(&txn, &method, self.currency).await?;
-        txn.commit().await?;
+        repo::insert_method(conn, &method, self.currency).await?;
         Ok(method)
     }
 

@@ -71,12 +71,26 @@ impl TaxService {
     /// destination already has a rate for the class); `Forbidden`.
     #[tracing::instrument(name = "tax.create_rate", skip(self, rcx, f))]
     pub async fn create(&self, rcx: &RequestContext, f: TaxRateFields) -> Result<TaxRate, TaxError> {
+        let txn = self.db.begin().await?;
+        let rate = self.create_in(&txn, rcx, f).await?;
+        txn.commit().await?;
+        Ok(rate)
+    }
+
+    /// As [`TaxService::create`], on the caller's connection (the demo seed).
+    ///
+    /// # Errors
+    /// As [`TaxService::create`].
+    pub async fn create_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        f: TaxRateFields,
+    ) -> Result<TaxRate, TaxError> {
         Self::ensure_staff(rcx)?;
         let rate = model::apply(None, &f, Utc::now())?;
-        let txn = self.db.begin().await?;
-        self.ensure_free(&txn, &rate).await?;
-        repo::insert(&txn, &rate).await?;
-        txn.commit().await?;
+        self.ensure_free(conn, &rate).await?;
+        repo::insert(conn, &rate).await?;
         Ok(rate)
     }
 

@@ -158,3 +158,29 @@ async fn search_reindex_rebuilds_the_index_under_the_data_directory() {
     let generations = std::fs::read_dir(dir.path().join("search/embedded-v1")).unwrap().filter_map(Result::ok);
     assert_eq!(generations.filter(|e| e.path().is_dir()).count(), 1);
 }
+
+#[test]
+fn a_cli_command_logs_to_stderr_without_colour_and_names_settings_it_does_not_use() {
+    // given: an empty directory, a misspelt Agora setting and service settings Agora does not read
+    let dir = tempfile::tempdir().unwrap();
+
+    // when
+    let out = agora(dir.path())
+        .arg("migrate")
+        .env("RUST_LOG", "info")
+        .env("AGORA_SERVR__PORT", "9000")
+        .env("AGORA_ADMIN_PASSWORD", "not a setting, but known")
+        .env("STRIPE_SECRET_KEY", "sk_test_not_read")
+        .output()
+        .unwrap();
+
+    // then: stdout stays clean for the command's output; the log on stderr has no colour codes
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "logs never go to stdout");
+    let log = String::from_utf8(out.stderr).unwrap();
+    assert!(log.contains("migrations applied"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no ANSI colour codes when stderr is not a terminal: {log:?}");
+    assert!(log.contains("AGORA_SERVR__PORT"), "an unknown AGORA_ key is named: {log}");
+    assert!(!log.contains("AGORA_ADMIN_PASSWORD"), "{log}");
+    assert!(log.contains("STRIPE_SECRET_KEY"), "a service variable Agora does not read is named: {log}");
+}

@@ -32,3 +32,12 @@ async fn every_example_operation_validates_against_the_schema() {
         }
     }
 }
+
+#[test]
+fn schema_graphql_puts_each_argument_on_its_own_line() {
+    let sdl = agora::graphql::schema::sdl();
+    for (n, line) in sdl.lines().enumerate() {
+        let body = line.trim_start_matches('\t');
+        assert!(!body.contains('\t'), "line {}: arguments run together: {line:?}", n + 1);
+    }
+}

@@ -397,7 +397,10 @@ impl Cart {
                 line_ids,
                 shipping_method: chosen
                     .and_then(|c| options.iter().find(|m| m.id == c.method_id).map(|m| option(m, Some(c.price)))),
-                available_shipping_methods: options.iter().map(|m| option(m, None)).collect(),
+                available_shipping_methods: options
+                    .iter()
+                    .map(|m| option(m, q.shipping_prices.get(&(*vendor, m.id)).copied()))
+                    .collect(),
                 vendor_id: *vendor,
             });
         }

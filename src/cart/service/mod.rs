@@ -21,11 +21,16 @@ use crate::{
     shared::{
         address::{Address, country_code},
         clock::SharedClock,
-        ids::{CartId, OrderId, ShippingMethodId, VariantId, VendorId},
+        ids::{CartId, OrderId, ShippingMethodId, UserId, VariantId, VendorId},
         money::Currency,
     },
     shipping::ShippingService,
 };
+
+/// Each bad field of an address given as `argument`.
+fn invalid_address(argument: &str, p: &crate::shared::address::AddressProblem) -> CartError {
+    CartError::InvalidAddress { fields: p.0.iter().map(|f| path([argument, f])).collect() }
+}
 
 /// What `cartCreate` may set right away.
 #[derive(Debug, Clone, Default)]
@@ -55,9 +60,17 @@ pub trait Quoter: Send + Sync {
     async fn quote(&self, cart: &Cart) -> Result<Quote, QuoteError>;
 }
 
+/// A customer's account e-mail, a new cart's default buyer e-mail: implemented by accounts
+/// (which depends on the cart, not the other way round).
+#[async_trait::async_trait]
+pub trait CustomerEmails: Send + Sync {
+    async fn email_of(&self, customer: UserId) -> Result<Option<String>, DbErr>;
+}
+
 #[derive(Clone)]
 pub struct CartService {
     db: DatabaseConnection,
+    customer_emails: std::sync::Arc<dyn CustomerEmails>,
     catalog: CatalogService,
     promotions: PromotionService,
     shipping: ShippingService,
@@ -74,9 +87,10 @@ impl CartService {
         shipping: ShippingService,
         clock: SharedClock,
         limits: CheckoutSettings,
+        customer_emails: std::sync::Arc<dyn CustomerEmails>,
     ) -> Self {
         let currency = catalog.currency();
-        Self { db, catalog, promotions, shipping, clock, limits, currency }
+        Self { db, customer_emails, catalog, promotions, shipping, clock, limits, currency }
     }
 
     /// The cart if the caller may see it: guest carts to whoever holds the id, a customer's
@@ -114,7 +128,8 @@ impl CartService {
     }
 
     /// Creates a cart (anonymous allowed). A signed-in customer who already has an active cart
-    /// gets that cart back, with the lines added to it.
+    /// gets that cart back, with the lines added to it; a new customer cart takes the account's
+    /// e-mail unless `email` is given.
     ///
     /// # Errors
     /// `InvalidQuantity`, `VariantUnavailable`, `InsufficientStock`, `TooManyLines`,
@@ -131,7 +146,11 @@ impl CartService {
                 self.add_lines(rcx, existing, new.lines).await
             };
         }
-        let email = new.email.as_deref().map(|e| Email::parse(e).ok_or(CartError::InvalidEmail)).transpose()?;
+        let mut email = new.email.as_deref().map(|e| Email::parse(e).ok_or(CartError::InvalidEmail)).transpose()?;
+        // A signed-in customer buys under their account's e-mail unless they give another.
+        if let (None, Some(c)) = (&email, customer) {
+            email = self.customer_emails.email_of(c).await?.as_deref().and_then(Email::parse);
+        }
         let country = new
             .country
             .as_deref()
@@ -251,12 +270,9 @@ impl CartService {
         shipping: Option<Address>,
         billing: Option<Address>,
     ) -> Result<Cart, CartError> {
-        let shipping = shipping
-            .map(|a| a.normalised().map_err(|p| CartError::Invalid { field: path(["shippingAddress", p.0]) }))
-            .transpose()?;
-        let billing = billing
-            .map(|a| a.normalised().map_err(|p| CartError::Invalid { field: path(["billingAddress", p.0]) }))
-            .transpose()?;
+        let shipping =
+            shipping.map(|a| a.normalised().map_err(|p| invalid_address("shippingAddress", &p))).transpose()?;
+        let billing = billing.map(|a| a.normalised().map_err(|p| invalid_address("billingAddress", &p))).transpose()?;
         let mut patch = CartPatch::default();
         if let Some(s) = shipping {
             patch.country = Some(s.country.clone());

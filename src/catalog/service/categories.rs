@@ -12,6 +12,22 @@ impl CatalogService {
     /// `Required`/`Invalid` (name, slug), `Taken` (slug), `NotFound` (parentId); `Forbidden`.
     #[tracing::instrument(name = "catalog.create_category", skip(self, rcx))]
     pub async fn create_category(&self, rcx: &RequestContext, f: CategoryFields) -> Result<Category, CatalogError> {
+        let txn = self.db.begin().await?;
+        let category = self.create_category_in(&txn, rcx, f).await?;
+        txn.commit().await?;
+        Ok(category)
+    }
+
+    /// As [`CatalogService::create_category`], on the caller's connection (the demo seed).
+    ///
+    /// # Errors
+    /// As [`CatalogService::create_category`].
+    pub async fn create_category_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        f: CategoryFields,
+    ) -> Result<Category, CatalogError> {
         Self::ensure_staff(rcx)?;
         let name = text(f.name.as_deref().unwrap_or_default(), MAX_TITLE, path(["name"]))?;
         let slug = match &f.slug {
@@ -22,8 +38,7 @@ impl CatalogService {
             field: path(["slug"]),
             message: "slugs are lowercase letters, digits and dashes",
         })?;
-        let txn = self.db.begin().await?;
-        let all = repo::all_categories(&txn).await?;
+        let all = repo::all_categories(conn).await?;
         let parent_id = f.parent_id.flatten();
         if let Some(p) = parent_id
             && !all.iter().any(|c| c.id == p)
@@ -39,8 +54,7 @@ impl CatalogService {
             position: f.position.unwrap_or(0),
             archived: false,
         };
-        repo::insert_category(&txn, &category, Utc::now()).await?;
-        txn.commit().await?;
+        repo::insert_category(conn, &category, Utc::now()).await?;
         Ok(category)
     }
 

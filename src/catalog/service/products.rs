@@ -41,7 +41,28 @@ impl CatalogService {
         f: ProductFields,
         variants: Vec<VariantFields>,
     ) -> Result<Product, CatalogError> {
-        let (vendor, access) = self.authorize_catalog_in(&self.db, rcx, vendor_id, path(["vendorId"])).await?;
+        // Checked before the transaction too, so a caller without access never opens one.
+        self.authorize_catalog_in(&self.db, rcx, vendor_id, path(["vendorId"])).await?;
+        let txn = self.db.begin().await?;
+        let product = self.create_product_in(&txn, rcx, vendor_id, f, variants).await?;
+        txn.commit().await?;
+        Ok(repo::products_by_ids(&self.db, &[product.id]).await?.remove(&product.id).unwrap_or(product))
+    }
+
+    /// As [`CatalogService::create_product`], on the caller's connection (the demo seed).
+    ///
+    /// # Errors
+    /// As [`CatalogService::create_product`].
+    pub async fn create_product_in(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        rcx: &RequestContext,
+        vendor_id: VendorId,
+        f: ProductFields,
+        variants: Vec<VariantFields>,
+    ) -> Result<Product, CatalogError> {
+        // in the transaction: the vendor may have been suspended since the caller looked
+        let (vendor, access) = self.authorize_catalog_in(conn, rcx, vendor_id, path(["vendorId"])).await?;
         let title = text(f.title.as_deref().unwrap_or_default(), MAX_TITLE, path(["title"]))?;
         let slug = match &f.slug {
             Some(s) => Slug::parse(s),
@@ -95,30 +116,26 @@ impl CatalogService {
             }
         }
 
-        let txn = self.db.begin().await?;
-        // again inside the transaction: the vendor may have been suspended meanwhile
-        self.authorize_catalog_in(&txn, rcx, vendor_id, path(["vendorId"])).await?;
-        self.check_categories(&txn, f.category_ids.as_deref().unwrap_or_default()).await?;
+        self.check_categories(conn, f.category_ids.as_deref().unwrap_or_default()).await?;
         let skus: Vec<&str> = built.iter().map(|v| v.sku.as_str()).collect();
-        let existing = repo::existing_skus(&txn, &skus).await?;
+        let existing = repo::existing_skus(conn, &skus).await?;
         if let Some(i) = built.iter().position(|v| existing.iter().any(|e| e == v.sku.as_str())) {
             return Err(CatalogError::Taken { field: path(["variants", &i.to_string(), "sku"]) });
         }
-        repo::insert_product(&txn, &product).await?;
-        repo::set_product_categories(&txn, product.id, f.category_ids.as_deref().unwrap_or_default()).await?;
-        repo::set_product_attributes(&txn, product.id, &attributes).await?;
-        repo::set_product_images(&txn, product.id, &images).await?;
+        repo::insert_product(conn, &product).await?;
+        repo::set_product_categories(conn, product.id, f.category_ids.as_deref().unwrap_or_default()).await?;
+        repo::set_product_attributes(conn, product.id, &attributes).await?;
+        repo::set_product_images(conn, product.id, &images).await?;
         for (i, v) in built.iter().enumerate() {
-            repo::insert_variant(&txn, v, now).await.map_err(|e| match e {
+            repo::insert_variant(conn, v, now).await.map_err(|e| match e {
                 CatalogError::Taken { .. } => CatalogError::Taken { field: path(["variants", &i.to_string(), "sku"]) },
                 other => other,
             })?;
-            self.record_initial_stock(&txn, rcx, v).await?;
+            self.record_initial_stock(conn, rcx, v).await?;
         }
-        repo::refresh_min_price(&txn, product.id, now).await?;
-        Self::record_history(&txn, rcx, &product, history_action, None, None, now).await?;
-        txn.commit().await?;
-        Ok(repo::products_by_ids(&self.db, &[product.id]).await?.remove(&product.id).unwrap_or(product))
+        repo::refresh_min_price(conn, product.id, now).await?;
+        Self::record_history(conn, rcx, &product, history_action, None, None, now).await?;
+        Ok(product)
     }
 
     pub(super) fn new_variant(

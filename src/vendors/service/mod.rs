@@ -89,6 +89,24 @@ impl VendorService {
     /// `InvalidName`, `InvalidSlug`, `SlugTaken`; `Forbidden` for non-staff.
     #[tracing::instrument(name = "vendors.create", skip(self, rcx))]
     pub async fn create(&self, rcx: &RequestContext, name: &str, slug: Option<&str>) -> Result<Vendor, VendorError> {
+        let txn = self.db.begin().await?;
+        let v = self.create_in(&txn, rcx, name, slug).await?;
+        txn.commit().await?;
+        Ok(v)
+    }
+
+    /// As [`VendorService::create`], on the caller's connection (the demo seed writes all its
+    /// data in one transaction).
+    ///
+    /// # Errors
+    /// As [`VendorService::create`].
+    pub async fn create_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        rcx: &RequestContext,
+        name: &str,
+        slug: Option<&str>,
+    ) -> Result<Vendor, VendorError> {
         ensure_staff(rcx)?;
         let name = crate::shared::text::required_text(name, 200).ok_or(VendorError::InvalidName)?;
         let slug = match slug {
@@ -97,16 +115,14 @@ impl VendorService {
         }
         .map_err(|_| VendorError::InvalidSlug)?;
         let now = self.now();
-        let txn = self.db.begin().await?;
-        let v = repo::insert(&txn, &NewVendor { name, slug }, now).await?;
+        let v = repo::insert(conn, &NewVendor { name, slug }, now).await?;
         audit::record_in(
-            &txn,
+            conn,
             rcx,
             NewAuditEntry::new("vendor.create", "Vendor", v.id, json!(null), vendor_summary(&v)).vendor(v.id),
             now,
         )
         .await?;
-        txn.commit().await?;
         Ok(v)
     }
 
