@@ -25,6 +25,8 @@ impl Jobs {
     pub fn new(state: &AppState) -> Self {
         let mut consumers = Consumers::new();
         state.payments.register_consumers(&mut consumers);
+        // Last, after every slice's consumers: each committed event goes to subscriptions.
+        consumers.on_all(std::sync::Arc::new(crate::realtime::BusPublisher(state.bus.clone())));
         let relay =
             Relay::new(state.db.clone(), state.clock.clone(), consumers, RelayConfig::from_settings(&state.settings));
         let reconciler = Reconciler::new(state.payments.clone(), state.settings.payments.call_lease_secs);

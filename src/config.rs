@@ -61,6 +61,8 @@ pub struct Settings {
     pub stripe: StripeSettings,
     pub outbox: OutboxSettings,
     pub marketplace: MarketplaceSettings,
+    pub redis: RedisSettings,
+    pub realtime: RealtimeSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -227,6 +229,35 @@ impl Default for MarketplaceSettings {
     }
 }
 
+/// Redis (`AGORA_REDIS__URL`, or the conventional `REDIS_URL`): when set, the event bus is Redis
+/// pub/sub, so subscribers on every instance see the events committed on any instance.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// `redis://host:6379`; unset = the in-process event bus (one instance).
+    pub url: Option<Secret>,
+}
+
+/// GraphQL subscriptions (WebSocket) and the events they show.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RealtimeSettings {
+    /// A variant is low on stock when its available quantity falls to this or below
+    /// (`lowStockAlerts`).
+    pub low_stock_threshold: i32,
+    /// Events a subscriber may fall behind by before it is dropped (its subscription ends with
+    /// an error) instead of being buffered without bound.
+    pub subscriber_buffer: usize,
+    /// A WebSocket that sends no `connection_init` within this many seconds is closed (4408).
+    pub connection_init_timeout_secs: u64,
+}
+
+impl Default for RealtimeSettings {
+    fn default() -> Self {
+        Self { low_stock_threshold: 5, subscriber_buffer: 1024, connection_init_timeout_secs: 10 }
+    }
+}
+
 /// Stripe, the production payment provider: on when `secret_key` is set
 /// (`AGORA_STRIPE__SECRET_KEY`, `AGORA_STRIPE__PUBLISHABLE_KEY`, `AGORA_STRIPE__WEBHOOK_SECRETS`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -304,6 +335,8 @@ impl Default for Settings {
             stripe: StripeSettings::default(),
             outbox: OutboxSettings::default(),
             marketplace: MarketplaceSettings::default(),
+            redis: RedisSettings::default(),
+            realtime: RealtimeSettings::default(),
         }
     }
 }
@@ -367,6 +400,7 @@ impl Settings {
             .merge(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
             .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Env::raw().only(&["REDIS_URL"]).map(|_| "redis.url".into()))
             .merge(Env::prefixed("AGORA_").ignore(&["CONFIG"]).split("__"))
             .extract()?;
         Ok(settings.normalised())
@@ -396,6 +430,11 @@ impl Settings {
         self.outbox.claim_lease_secs = self.outbox.claim_lease_secs.max(1);
         self.marketplace.invite_ttl_hours = self.marketplace.invite_ttl_hours.clamp(1, 24 * 365);
         self.payments.max_job_attempts = self.payments.max_job_attempts.max(1);
+        self.realtime.subscriber_buffer = self.realtime.subscriber_buffer.clamp(16, 65_536);
+        self.realtime.low_stock_threshold = self.realtime.low_stock_threshold.max(0);
+        if self.redis.url.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
+            self.redis.url = None;
+        }
         // Cart sizes are bounded so that the largest cart's totals fit in minor units
         // (`pricing::MAX_LINES`).
         self.checkout.max_lines_per_cart = self.checkout.max_lines_per_cart.clamp(1, crate::pricing::MAX_LINES);

@@ -1,7 +1,7 @@
 //! The schema root: every slice's query and mutation fragments merged, limits, SDL export. The
 //! top of the GraphQL layer: it imports every slice, and no slice imports it.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::{
     accounts::graphql::{AccountMutation, AccountQuery},
@@ -14,6 +14,7 @@ use crate::{
     orders::graphql::{OrderMutation, OrderQuery},
     payments::graphql::{OrderCancelMutation, OrderRefundMutation, PaymentMutation},
     promotions::graphql::{PromotionMutation, PromotionQuery},
+    realtime::graphql::RealtimeSubscription,
     shipping::graphql::{ShippingMutation, ShippingQuery},
     state::AppState,
     tax::graphql::{TaxMutation, TaxQuery},
@@ -52,11 +53,16 @@ pub struct Mutation(
     AccountMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+/// The subscription root (WebSocket only).
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(RealtimeSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema; `state: None` is enough for SDL export.
 pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .extension(crate::graphql::loaders::PerOperationLoaders)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity);
     if !settings.introspection {

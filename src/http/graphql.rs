@@ -14,7 +14,7 @@ use async_graphql::{
     http::ALL_WEBSOCKET_PROTOCOLS,
     parser::types::{DocumentOperations, OperationType},
 };
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql_axum::GraphQLProtocol;
 use axum::{
     body::Bytes,
     extract::{ConnectInfo, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
@@ -240,33 +240,106 @@ pub async fn get(
     respond(BatchResponse::Single(s.schema.execute(req).await), media)
 }
 
+/// What the server says when `connection_init` carries an unusable token.
+const INVALID_TOKEN: &str = "The access token is invalid or expired";
+
+/// GraphQL over WebSocket (`graphql-transport-ws`, legacy `graphql-ws`), around async-graphql's
+/// protocol state machine, which we drive ourselves (as `async_graphql_axum::GraphQLWebSocket::
+/// serve` does) to add what it lacks:
+/// - `connection_init` authenticates like HTTP (`Authorization: Bearer …` in its payload); an
+///   invalid, expired or blocked user's token closes the socket with 4403 on
+///   `graphql-transport-ws` (the legacy protocol gets its `connection_error` message, then the
+///   close). The token's expiry ends the connection's subscriptions (`SessionExpiry`).
+/// - No `connection_init` within `realtime.connection_init_timeout_secs`: close 4408.
+/// - Each operation gets its own dataloaders (`graphql::loaders::PerOperationLoaders`), never
+///   the connection's.
 fn websocket(
     s: HttpState,
     headers: &HeaderMap,
     addr: SocketAddr,
     ws: WebSocketUpgrade,
-    protocol: GraphQLProtocol,
+    _protocol: GraphQLProtocol,
 ) -> Response {
+    use async_graphql::http::WebSocketProtocols;
+    use axum::extract::ws::{CloseFrame, Message};
+
+    // The protocol `GraphQLProtocol` accepted: the first supported one the client offered.
+    let protocol = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').find_map(|p| p.trim().parse::<WebSocketProtocols>().ok()))
+        .unwrap_or(WebSocketProtocols::GraphQLWS);
+    use futures_util::{SinkExt, StreamExt, future};
+
     let request_id = auth::request_id(headers);
-    ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+    ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let app = s.app.clone();
-        GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
-            .on_connection_init(move |payload: serde_json::Value| async move {
-                let authorization =
-                    payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
-                let viewer = auth::viewer_from_authorization(&app.accounts, authorization).await.map_err(|e| {
-                    if let auth::AuthError::Internal(e) = &e {
-                        tracing::error!(error = %crate::error::chain(e), "authenticating a WebSocket connection");
-                    }
-                    async_graphql::Error::new("The access token is invalid or expired")
-                })?;
-                let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
-                let mut data = async_graphql::Data::default();
-                Loaders::new(&app, &rcx).insert_into(&mut data);
-                data.insert(rcx);
-                Ok(data)
+        let init_timeout = std::time::Duration::from_secs(app.settings.realtime.connection_init_timeout_secs.max(1));
+        let (mut sink, input) = socket.split();
+        let input = input.take_while(|res| future::ready(res.is_ok())).filter_map(|msg| {
+            future::ready(match msg {
+                Ok(m @ (Message::Text(_) | Message::Binary(_))) => Some(m.into_data()),
+                _ => None,
             })
-            .serve()
+        });
+        let on_init = move |payload: serde_json::Value| async move {
+            let authorization =
+                payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
+            let session = auth::session_from_authorization(&app.accounts, authorization).await.map_err(|e| {
+                if let auth::AuthError::Internal(e) = &e {
+                    tracing::error!(error = %crate::error::chain(e), "authenticating a WebSocket connection");
+                }
+                async_graphql::Error::new(INVALID_TOKEN)
+            })?;
+            let viewer = session.map(|(v, _)| v);
+            let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
+            let mut data = async_graphql::Data::default();
+            data.insert(rcx);
+            data.insert(crate::realtime::graphql::SessionExpiry(session.map(|(_, exp)| exp)));
+            Ok(data)
+        };
+        let transport_ws = protocol == WebSocketProtocols::GraphQLWS;
+        let out = async_graphql::http::WebSocket::new(s.schema.clone(), input, protocol)
+            .on_connection_init(on_init)
+            .map(move |msg| match msg {
+                async_graphql::http::WsMessage::Text(text) => Message::Text(text.into()),
+                async_graphql::http::WsMessage::Close(code, reason) => {
+                    let (code, reason) = if transport_ws && code == 1002 && reason == INVALID_TOKEN {
+                        (4403, "Forbidden".to_owned())
+                    } else {
+                        (code, reason)
+                    };
+                    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                }
+            });
+        futures_util::pin_mut!(out);
+        let deadline = tokio::time::sleep(init_timeout);
+        tokio::pin!(deadline);
+        let mut acknowledged = false;
+        loop {
+            let next = if acknowledged {
+                out.next().await
+            } else {
+                tokio::select! {
+                    m = out.next() => m,
+                    () = &mut deadline => {
+                        let frame = CloseFrame { code: 4408, reason: "Connection initialisation timeout".into() };
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                        break;
+                    }
+                }
+            };
+            let Some(msg) = next else { break };
+            if let Message::Text(t) = &msg
+                && !acknowledged
+            {
+                acknowledged = t.as_str().contains("\"connection_ack\"");
+            }
+            let closing = matches!(msg, Message::Close(_));
+            if sink.send(msg).await.is_err() || closing {
+                break;
+            }
+        }
     })
 }
 

@@ -17,6 +17,7 @@ mod moderation;
 mod ops;
 mod outbox;
 mod promotions;
+mod realtime;
 mod refunds;
 mod schema;
 mod seed;

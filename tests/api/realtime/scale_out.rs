@@ -1,0 +1,109 @@
+//! Two app instances sharing PostgreSQL and Redis: a subscriber on one sees, in order and once,
+//! the events of changes made through the other. Runs when `TEST_DATABASE_URL` is PostgreSQL and
+//! `REDIS_URL` is set (as `.ci/run` does); skipped otherwise (SQLite has one writer process).
+
+use agora::{config::Secret, vendors::model::MemberRole};
+use serde_json::json;
+
+use super::{Proto, Ws, live, subscribed};
+use crate::{
+    helpers::{
+        TestApp,
+        fixtures::{complete, pay, ready_cart, shop, vendor_member},
+    },
+    ops,
+};
+
+/// `REDIS_URL` when the database is PostgreSQL.
+fn redis_url() -> Option<String> {
+    let pg = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"));
+    std::env::var("REDIS_URL").ok().filter(|u| pg && !u.trim().is_empty())
+}
+
+#[tokio::test]
+async fn a_subscriber_on_instance_a_receives_in_order_and_once_the_events_of_mutations_sent_to_instance_b() {
+    let Some(redis) = redis_url() else {
+        eprintln!("skipped: needs TEST_DATABASE_URL=postgres://… and REDIS_URL");
+        return;
+    };
+    let with_redis = |s: &mut agora::config::Settings| {
+        live(s);
+        s.redis.url = Some(Secret::new(redis.clone()));
+    };
+    // given: instances A and B on one database and one Redis
+    let a = TestApp::spawn_with(with_redis).await;
+    let b = TestApp::spawn_on_with(&a.database_url, with_redis).await;
+    assert_eq!(a.state.bus.name(), "redis");
+    let s = shop(&b, "5.00", &[1_000]).await;
+    let owner = vendor_member(&b, &s.vendors[0], "owner@example.com", MemberRole::Owner).await;
+    let cart = ready_cart(&b, None, &s, &[(&s.variants[0], 1)]).await;
+    let order = complete(&b, None, &cart, "first").await.str("checkoutComplete.order.id");
+    // and: on A, the buyer watches the order and the vendor's owner the vendor's orders
+    let mut buyer = Ws::ready(&a, Proto::TransportWs, None).await;
+    buyer.start("o", ops::ORDER_STATUS_CHANGED, json!({ "orderId": order, "email": "ann@example.com" })).await;
+    let mut panel = Ws::ready(&a, Proto::Legacy, Some(&owner)).await;
+    panel.start("v", ops::VENDOR_ORDER_EVENTS, json!({ "vendorId": s.vendors[0] })).await;
+    subscribed(&a, 2).await;
+
+    // when: through B, the order is paid, shipped and its tracking changed three times, and 10
+    // more orders are placed
+    pay(&b, &order, "pm_card_visa").await.assert_no_errors();
+    let line = b.gql(ops::ORDER, json!({ "id": order, "email": "ann@example.com" })).await.str("order.lines.0.id");
+    b.gql_as(
+        Some(&s.staff),
+        ops::ORDER_FULFIL,
+        json!({ "orderId": order, "lines": [{ "lineId": line, "quantity": 1 }] }),
+    )
+    .await
+    .assert_no_errors();
+    let fulfillment = b
+        .gql(ops::ORDER_FULFILLMENTS, json!({ "id": order, "email": "ann@example.com" }))
+        .await
+        .str("order.fulfillments.0.id");
+    for n in 1..=3 {
+        let input = json!({ "input": { "id": fulfillment, "trackingNumber": format!("T{n}") } });
+        b.gql_as(Some(&s.staff), ops::FULFILLMENT_UPDATE, input).await.assert_no_errors();
+    }
+    let mut placed = Vec::new();
+    for i in 0..10 {
+        let cart = ready_cart(&b, None, &s, &[(&s.variants[0], 1)]).await;
+        placed.push(complete(&b, None, &cart, &format!("k{i}")).await.str("checkoutComplete.order.vendorOrders.0.id"));
+    }
+
+    // then: the buyer on A got the order's changes once each, each aggregate's in order
+    let mut got = Vec::new();
+    for _ in 0..6 {
+        got.push(buyer.change("o", "orderStatusChanged").await);
+    }
+    let statuses: Vec<&str> = got.iter().filter_map(|e| e["status"].as_str()).collect();
+    assert_eq!(statuses, ["PAID", "FULFILLED"]);
+    let tracking: Vec<Option<&str>> = got
+        .iter()
+        .filter(|e| e["type"].as_str().is_some_and(|t| t.starts_with("FULFILLMENT_")))
+        .map(|e| e["fulfillment"]["trackingNumber"].as_str())
+        .collect();
+    assert_eq!(tracking, [None, Some("T1"), Some("T2"), Some("T3")]);
+    let mut ids: Vec<&str> = got.iter().map(|e| e["eventId"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 6, "an event arrived twice");
+    // and: the vendor's owner on A got PAID, FULFILLED, the shipment with its 3 updates, then
+    // the 10 new vendor orders, once each
+    let mut placed_seen = Vec::new();
+    let mut others = Vec::new();
+    while placed_seen.len() < placed.len() || others.len() < 6 {
+        let e = panel.next_of("v").await["data"]["vendorOrderEvents"].clone();
+        if e["type"] == "PLACED" {
+            let id = e["vendorOrderId"].as_str().unwrap().to_owned();
+            if placed.contains(&id) {
+                placed_seen.push(id); // (not the first order's, which may come just after subscribing)
+            }
+        } else {
+            others.push(e);
+        }
+    }
+    placed_seen.sort();
+    placed.sort();
+    assert_eq!(placed_seen, placed);
+    assert_eq!(others.len(), 6, "{others:?}");
+}
