@@ -40,6 +40,9 @@ impl Drop for RedisBus {
 }
 
 impl RedisBus {
+    /// The channel every instance publishes to and reads.
+    pub const CHANNEL: &'static str = CHANNEL;
+
     /// Parses the URL and starts the reader task (which connects, and reconnects, by itself).
     ///
     /// # Errors

@@ -107,3 +107,126 @@ async fn a_subscriber_on_instance_a_receives_in_order_and_once_the_events_of_mut
     assert_eq!(placed_seen, placed);
     assert_eq!(others.len(), 6, "{others:?}");
 }
+
+/// A TCP proxy to Redis the test can cut (as if Redis went away) and restore.
+struct Proxy {
+    addr: std::net::SocketAddr,
+    open: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+        self.cut();
+    }
+}
+
+impl Proxy {
+    async fn to(target: String) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let open = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let links = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (o, l) = (open.clone(), links.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !o.load(Ordering::SeqCst) {
+                    continue; // dropped: refused while cut
+                }
+                let target = target.clone();
+                l.lock().unwrap().push(tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                }));
+            }
+        });
+        Self { addr, open, links, accept }
+    }
+
+    fn cut(&self) {
+        self.open.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.open.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn when_redis_goes_away_subscriptions_are_told_nothing_is_lost_from_the_outbox_and_resubscribing_works() {
+    let Some(redis) = std::env::var("REDIS_URL").ok().filter(|u| !u.trim().is_empty()) else {
+        eprintln!("skipped: needs REDIS_URL");
+        return;
+    };
+    // given: an app whose Redis connections go through a proxy the test can cut
+    let url = reqwest::Url::parse(&redis).unwrap();
+    let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(6379));
+    let proxy = Proxy::to(target).await;
+    let via_proxy = format!("redis://{}", proxy.addr);
+    let app = TestApp::spawn_with(|s| {
+        live(s);
+        s.redis.url = Some(Secret::new(via_proxy.clone()));
+    })
+    .await;
+    let s = shop(&app, "7.00", &[10]).await;
+    let product = app.gql(ops::PRODUCT, json!({ "slug": "product-0" })).await.str("product.id");
+    // and: a watcher reading the bus's Redis channel directly (not through the proxy)
+    let mut watcher = redis::Client::open(redis.as_str()).unwrap().get_async_pubsub().await.unwrap();
+    watcher.subscribe(agora::realtime::RedisBus::CHANNEL).await.unwrap();
+    let mut ws = Ws::ready(&app, Proto::TransportWs, None).await;
+    ws.start("s", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+    subscribed(&app, 1).await;
+
+    // when: Redis goes away
+    proxy.cut();
+
+    // then: the subscription is told, then ends; a new one is refused while Redis is away
+    let told = ws.next_of("s").await;
+    assert_eq!(super::error_code(&told), "SERVICE_UNAVAILABLE", "{told}");
+    ws.complete_of("s").await;
+    ws.start("s2", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+    assert_eq!(super::error_code(&ws.next_of("s2").await), "SERVICE_UNAVAILABLE");
+
+    // when: stock changes while Redis is away, then Redis comes back
+    let adjust = json!({ "input": { "variantId": s.variants[0], "delta": 1, "reason": "RECEIVED" } });
+    app.gql_as(Some(&s.staff), ops::STOCK_ADJUST, adjust).await.assert_no_errors();
+    proxy.restore();
+
+    // then: the change kept in the outbox is published once Redis is back
+    use futures_util::StreamExt;
+    let variant = agora::graphql::ids::decode::<agora::shared::ids::VariantId>(&s.variants[0]).unwrap().to_string();
+    let mut messages = watcher.on_message();
+    loop {
+        let msg = tokio::time::timeout(super::PATIENCE, messages.next()).await.expect("published in time").unwrap();
+        let e: serde_json::Value = serde_json::from_str(&msg.get_payload::<String>().unwrap()).unwrap();
+        if e["eventType"] == "stock.changed" && e["aggregateId"] == json!(variant) {
+            assert_eq!(e["payload"]["quantityAvailable"], 11);
+            break;
+        }
+    }
+    // and: subscribing works again once the app's Redis subscription is back, and sees new changes
+    let deadline = tokio::time::Instant::now() + super::PATIENCE;
+    while app.state.bus.subscribe().is_err() {
+        assert!(tokio::time::Instant::now() < deadline, "the bus did not come back");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    ws.start("again", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+    subscribed(&app, 1).await;
+    let adjust = json!({ "input": { "variantId": s.variants[0], "delta": 1, "reason": "RECEIVED" } });
+    app.gql_as(Some(&s.staff), ops::STOCK_ADJUST, adjust).await.assert_no_errors();
+    loop {
+        let r = ws.next_of("again").await;
+        assert!(r.get("errors").is_none(), "{r}");
+        // (11 may come first: the retried publication can land after the new subscription)
+        if r["data"]["stockLevelChanged"]["quantityAvailable"] == 12 {
+            break;
+        }
+    }
+}

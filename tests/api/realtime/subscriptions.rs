@@ -178,10 +178,12 @@ async fn stock_level_changed_shows_public_availability_and_low_stock_alerts_reac
     let mut panel = Ws::ready(&app, Proto::TransportWs, Some(&editor)).await;
     panel.start("l", ops::LOW_STOCK_ALERTS, json!({ "vendorId": s.vendors[0] })).await;
     subscribed(&app, 2).await;
-    // and: a shipper does not manage the catalog
-    let mut other = Ws::ready(&app, Proto::TransportWs, Some(&shipper)).await;
-    other.start("l", ops::LOW_STOCK_ALERTS, json!({ "vendorId": s.vendors[0] })).await;
-    assert_eq!(error_code(&other.next_of("l").await), "FORBIDDEN");
+    // and: a shipper does not manage the catalog, and an anonymous caller is no member
+    for (token, code) in [(Some(shipper.as_str()), "FORBIDDEN"), (None, "UNAUTHENTICATED")] {
+        let mut other = Ws::ready(&app, Proto::TransportWs, token).await;
+        other.start("l", ops::LOW_STOCK_ALERTS, json!({ "vendorId": s.vendors[0] })).await;
+        assert_eq!(error_code(&other.next_of("l").await), code);
+    }
 
     // when: a buyer holds 2 units, then staff write 4 off as damaged (10 → 8 → 4 available)
     let cart = ready_cart(&app, None, &s, &[(&s.variants[0], 2)]).await;
