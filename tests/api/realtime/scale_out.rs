@@ -32,7 +32,12 @@ async fn a_subscriber_on_instance_a_receives_in_order_and_once_the_events_of_mut
     };
     // given: instances A and B on one database and one Redis
     let a = TestApp::spawn_with(with_redis).await;
-    let b = TestApp::spawn_on_with(&a.database_url, with_redis).await;
+    let key = a.state.settings.auth.jwt_secret.clone();
+    let b = TestApp::spawn_on_with(&a.database_url, |s| {
+        with_redis(s);
+        s.auth.jwt_secret = key; // one signing key: a token from B works on A
+    })
+    .await;
     assert_eq!(a.state.bus.name(), "redis");
     let s = shop(&b, "5.00", &[1_000]).await;
     let owner = vendor_member(&b, &s.vendors[0], "owner@example.com", MemberRole::Owner).await;
@@ -193,6 +198,7 @@ async fn when_redis_goes_away_subscriptions_are_told_nothing_is_lost_from_the_ou
     ws.complete_of("s").await;
     ws.start("s2", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
     assert_eq!(super::error_code(&ws.next_of("s2").await), "SERVICE_UNAVAILABLE");
+    ws.complete_of("s2").await;
 
     // when: stock changes while Redis is away, then Redis comes back
     let adjust = json!({ "input": { "variantId": s.variants[0], "delta": 1, "reason": "RECEIVED" } });
