@@ -250,11 +250,22 @@ pub struct RealtimeSettings {
     pub subscriber_buffer: usize,
     /// A WebSocket that sends no `connection_init` within this many seconds is closed (4408).
     pub connection_init_timeout_secs: u64,
+    /// Operations (subscriptions) one socket may run at once; one more closes it (4429).
+    pub max_subscriptions_per_socket: usize,
+    /// Sockets one signed-in user may hold open on an instance; one more is refused at
+    /// `connection_init` (4429).
+    pub max_sockets_per_principal: usize,
 }
 
 impl Default for RealtimeSettings {
     fn default() -> Self {
-        Self { low_stock_threshold: 5, subscriber_buffer: 1024, connection_init_timeout_secs: 10 }
+        Self {
+            low_stock_threshold: 5,
+            subscriber_buffer: 1024,
+            connection_init_timeout_secs: 10,
+            max_subscriptions_per_socket: 20,
+            max_sockets_per_principal: 10,
+        }
     }
 }
 

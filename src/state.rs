@@ -51,6 +51,8 @@ pub struct AppState {
     pub order_payments: Arc<dyn crate::orders::service::OrderPayments>,
     /// Committed outbox events for subscriptions: in process, or Redis with `redis.url`.
     pub bus: Arc<dyn crate::realtime::EventBus>,
+    /// Open WebSockets per signed-in user (`realtime.max_sockets_per_principal`).
+    pub sockets: Arc<crate::realtime::SocketCounts>,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
         db::migrate(&db).await.context("applying migrations")?;
         let key = signing_key(&settings)?;
         let bus = crate::realtime::bus_from_settings(&settings).await.context("event bus")?;
+        let settings_sockets = settings.realtime.max_sockets_per_principal;
         let accounts = AccountService::new(db.clone(), &key, &settings.auth);
         let audit = crate::audit::AuditService::new(db.clone());
         let invite_ttl = chrono::Duration::hours(i64::try_from(settings.marketplace.invite_ttl_hours).unwrap_or(72));
@@ -130,6 +133,7 @@ impl AppState {
             order_payments: Arc::new(payments.clone()),
             payments,
             bus,
+            sockets: crate::realtime::SocketCounts::new(settings_sockets),
         })
     }
 }

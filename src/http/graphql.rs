@@ -242,6 +242,8 @@ pub async fn get(
 
 /// What the server says when `connection_init` carries an unusable token.
 const INVALID_TOKEN: &str = "The access token is invalid or expired";
+/// What it says when the user has `realtime.max_sockets_per_principal` sockets open already.
+const TOO_MANY_SOCKETS: &str = "Too many open connections for this user";
 
 /// GraphQL over WebSocket (`graphql-transport-ws`, legacy `graphql-ws`), around async-graphql's
 /// protocol state machine, which we drive ourselves (as `async_graphql_axum::GraphQLWebSocket::
@@ -251,6 +253,9 @@ const INVALID_TOKEN: &str = "The access token is invalid or expired";
 ///   `graphql-transport-ws` (the legacy protocol gets its `connection_error` message, then the
 ///   close). The token's expiry ends the connection's subscriptions (`SessionExpiry`).
 /// - No `connection_init` within `realtime.connection_init_timeout_secs`: close 4408.
+/// - More than `realtime.max_subscriptions_per_socket` operations running at once on the
+///   socket, or more than `realtime.max_sockets_per_principal` sockets of one user: close 4429
+///   with the reason.
 /// - Each operation gets its own dataloaders (`graphql::loaders::PerOperationLoaders`), never
 ///   the connection's.
 fn websocket(
@@ -262,6 +267,7 @@ fn websocket(
 ) -> Response {
     use async_graphql::http::WebSocketProtocols;
     use axum::extract::ws::{CloseFrame, Message};
+    use futures_util::{SinkExt, StreamExt, future};
 
     // The protocol `GraphQLProtocol` accepted: the first supported one the client offered.
     let protocol = headers
@@ -269,19 +275,45 @@ fn websocket(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').find_map(|p| p.trim().parse::<WebSocketProtocols>().ok()))
         .unwrap_or(WebSocketProtocols::GraphQLWS);
-    use futures_util::{SinkExt, StreamExt, future};
 
     let request_id = auth::request_id(headers);
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let app = s.app.clone();
-        let init_timeout = std::time::Duration::from_secs(app.settings.realtime.connection_init_timeout_secs.max(1));
+        let realtime = &app.settings.realtime;
+        let init_timeout = std::time::Duration::from_secs(realtime.connection_init_timeout_secs.max(1));
+        let max_operations = realtime.max_subscriptions_per_socket.max(1);
         let (mut sink, input) = socket.split();
-        let input = input.take_while(|res| future::ready(res.is_ok())).filter_map(|msg| {
-            future::ready(match msg {
-                Ok(m @ (Message::Text(_) | Message::Binary(_))) => Some(m.into_data()),
-                _ => None,
+        // The operations running on this socket: started by the client, ended by either side.
+        let running = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
+        let over_limit = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (r, over) = (running.clone(), over_limit.clone());
+        let input = input
+            .take_while(|res| future::ready(res.is_ok()))
+            .filter_map(|msg| {
+                future::ready(match msg {
+                    Ok(m @ (Message::Text(_) | Message::Binary(_))) => Some(m.into_data()),
+                    _ => None,
+                })
             })
-        });
+            .take_while(move |bytes| {
+                let msg: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+                let id = msg["id"].as_str().map(str::to_owned);
+                let mut running = r.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match (msg["type"].as_str(), id) {
+                    (Some("subscribe" | "start"), Some(id)) => {
+                        running.insert(id);
+                    }
+                    (Some("complete" | "stop"), Some(id)) => {
+                        running.remove(&id);
+                    }
+                    _ => {}
+                }
+                let within = running.len() <= max_operations;
+                if !within {
+                    over.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                future::ready(within)
+            });
         let on_init = move |payload: serde_json::Value| async move {
             let authorization =
                 payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
@@ -292,10 +324,19 @@ fn websocket(
                 async_graphql::Error::new(INVALID_TOKEN)
             })?;
             let viewer = session.map(|(v, _)| v);
+            let slot = match viewer {
+                Some(v) => {
+                    Some(app.sockets.acquire(v.user_id).ok_or_else(|| async_graphql::Error::new(TOO_MANY_SOCKETS))?)
+                }
+                None => None,
+            };
             let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
             let mut data = async_graphql::Data::default();
             data.insert(rcx);
             data.insert(crate::realtime::graphql::SessionExpiry(session.map(|(_, exp)| exp)));
+            if let Some(slot) = slot {
+                data.insert(std::sync::Arc::new(slot)); // held while the connection lives
+            }
             Ok(data)
         };
         let transport_ws = protocol == WebSocketProtocols::GraphQLWS;
@@ -304,10 +345,10 @@ fn websocket(
             .map(move |msg| match msg {
                 async_graphql::http::WsMessage::Text(text) => Message::Text(text.into()),
                 async_graphql::http::WsMessage::Close(code, reason) => {
-                    let (code, reason) = if transport_ws && code == 1002 && reason == INVALID_TOKEN {
-                        (4403, "Forbidden".to_owned())
-                    } else {
-                        (code, reason)
+                    let (code, reason) = match reason.as_str() {
+                        INVALID_TOKEN if transport_ws && code == 1002 => (4403, "Forbidden".to_owned()),
+                        TOO_MANY_SOCKETS if code == 1002 => (4429, reason),
+                        _ => (code, reason),
                     };
                     Message::Close(Some(CloseFrame { code, reason: reason.into() }))
                 }
@@ -329,7 +370,20 @@ fn websocket(
                     }
                 }
             };
-            let Some(msg) = next else { break };
+            let Some(msg) = next else {
+                if over_limit.load(std::sync::atomic::Ordering::SeqCst) {
+                    let reason = format!("Too many operations on this socket (at most {max_operations})");
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: 4429, reason: reason.into() }))).await;
+                }
+                break;
+            };
+            if let Message::Text(t) = &msg
+                && t.as_str().contains("\"complete\"")
+                && let Ok(v) = serde_json::from_str::<serde_json::Value>(t.as_str())
+                && let Some(id) = v["id"].as_str()
+            {
+                running.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(id);
+            }
             if let Message::Text(t) = &msg
                 && !acknowledged
             {

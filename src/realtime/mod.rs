@@ -133,3 +133,45 @@ impl Consumer for BusPublisher {
         self.0.publish(&BusEvent::from(event)).await.map_err(JobError::retry)
     }
 }
+
+/// Open WebSocket connections per signed-in user on this instance, bounded by
+/// `realtime.max_sockets_per_principal` (anonymous sockets are bounded per socket only).
+pub struct SocketCounts {
+    max: usize,
+    open: std::sync::Mutex<std::collections::HashMap<crate::shared::ids::UserId, usize>>,
+}
+
+/// One counted socket; the count goes down when it is dropped (the connection's data is).
+pub struct SocketSlot {
+    counts: Arc<SocketCounts>,
+    user: crate::shared::ids::UserId,
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        let mut open = self.counts.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
+}
+
+impl SocketCounts {
+    pub fn new(max: usize) -> Arc<Self> {
+        Arc::new(Self { max: max.max(1), open: Default::default() })
+    }
+
+    /// A slot for one more socket of `user`; `None` when they have `max` open already.
+    pub fn acquire(self: &Arc<Self>, user: crate::shared::ids::UserId) -> Option<SocketSlot> {
+        let mut open = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = open.entry(user).or_default();
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(SocketSlot { counts: self.clone(), user })
+    }
+}

@@ -175,6 +175,15 @@ pub async fn subscribed(app: &TestApp, n: usize) {
     }
 }
 
+/// Waits until `app` has at most `n` live subscriptions (closed ones are let go).
+pub async fn subscribed_at_most(app: &TestApp, n: usize) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while app.state.bus.subscriber_count() > n {
+        assert!(tokio::time::Instant::now() < deadline, "subscriptions were not let go");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// The `extensions.code` of a result's first error.
 pub fn error_code(payload: &Value) -> String {
     payload["errors"][0]["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()

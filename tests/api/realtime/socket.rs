@@ -50,3 +50,61 @@ async fn a_socket_without_connection_init_is_closed_with_4408() {
         assert_eq!(ws.frame().await, Frame::Closed(Some(4408)), "{proto:?}");
     }
 }
+
+#[tokio::test]
+async fn a_socket_running_more_operations_than_allowed_is_closed_with_4429() {
+    let app = TestApp::spawn_with(|s| s.realtime.max_subscriptions_per_socket = 3).await;
+    shop(&app, "7.00", &[10]).await;
+    let product = app.gql(ops::PRODUCT, json!({ "slug": "product-0" })).await.str("product.id");
+    for proto in Proto::BOTH {
+        let mut ws = Ws::ready(&app, proto, None).await;
+        for i in 0..3 {
+            ws.start(&i.to_string(), ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+        }
+        super::subscribed(&app, 3).await;
+        // (stopping one makes room for another)
+        let stop = if proto == Proto::TransportWs { "complete" } else { "stop" };
+        ws.send(json!({ "id": "0", "type": stop })).await;
+        ws.start("3", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+        ws.start("4", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+        loop {
+            match ws.frame().await {
+                Frame::Closed(code) => {
+                    assert_eq!(code, Some(4429), "{proto:?}");
+                    break;
+                }
+                Frame::Json(v) => assert_eq!(v["type"], "complete", "{proto:?}: {v}"),
+            }
+        }
+        drop(ws);
+        super::subscribed_at_most(&app, 0).await;
+    }
+}
+
+#[tokio::test]
+async fn a_user_with_the_most_sockets_allowed_is_refused_another_until_one_closes() {
+    let app = TestApp::spawn_with(|s| s.realtime.max_sockets_per_principal = 2).await;
+    let ann = app.user("ann@example.com", agora::shared::role::Role::Customer).await;
+    let bob = app.user("bob@example.com", agora::shared::role::Role::Customer).await;
+    let first = Ws::ready(&app, Proto::TransportWs, Some(&ann)).await;
+    let _second = Ws::ready(&app, Proto::Legacy, Some(&ann)).await;
+
+    // a third of Ann's is refused; Bob's and anonymous ones are not affected
+    let (_, third) = Ws::open(&app, Proto::TransportWs, Some(&ann)).await;
+    assert_eq!(third, Frame::Closed(Some(4429)));
+    Ws::ready(&app, Proto::TransportWs, Some(&bob)).await;
+    Ws::ready(&app, Proto::TransportWs, None).await;
+
+    // when Ann closes one, she may open another (once the server has seen it close)
+    drop(first);
+    let deadline = tokio::time::Instant::now() + super::PATIENCE;
+    loop {
+        let (_, answer) = Ws::open(&app, Proto::TransportWs, Some(&ann)).await;
+        if answer == Frame::Json(json!({ "type": "connection_ack" })) {
+            break;
+        }
+        assert_eq!(answer, Frame::Closed(Some(4429)));
+        assert!(tokio::time::Instant::now() < deadline, "the closed socket was never released");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
