@@ -108,3 +108,36 @@ async fn a_user_with_the_most_sockets_allowed_is_refused_another_until_one_close
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_the_buffer_is_dropped_with_slow_consumer() {
+    // given: subscribers may fall 16 events behind; one watches a product
+    let app = TestApp::spawn_with(|s| s.realtime.subscriber_buffer = 16).await;
+    shop(&app, "7.00", &[10]).await;
+    let product = app.gql(ops::PRODUCT, json!({ "slug": "product-0" })).await.str("product.id");
+    let uuid = agora::graphql::ids::decode::<agora::shared::ids::ProductId>(&product).unwrap().to_string();
+    let mut ws = Ws::ready(&app, Proto::TransportWs, None).await;
+    ws.start("s", ops::STOCK_LEVEL_CHANGED, json!({ "productId": product })).await;
+    super::subscribed(&app, 1).await;
+
+    // when: 100 of its events are published while it cannot read (this test's runtime has one
+    // thread, so the server's socket task does not run until the loop yields)
+    for seq in 1..=100 {
+        let event = agora::realtime::BusEvent {
+            id: uuid::Uuid::now_v7(),
+            aggregate_type: "variant".into(),
+            aggregate_id: "v".into(),
+            seq,
+            event_type: "stock.changed".into(),
+            version: 1,
+            payload: json!({ "productId": uuid, "variantId": uuid, "quantityAvailable": seq, "inStock": true }),
+            occurred_at: chrono::Utc::now(),
+        };
+        app.state.bus.publish(&event).await.unwrap();
+    }
+
+    // then: the subscription ends with SLOW_CONSUMER rather than buffering without bound
+    let r = ws.next_of("s").await;
+    assert_eq!(super::error_code(&r), "SLOW_CONSUMER", "{r}");
+    ws.complete_of("s").await;
+}
