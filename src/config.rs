@@ -106,7 +106,9 @@ pub struct AuthSettings {
 #[serde(default)]
 pub struct GraphqlSettings {
     pub max_depth: usize,
-    pub max_complexity: usize,
+    /// The most an operation may cost, and a batch in sum (Shopify's cost model: see
+    /// `graphql::cost`); refused before anything runs with `COST_EXCEEDED`.
+    pub max_cost: u64,
     /// Most operations accepted in one batched (JSON array) request.
     pub max_batch: usize,
     pub introspection: bool,
@@ -387,7 +389,7 @@ impl Default for AuthSettings {
 
 impl Default for GraphqlSettings {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 5000, max_batch: 10, introspection: true, batch_window_ms: 1 }
+        Self { max_depth: 12, max_cost: 20_000, max_batch: 10, introspection: true, batch_window_ms: 1 }
     }
 }
 

@@ -4,14 +4,17 @@
 //! slice's per-request dataloaders). Slices import the kit, never the root (`tests/api/architecture.rs`).
 
 pub mod connection;
+pub mod cost;
 pub mod dataloader;
 pub mod errors;
 pub mod guards;
 pub mod ids;
+pub mod input_limits;
 pub mod loaders;
 pub mod money;
 pub mod node;
 pub mod payload;
+pub mod request_errors;
 pub mod schema;
 
 use async_graphql::{

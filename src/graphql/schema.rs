@@ -1,6 +1,8 @@
 //! The schema root: every slice's query and mutation fragments merged, limits, SDL export. The
 //! top of the GraphQL layer: it imports every slice, and no slice imports it.
 
+use std::sync::{Arc, LazyLock};
+
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::{
@@ -11,6 +13,11 @@ use crate::{
     checkout::graphql::CheckoutMutation,
     config::GraphqlSettings,
     graphql::node::NodeQuery,
+    graphql::{
+        cost::{CostLimit, CostModel},
+        input_limits::InputLimits,
+        request_errors::ErrorCodes,
+    },
     orders::graphql::{OrderMutation, OrderQuery},
     payments::graphql::{OrderCancelMutation, OrderRefundMutation, PaymentMutation},
     promotions::graphql::{PromotionMutation, PromotionQuery},
@@ -59,12 +66,25 @@ pub struct Subscription(RealtimeSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
+/// The schema without limits or data, for SDL export and the cost model.
+fn bare() -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default()).finish()
+}
+
+/// The cost model of this schema, read once from its SDL.
+pub fn cost_model() -> Arc<CostModel> {
+    static MODEL: LazyLock<Arc<CostModel>> = LazyLock::new(|| Arc::new(CostModel::from_sdl(&bare().sdl())));
+    MODEL.clone()
+}
+
 /// Builds the schema; `state: None` is enough for SDL export.
 pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
         .extension(crate::graphql::loaders::PerOperationLoaders)
         .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity);
+        .extension(ErrorCodes)
+        .extension(InputLimits)
+        .extension(CostLimit::new(cost_model(), settings.max_cost));
     if !settings.introspection {
         builder = builder.disable_introspection();
     }
@@ -76,5 +96,5 @@ pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppS
 
 /// The SDL of the public API, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None, &GraphqlSettings::default()).sdl()
+    bare().sdl()
 }

@@ -1,7 +1,8 @@
 //! GraphQL over HTTP (the GraphQL-over-HTTP spec), around `schema.execute`:
 //! - POST needs `Content-Type: application/json` (else 415, which also closes the CSRF hole of
 //!   "simple" cross-site requests, as Apollo's `csrfPrevention` does); a malformed body is 400;
-//!   a JSON array is a batch of at most `graphql.max_batch` operations.
+//!   a JSON array is a batch of at most `graphql.max_batch` operations costing at most
+//!   `graphql.max_cost` in sum (`COST_EXCEEDED`).
 //! - GET runs queries only: a mutation on GET is 405.
 //! - The response type follows `Accept`: `application/graphql-response+json` (then a request that
 //!   fails before execution is 400) or `application/json` (always 200).
@@ -17,14 +18,19 @@ use async_graphql::{
 use async_graphql_axum::GraphQLProtocol;
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
+    extract::{
+        ConnectInfo, State, WebSocketUpgrade, rejection::BytesRejection, ws::rejection::WebSocketUpgradeRejection,
+    },
     http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
 use serde_json::json;
 
 use super::{HttpState, auth};
-use crate::{context::RequestContext, graphql::loaders::Loaders};
+use crate::{
+    context::RequestContext,
+    graphql::{cost, loaders::Loaders},
+};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -136,9 +142,21 @@ pub async fn post(
     State(s): State<HttpState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let max = s.app.settings.server.body_limit_bytes;
+            let msg = format!("The request body is larger than the limit of {max} bytes");
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &msg, media);
+        }
+        Err(_) => {
+            let msg = "The request body could not be read";
+            return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg, media);
+        }
+    };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if essence != JSON {
@@ -166,6 +184,21 @@ pub async fn post(
     {
         let msg = format!("A batch must hold between 1 and {max} operations");
         return error_response(StatusCode::BAD_REQUEST, "BATCH_LIMIT", &msg, media);
+    }
+    if let BatchRequest::Batch(list) = &batch {
+        let model = crate::graphql::schema::cost_model();
+        let total: u64 = list
+            .iter()
+            .filter_map(|r| {
+                let doc = async_graphql::parser::parse_query(&r.query).ok()?;
+                Some(cost::cost(&model, &doc, r.operation_name.as_deref(), &r.variables, None))
+            })
+            .sum();
+        let max_cost = s.app.settings.graphql.max_cost;
+        if total > max_cost {
+            let msg = format!("The batch costs {total} in sum, over the limit of {max_cost} per request");
+            return error_response(StatusCode::BAD_REQUEST, "COST_EXCEEDED", &msg, media);
+        }
     }
     let rcx = match context(&s, &headers, addr, media).await {
         Ok(rcx) => rcx,

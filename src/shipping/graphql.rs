@@ -83,6 +83,9 @@ pub struct ShippingZone {
     pub created_at: DateTime<Utc>,
     #[graphql(skip)]
     zone_id: ShippingZoneId,
+    /// Listed for this vendor: only the methods its goods can ship with.
+    #[graphql(skip)]
+    for_vendor: Option<VendorId>,
 }
 
 impl From<model::ShippingZone> for ShippingZone {
@@ -97,16 +100,24 @@ impl From<model::ShippingZone> for ShippingZone {
                 .collect(),
             created_at: z.created_at,
             zone_id: z.id,
+            for_vendor: None,
         }
     }
 }
 
 #[ComplexObject]
 impl ShippingZone {
-    /// The shipping methods offered in the zone, active or not, by name.
+    /// The shipping methods offered in the zone, active or not, by name. Listed for a vendor
+    /// (`shippingZones(vendorId:)`): the methods its goods can ship with, the platform's and its
+    /// own, never another vendor's.
     async fn methods(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShippingMethod>> {
         let methods = ctx.loader::<ShippingMethodsByZoneIdLoader>().load_one(self.zone_id).await.or_internal()?;
-        Ok(methods.unwrap_or_default().into_iter().map(Into::into).collect())
+        Ok(methods
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| self.for_vendor.is_none_or(|v| m.serves(v)))
+            .map(Into::into)
+            .collect())
     }
 }
 
@@ -393,11 +404,19 @@ impl ShippingQuery {
         Ok(ms.into_iter().map(Into::into).collect())
     }
 
-    /// Every shipping zone with its areas and methods, by name (staff only).
-    #[graphql(guard = "RoleGuard(Role::Staff)")]
-    async fn shipping_zones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShippingZone>> {
-        let zones = ctx.state().shipping.zones(ctx.rcx()).await.map_err(top_level)?;
-        Ok(zones.into_iter().map(Into::into).collect())
+    /// Every shipping zone with its areas and methods, by name: for staff; with `vendorId`,
+    /// also for that vendor's owners, who pick a zone for their own shipping methods and see
+    /// only the methods their goods can ship with.
+    async fn shipping_zones(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "List for this vendor (global ID): its owners may ask; methods are the \
+                          platform's and the vendor's own.")]
+        vendor_id: Option<ID>,
+    ) -> async_graphql::Result<Vec<ShippingZone>> {
+        let vendor = vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?;
+        let zones = ctx.state().shipping.zones(ctx.rcx(), vendor).await.map_err(top_level)?;
+        Ok(zones.into_iter().map(|z| ShippingZone { for_vendor: vendor, ..z.into() }).collect())
     }
 }
 

@@ -80,12 +80,16 @@ impl ShippingService {
 
     // ---------- zones ----------
 
-    /// Every zone with its areas, by name (staff only).
+    /// Every zone with its areas, by name: for staff, and with `vendor` for its owners too.
     ///
     /// # Errors
-    /// `Forbidden` for non-staff.
-    pub async fn zones(&self, rcx: &RequestContext) -> Result<Vec<ShippingZone>, ShippingError> {
-        Self::ensure_staff(rcx)?;
+    /// `NotFound` (vendorId); `Forbidden`, `Unauthenticated`.
+    pub async fn zones(
+        &self,
+        rcx: &RequestContext,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<ShippingZone>, ShippingError> {
+        self.authorize_method(&self.db, rcx, vendor).await?;
         Ok(repo::zones(&self.db).await?)
     }
 

@@ -59,6 +59,7 @@ operations! {
     VENDOR_MEMBER_UPDATE: "vendor/VendorMemberUpdate.graphql";
     VENDOR_MEMBER_REMOVE: "vendor/VendorMemberRemove.graphql";
     VENDOR_SHIPPING_METHODS: "vendor/VendorShippingMethods.graphql", "ShippingMethodFields";
+    VENDOR_SHIPPING_ZONES: "vendor/VendorShippingZones.graphql", "ShippingZoneFields", "ShippingMethodFields";
     PRODUCTS: "catalog/Products.graphql";
     PRODUCT: "catalog/Product.graphql";
     VARIANT: "catalog/Variant.graphql";

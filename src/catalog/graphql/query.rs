@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use crate::{
     catalog::{model, service::ProductQuery},
     context::RequestContext,
+    graphql::input_limits as limits,
     graphql::{
         ContextExt,
         connection::{connection, page},
@@ -46,9 +47,9 @@ pub struct PriceRangeInput {
 /// An attribute filter: products whose attribute `key` has one of `values`.
 #[derive(InputObject, Clone)]
 pub struct AttributeFilterInput {
-    /// The attribute key, e.g. `material`.
+    /// The attribute key, e.g. `material` (at most 100 characters).
     pub key: String,
-    /// Accepted values, in canonical text form (e.g. `linen`, `1.5`, `true`).
+    /// Accepted values, in canonical text form (e.g. `linen`, `1.5`, `true`); at most 100.
     pub values: Vec<String>,
 }
 
@@ -61,11 +62,11 @@ pub struct ProductFilterInput {
     pub vendor_id: Option<ID>,
     /// Products with a variant priced in this range.
     pub price: Option<PriceRangeInput>,
-    /// Products matching every attribute filter.
+    /// Products matching every attribute filter (at most 20 filters).
     pub attributes: Option<Vec<AttributeFilterInput>>,
     /// Only products with at least one variant in stock.
     pub in_stock: Option<bool>,
-    /// Case-insensitive text contained in the title.
+    /// Case-insensitive text contained in the title (at most 200 characters).
     pub query: Option<String>,
     /// Staff and `vendorProducts` only: these statuses (default: all). Storefront callers
     /// always get ACTIVE.
@@ -128,6 +129,15 @@ impl CountFields {
 impl TryFrom<ProductFilterInput> for ProductQuery {
     type Error = async_graphql::Error;
     fn try_from(filter: ProductFilterInput) -> async_graphql::Result<Self> {
+        if let Some(q) = &filter.query {
+            limits::max_chars(q, 200, "filter.query")?;
+        }
+        let attributes = filter.attributes.as_deref().unwrap_or_default();
+        limits::max_items(attributes, 20, "filter.attributes")?;
+        for a in attributes {
+            limits::max_chars(&a.key, 100, "filter.attributes.key")?;
+            limits::max_items(&a.values, 100, "filter.attributes.values")?;
+        }
         Ok(ProductQuery {
             category_id: filter.category_id.as_ref().map(ids::arg::<CategoryId>).transpose()?,
             vendor_id: filter.vendor_id.as_ref().map(ids::arg::<VendorId>).transpose()?,

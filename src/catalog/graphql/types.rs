@@ -365,20 +365,22 @@ impl Product {
 
 #[ComplexObject]
 impl Product {
-    /// Where the product is in staff review. Private: staff and the members of the product's
-    /// vendor see it; for everyone else it is null (storefront products are always APPROVED).
+    /// Where the product is in staff review. Private to the vendor: staff and the members of the
+    /// product's vendor see it; for everyone else it is null (storefront products are always
+    /// APPROVED).
     async fn approval_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ProductApprovalStatus>> {
         Ok(self.private(ctx).await?.then(|| self.model.approval_status.into()))
     }
 
-    /// Why staff rejected the product; null otherwise. Private like `approvalStatus`.
+    /// Why staff rejected the product; null otherwise. Private to the vendor, like
+    /// `approvalStatus`.
     async fn approval_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         Ok(if self.private(ctx).await? { self.model.approval_reason.clone() } else { None })
     }
 
     /// The product's approval history (creation, submissions, decisions), newest first, at most
-    /// 100 entries. Private like `approvalStatus`: null for everyone but staff and the members
-    /// of the product's vendor.
+    /// 100 entries. Private to the vendor, like `approvalStatus`: null for everyone but staff
+    /// and the members of the product's vendor.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ProductHistoryEntry>>> {
         let list = ctx.state().catalog.product_history(ctx.rcx(), &self.model).await.or_internal()?;
         Ok(list.map(|l| l.into_iter().map(Into::into).collect()))

@@ -189,8 +189,8 @@ pub struct VendorPanelOrder {
 
 #[ComplexObject]
 impl VendorPanelOrder {
-    /// Where to ship: the buyer's name and postal address. Only for members who ship (OWNER,
-    /// FULFILLMENT) and staff; null for other roles.
+    /// Where to ship: the buyer's name and postal address. Private to the vendor: its members
+    /// who ship (OWNER, FULFILLMENT) and staff; null for other roles.
     async fn shipping_address(&self) -> Option<&MailingAddress> {
         self.address.as_ref()
     }

@@ -120,7 +120,8 @@ impl Vendor {
         self.v.status.into()
     }
 
-    /// Why staff rejected or suspended the vendor. Its members and staff only; null otherwise.
+    /// Why staff rejected or suspended the vendor. Private to the vendor: its members and staff;
+    /// null for everyone else.
     async fn status_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
         Ok(if self.may(ctx, VendorPermission::View).await? { self.v.status_reason.as_deref() } else { None })
     }
@@ -150,13 +151,15 @@ impl Vendor {
         self.v.profile.country.as_deref()
     }
 
-    /// The platform's contact at the vendor (given when applying). Its members and staff only.
+    /// The platform's contact at the vendor (given when applying). Private to the vendor: its
+    /// members and staff; null for everyone else.
     async fn contact_email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
         Ok(if self.may(ctx, VendorPermission::View).await? { self.v.profile.contact_email.as_deref() } else { None })
     }
 
     /// The commission the platform takes on the vendor's sales, in per cent: its own rate,
-    /// else the marketplace default. Its owners and staff only.
+    /// else the marketplace default. Private to the vendor: its owners and staff; null for
+    /// everyone else.
     async fn commission_rate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Decimal>> {
         if !self.may(ctx, VendorPermission::Manage).await? {
             return Ok(None);
@@ -166,17 +169,19 @@ impl Vendor {
     }
 
     /// Whether the vendor has its own commission rate rather than the marketplace default.
-    /// Its owners and staff only.
+    /// Private to the vendor: its owners and staff; null for everyone else.
     async fn commission_overridden(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
         Ok(self.may(ctx, VendorPermission::Manage).await?.then_some(self.v.commission_bps.is_some()))
     }
 
-    /// Whether the vendor's products go on sale without review. Its owners and staff only.
+    /// Whether the vendor's products go on sale without review. Private to the vendor: its
+    /// owners and staff; null for everyone else.
     async fn trusted(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
         Ok(self.may(ctx, VendorPermission::Manage).await?.then_some(self.v.trusted))
     }
 
-    /// The vendor's members, oldest first. Its owners and staff only.
+    /// The vendor's members, oldest first. Private to the vendor: its owners and staff; null for
+    /// everyone else.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<VendorMember>>> {
         if !self.may(ctx, VendorPermission::Manage).await? {
             return Ok(None);
@@ -185,8 +190,8 @@ impl Vendor {
         Ok(Some(ms.into_iter().map(Into::into).collect()))
     }
 
-    /// Invites that can still be accepted, newest first (never their tokens). Its owners and
-    /// staff only.
+    /// Invites that can still be accepted, newest first (never their tokens).
+    /// Private to the vendor: its owners and staff; null for everyone else.
     async fn invites(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<VendorInvite>>> {
         if !self.may(ctx, VendorPermission::Manage).await? {
             return Ok(None);

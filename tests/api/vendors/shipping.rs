@@ -94,3 +94,50 @@ async fn an_owner_creates_updates_and_deletes_their_vendors_methods_only() {
     let r = app.gql_as(Some(&staff), ops::SHIPPING_METHOD_DELETE, json!({ "id": bobs["id"] })).await;
     r.assert_no_errors();
 }
+
+#[tokio::test]
+async fn an_owner_lists_the_zones_to_ship_to_with_the_platforms_methods_and_their_own() {
+    // given: a zone with a platform method, one of ann's vendor and one of bob's
+    let app = TestApp::spawn().await;
+    let staff = app.staff().await;
+    let (ann, a) = active_vendor(&app, &staff, "ann@example.com", "Ann").await;
+    let (bob, b) = active_vendor(&app, &staff, "bob@example.com", "Bob").await;
+    let zone = fixtures::zone(&app, &staff, "EU", &[("DE", None), ("FR", None)]).await;
+    fixtures::method(&app, &staff, json!({ "zoneId": zone, "name": "Platform", "flatRate": "5" })).await;
+    fixtures::method(&app, &staff, json!({ "zoneId": zone, "vendorId": a["id"], "name": "Ann's", "flatRate": "4" }))
+        .await;
+    fixtures::method(&app, &staff, json!({ "zoneId": zone, "vendorId": b["id"], "name": "Bob's", "flatRate": "3" }))
+        .await;
+    let editor = fixtures::vendor_member(
+        &app,
+        a["id"].as_str().unwrap(),
+        "ed@example.com",
+        agora::vendors::model::MemberRole::Editor,
+    )
+    .await;
+
+    // when
+    let mine = app.gql_as(Some(&ann), ops::VENDOR_SHIPPING_ZONES, json!({ "vendorId": a["id"] })).await;
+    let staff_view = app.gql_as(Some(&staff), ops::VENDOR_SHIPPING_ZONES, json!({ "vendorId": a["id"] })).await;
+    let others = app.gql_as(Some(&bob), ops::VENDOR_SHIPPING_ZONES, json!({ "vendorId": a["id"] })).await;
+    let as_editor = app.gql_as(Some(&editor), ops::VENDOR_SHIPPING_ZONES, json!({ "vendorId": a["id"] })).await;
+    let all_zones = app.gql_as(Some(&ann), ops::SHIPPING_ZONES, json!({})).await;
+
+    // then: the zone and its areas, with the methods ann's goods can ship with
+    mine.assert_no_errors();
+    assert_eq!(mine.get("shippingZones.0.id"), zone.as_str());
+    assert_eq!(mine.get("shippingZones.0.areas").as_array().unwrap().len(), 2);
+    let names = |r: &crate::helpers::Gql| -> Vec<String> {
+        r.get("shippingZones.0.methods")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&mine), ["Ann's", "Platform"], "never another vendor's methods");
+    assert_eq!(names(&staff_view), ["Ann's", "Platform"], "staff see what the vendor sees");
+    for refused in [&others, &as_editor, &all_zones] {
+        assert_eq!(refused.error_codes(), ["FORBIDDEN"], "{}", refused.body);
+    }
+}
