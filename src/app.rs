@@ -25,7 +25,9 @@ impl Jobs {
     pub fn new(state: &AppState) -> Self {
         let mut consumers = Consumers::new();
         state.payments.register_consumers(&mut consumers);
-        // Every event: the search index re-reads whatever product, vendor or category it is about.
+        // Last, after every slice's consumers: each committed event goes to subscriptions.
+        consumers.on_all(std::sync::Arc::new(crate::realtime::BusPublisher(state.bus.clone())));
+        // Every event (after the bus, so a search outage does not hold back subscriptions): the search index re-reads whatever product, vendor or category it is about.
         consumers.on_all(crate::search::sync::SearchSync::new(state.search.clone()));
         let relay =
             Relay::new(state.db.clone(), state.clock.clone(), consumers, RelayConfig::from_settings(&state.settings));

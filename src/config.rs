@@ -63,6 +63,8 @@ pub struct Settings {
     pub marketplace: MarketplaceSettings,
     pub search: SearchSettings,
     pub playground: PlaygroundSettings,
+    pub redis: RedisSettings,
+    pub realtime: RealtimeSettings,
 }
 
 /// The GraphiQL playground at `/playground` (embedded in the binary; nothing from a CDN).
@@ -245,6 +247,46 @@ impl Default for MarketplaceSettings {
     }
 }
 
+/// Redis (`AGORA_REDIS__URL`, or the conventional `REDIS_URL`): when set, the event bus is Redis
+/// pub/sub, so subscribers on every instance see the events committed on any instance.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// `redis://host:6379`; unset = the in-process event bus (one instance).
+    pub url: Option<Secret>,
+}
+
+/// GraphQL subscriptions (WebSocket) and the events they show.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RealtimeSettings {
+    /// A variant is low on stock when its available quantity falls to this or below
+    /// (`lowStockAlerts`).
+    pub low_stock_threshold: i32,
+    /// Events a subscriber may fall behind by before it is dropped (its subscription ends with
+    /// an error) instead of being buffered without bound.
+    pub subscriber_buffer: usize,
+    /// A WebSocket that sends no `connection_init` within this many seconds is closed (4408).
+    pub connection_init_timeout_secs: u64,
+    /// Operations (subscriptions) one socket may run at once; one more closes it (4429).
+    pub max_subscriptions_per_socket: usize,
+    /// Sockets one signed-in user may hold open on an instance; one more is refused at
+    /// `connection_init` (4429).
+    pub max_sockets_per_principal: usize,
+}
+
+impl Default for RealtimeSettings {
+    fn default() -> Self {
+        Self {
+            low_stock_threshold: 5,
+            subscriber_buffer: 1024,
+            connection_init_timeout_secs: 10,
+            max_subscriptions_per_socket: 20,
+            max_sockets_per_principal: 10,
+        }
+    }
+}
+
 /// Product search: the embedded index under `data_dir` unless Meilisearch is configured
 /// (`AGORA_SEARCH__MEILISEARCH_URL`, or the conventional `MEILISEARCH_URL`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -353,6 +395,8 @@ impl Default for Settings {
             marketplace: MarketplaceSettings::default(),
             search: SearchSettings::default(),
             playground: PlaygroundSettings::default(),
+            redis: RedisSettings::default(),
+            realtime: RealtimeSettings::default(),
         }
     }
 }
@@ -423,6 +467,7 @@ impl Settings {
                     "search.meilisearch_api_key".into()
                 }
             }))
+            .merge(Env::raw().only(&["REDIS_URL"]).map(|_| "redis.url".into()))
             .merge(Env::prefixed("AGORA_").ignore(&["CONFIG"]).split("__"))
             .extract()?;
         Ok(settings.normalised())
@@ -454,6 +499,11 @@ impl Settings {
         self.outbox.claim_lease_secs = self.outbox.claim_lease_secs.max(1);
         self.marketplace.invite_ttl_hours = self.marketplace.invite_ttl_hours.clamp(1, 24 * 365);
         self.payments.max_job_attempts = self.payments.max_job_attempts.max(1);
+        self.realtime.subscriber_buffer = self.realtime.subscriber_buffer.clamp(16, 65_536);
+        self.realtime.low_stock_threshold = self.realtime.low_stock_threshold.max(0);
+        if self.redis.url.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
+            self.redis.url = None;
+        }
         // Cart sizes are bounded so that the largest cart's totals fit in minor units
         // (`pricing::MAX_LINES`).
         self.checkout.max_lines_per_cart = self.checkout.max_lines_per_cart.clamp(1, crate::pricing::MAX_LINES);

@@ -36,6 +36,9 @@ pub mod payments;
 pub mod pricing;
 /// Discount codes and automatic promotions; their usage limits, redeemed inside checkout.
 pub mod promotions;
+/// Real-time: committed events on an event bus (in process or Redis) and the GraphQL
+/// subscriptions reading them.
+pub mod realtime;
 /// Faceted product search: the `SearchIndex` port, the embedded and Meilisearch engines, sync.
 pub mod search;
 /// The demo catalog seeded on first start.

@@ -51,6 +51,10 @@ pub struct AppState {
     pub order_payments: Arc<dyn crate::orders::service::OrderPayments>,
     /// Product search on the configured engine (`src/search/`).
     pub search: crate::search::SearchService,
+    /// Committed outbox events for subscriptions: in process, or Redis with `redis.url`.
+    pub bus: Arc<dyn crate::realtime::EventBus>,
+    /// Open WebSockets per signed-in user (`realtime.max_sockets_per_principal`).
+    pub sockets: Arc<crate::realtime::SocketCounts>,
 }
 
 impl AppState {
@@ -76,13 +80,16 @@ impl AppState {
         let (db, sql_stats) = db::connect(&settings).await.context("connecting to the database")?;
         db::migrate(&db).await.context("applying migrations")?;
         let key = signing_key(&settings)?;
+        let bus = crate::realtime::bus_from_settings(&settings).await.context("event bus")?;
+        let settings_sockets = settings.realtime.max_sockets_per_principal;
         let accounts = AccountService::new(db.clone(), &key, &settings.auth);
         let audit = crate::audit::AuditService::new(db.clone());
         let invite_ttl = chrono::Duration::hours(i64::try_from(settings.marketplace.invite_ttl_hours).unwrap_or(72));
         let vendors = VendorService::new(db.clone(), clock.clone(), invite_ttl);
         let currency = Currency::parse(&settings.shop.currency)
             .map_err(|_| anyhow::anyhow!("shop.currency `{}` is not an ISO 4217 code", settings.shop.currency))?;
-        let catalog = CatalogService::new(db.clone(), vendors.clone(), currency);
+        let catalog = CatalogService::new(db.clone(), vendors.clone(), currency)
+            .with_events(settings.realtime.low_stock_threshold, clock.clone());
         let promotions = PromotionService::new(db.clone(), currency, catalog.clone(), vendors.clone());
         let shipping = ShippingService::new(db.clone(), currency, vendors.clone());
         let tax = TaxService::new(db.clone(), currency, settings.shop.prices_include_tax);
@@ -135,6 +142,8 @@ impl AppState {
             order_payments: Arc::new(payments.clone()),
             payments,
             search,
+            bus,
+            sockets: crate::realtime::SocketCounts::new(settings_sockets),
         })
     }
 }
@@ -179,12 +188,9 @@ pub fn payment_provider(settings: &Settings) -> anyhow::Result<Arc<dyn PaymentPr
 /// Settings naming services Agora has no adapter for yet (the compose file already passes them),
 /// with what runs instead: said at start, never ignored silently.
 pub fn services_not_used_yet(env: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, &'static str)> {
-    // MEILISEARCH_URL / MEILISEARCH_API_KEY are used (`search.meilisearch_url`).
-    const NOT_YET: [(&str, &str); 3] = [
-        ("REDIS_URL", "the in-process cache and event bus"),
-        ("AGORA_REDIS__URL", "the in-process cache and event bus"),
-        ("AGORA_MEILISEARCH__URL", "the embedded search (the setting is AGORA_SEARCH__MEILISEARCH_URL)"),
-    ];
+    // REDIS_URL (the event bus) and MEILISEARCH_URL / MEILISEARCH_API_KEY (search) are used.
+    const NOT_YET: [(&str, &str); 1] =
+        [("AGORA_MEILISEARCH__URL", "the embedded search (the setting is AGORA_SEARCH__MEILISEARCH_URL)")];
     NOT_YET.into_iter().filter(|(k, _)| env(k).is_some_and(|v| !v.trim().is_empty())).collect()
 }
 
@@ -255,11 +261,14 @@ mod tests {
     fn services_without_an_adapter_yet_are_named_at_start() {
         let env = |k: &str| match k {
             "REDIS_URL" => Some("redis://127.0.0.1:6379".to_owned()),
-            "AGORA_MEILISEARCH__URL" => Some(" ".to_owned()),
             "MEILISEARCH_URL" => Some("http://127.0.0.1:7700".to_owned()),
+            "AGORA_MEILISEARCH__URL" => Some("http://127.0.0.1:7700".to_owned()),
             _ => None,
         };
-        assert_eq!(services_not_used_yet(env), [("REDIS_URL", "the in-process cache and event bus")]);
+        assert_eq!(
+            services_not_used_yet(env),
+            [("AGORA_MEILISEARCH__URL", "the embedded search (the setting is AGORA_SEARCH__MEILISEARCH_URL)")]
+        );
         assert!(services_not_used_yet(|_| None).is_empty());
     }
 }

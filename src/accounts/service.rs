@@ -68,9 +68,17 @@ impl AccountService {
     /// Only a database failure.
     #[tracing::instrument(name = "accounts.authenticate", skip_all)]
     pub async fn authenticate(&self, access_token: &str) -> Result<Option<Viewer>, DbErr> {
-        let Some(claimed) = self.tokens.verify(access_token) else { return Ok(None) };
+        Ok(self.authenticate_until(access_token).await?.map(|(viewer, _)| viewer))
+    }
+
+    /// As [`Self::authenticate`], with when the token expires (a WebSocket session ends then).
+    pub async fn authenticate_until(
+        &self,
+        access_token: &str,
+    ) -> Result<Option<(Viewer, chrono::DateTime<chrono::Utc>)>, DbErr> {
+        let Some((claimed, expires_at)) = self.tokens.verify_until(access_token) else { return Ok(None) };
         Ok(match repo::find_access(&self.db, claimed.user_id).await? {
-            Some((role, false)) => Some(Viewer { user_id: claimed.user_id, role }),
+            Some((role, false)) => Some((Viewer { user_id: claimed.user_id, role }, expires_at)),
             Some((_, true)) | None => None,
         })
     }

@@ -92,12 +92,18 @@ impl TokenIssuer {
     /// The viewer of a valid access token; `None` for anything else (bad signature, expired,
     /// wrong issuer/audience/type/algorithm, unknown role).
     pub fn verify(&self, token: &str) -> Option<Viewer> {
+        self.verify_until(token).map(|(viewer, _)| viewer)
+    }
+
+    /// As [`Self::verify`], with the token's expiry (`exp`).
+    pub fn verify_until(&self, token: &str) -> Option<(Viewer, DateTime<Utc>)> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
         let c = data.claims;
         if c.typ != ACCESS_TYPE || c.iat > Utc::now().timestamp() + LEEWAY_SECS as i64 {
             return None;
         }
-        Some(Viewer { user_id: UserId::from_uuid(c.sub), role: Role::parse(&c.role)? })
+        let expires_at = DateTime::from_timestamp(c.exp, 0)?;
+        Some((Viewer { user_id: UserId::from_uuid(c.sub), role: Role::parse(&c.role)? }, expires_at))
     }
 }
 

@@ -1,6 +1,9 @@
 //! The per-request dataloaders of every slice (part of the schema root: it names every slice's
 //! loaders). Each is backed by a batch service method.
-//! Built fresh for every request (they carry the viewer, and nothing is cached across requests).
+//! Built fresh for every request (they carry the viewer, and nothing is cached across requests):
+//! over HTTP by the handler, per request; over WebSocket per operation, by
+//! [`PerOperationLoaders`] (a long-lived socket must not keep serving rows cached by an earlier
+//! operation).
 
 use async_graphql::Data;
 
@@ -84,5 +87,33 @@ impl Loaders {
         data.insert(self.refunds_by_order_id.clone());
         data.insert(self.fulfillments_by_order_id.clone());
         data.insert(self.fulfillments_by_vendor_order.clone());
+    }
+}
+
+/// A schema extension giving every WebSocket operation its own [`Loaders`]: the connection's
+/// session data holds its `RequestContext` (from `connection_init`), and each operation's
+/// request data gets fresh loaders built for it. HTTP requests carry their context and loaders
+/// in their request data (built per request by the handler); their session data is empty, so
+/// the extension leaves them alone.
+pub struct PerOperationLoaders;
+
+impl async_graphql::extensions::ExtensionFactory for PerOperationLoaders {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(PerOperationLoaders)
+    }
+}
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for PerOperationLoaders {
+    async fn prepare_request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        mut request: async_graphql::Request,
+        next: async_graphql::extensions::NextPrepareRequest<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::Request> {
+        if let (Some(state), Some(rcx)) = (ctx.data_opt::<AppState>(), ctx.data_opt::<RequestContext>()) {
+            Loaders::new(state, rcx).insert_into(&mut request.data);
+        }
+        next.run(ctx, request).await
     }
 }

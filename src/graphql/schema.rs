@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, LazyLock};
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::{
     accounts::graphql::{AccountMutation, AccountQuery},
@@ -21,6 +21,7 @@ use crate::{
     orders::graphql::{OrderMutation, OrderQuery},
     payments::graphql::{OrderCancelMutation, OrderRefundMutation, PaymentMutation},
     promotions::graphql::{PromotionMutation, PromotionQuery},
+    realtime::graphql::RealtimeSubscription,
     shipping::graphql::{ShippingMutation, ShippingQuery},
     state::AppState,
     tax::graphql::{TaxMutation, TaxQuery},
@@ -60,11 +61,15 @@ pub struct Mutation(
     AccountMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+/// The subscription root (WebSocket only).
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(RealtimeSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema without limits or data, for SDL export and the cost model.
 fn bare() -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
+    Schema::build(Query::default(), Mutation::default(), Subscription::default()).finish()
 }
 
 /// The cost model of this schema, read once from its SDL.
@@ -75,7 +80,8 @@ pub fn cost_model() -> Arc<CostModel> {
 
 /// Builds the schema; `state: None` is enough for SDL export.
 pub fn build_schema(state: Option<AppState>, settings: &GraphqlSettings) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .extension(crate::graphql::loaders::PerOperationLoaders)
         .limit_depth(settings.max_depth)
         .extension(ErrorCodes)
         .extension(InputLimits)

@@ -27,11 +27,20 @@ pub async fn viewer_from_authorization(
     accounts: &AccountService,
     value: Option<&str>,
 ) -> Result<Option<Viewer>, AuthError> {
+    Ok(session_from_authorization(accounts, value).await?.map(|(viewer, _)| viewer))
+}
+
+/// The viewer of an `Authorization` value and when its token expires (a WebSocket session's
+/// subscriptions end then); `Ok(None)` when there is none.
+pub async fn session_from_authorization(
+    accounts: &AccountService,
+    value: Option<&str>,
+) -> Result<Option<(Viewer, chrono::DateTime<chrono::Utc>)>, AuthError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     let token =
         value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or(AuthError::InvalidToken)?;
-    match accounts.authenticate(token.trim()).await {
-        Ok(Some(viewer)) => Ok(Some(viewer)),
+    match accounts.authenticate_until(token.trim()).await {
+        Ok(Some(session)) => Ok(Some(session)),
         Ok(None) => Err(AuthError::InvalidToken),
         Err(e) => Err(AuthError::Internal(e)),
     }

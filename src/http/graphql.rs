@@ -15,7 +15,7 @@ use async_graphql::{
     http::ALL_WEBSOCKET_PROTOCOLS,
     parser::types::{DocumentOperations, OperationType},
 };
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql_axum::GraphQLProtocol;
 use axum::{
     body::Bytes,
     extract::{
@@ -273,33 +273,160 @@ pub async fn get(
     respond(BatchResponse::Single(s.schema.execute(req).await), media)
 }
 
+/// What the server says when `connection_init` carries an unusable token.
+const INVALID_TOKEN: &str = "The access token is invalid or expired";
+/// What it says when the user has `realtime.max_sockets_per_principal` sockets open already.
+const TOO_MANY_SOCKETS: &str = "Too many open connections for this user";
+
+/// GraphQL over WebSocket (`graphql-transport-ws`, legacy `graphql-ws`), around async-graphql's
+/// protocol state machine, which we drive ourselves (as `async_graphql_axum::GraphQLWebSocket::
+/// serve` does) to add what it lacks:
+/// - `connection_init` authenticates like HTTP (`Authorization: Bearer …` in its payload); an
+///   invalid, expired or blocked user's token closes the socket with 4403 on
+///   `graphql-transport-ws` (the legacy protocol gets its `connection_error` message, then the
+///   close). The token's expiry ends the connection's subscriptions (`SessionExpiry`).
+/// - No `connection_init` within `realtime.connection_init_timeout_secs`: close 4408.
+/// - More than `realtime.max_subscriptions_per_socket` operations running at once on the
+///   socket, or more than `realtime.max_sockets_per_principal` sockets of one user: close 4429
+///   with the reason.
+/// - Each operation gets its own dataloaders (`graphql::loaders::PerOperationLoaders`), never
+///   the connection's.
 fn websocket(
     s: HttpState,
     headers: &HeaderMap,
     addr: SocketAddr,
     ws: WebSocketUpgrade,
-    protocol: GraphQLProtocol,
+    _protocol: GraphQLProtocol,
 ) -> Response {
+    use async_graphql::http::WebSocketProtocols;
+    use axum::extract::ws::{CloseFrame, Message};
+    use futures_util::{SinkExt, StreamExt, future};
+
+    // The protocol `GraphQLProtocol` accepted: the first supported one the client offered.
+    let protocol = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').find_map(|p| p.trim().parse::<WebSocketProtocols>().ok()))
+        .unwrap_or(WebSocketProtocols::GraphQLWS);
+
     let request_id = auth::request_id(headers);
-    ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+    ws.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let app = s.app.clone();
-        GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
-            .on_connection_init(move |payload: serde_json::Value| async move {
-                let authorization =
-                    payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
-                let viewer = auth::viewer_from_authorization(&app.accounts, authorization).await.map_err(|e| {
-                    if let auth::AuthError::Internal(e) = &e {
-                        tracing::error!(error = %crate::error::chain(e), "authenticating a WebSocket connection");
-                    }
-                    async_graphql::Error::new("The access token is invalid or expired")
-                })?;
-                let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
-                let mut data = async_graphql::Data::default();
-                Loaders::new(&app, &rcx).insert_into(&mut data);
-                data.insert(rcx);
-                Ok(data)
+        let realtime = &app.settings.realtime;
+        let init_timeout = std::time::Duration::from_secs(realtime.connection_init_timeout_secs.max(1));
+        let max_operations = realtime.max_subscriptions_per_socket.max(1);
+        let (mut sink, input) = socket.split();
+        // The operations running on this socket: started by the client, ended by either side.
+        let running = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
+        let over_limit = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (r, over) = (running.clone(), over_limit.clone());
+        let input = input
+            .take_while(|res| future::ready(res.is_ok()))
+            .filter_map(|msg| {
+                future::ready(match msg {
+                    Ok(m @ (Message::Text(_) | Message::Binary(_))) => Some(m.into_data()),
+                    _ => None,
+                })
             })
-            .serve()
+            .take_while(move |bytes| {
+                let msg: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+                let id = msg["id"].as_str().map(str::to_owned);
+                let mut running = r.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match (msg["type"].as_str(), id) {
+                    (Some("subscribe" | "start"), Some(id)) => {
+                        running.insert(id);
+                    }
+                    (Some("complete" | "stop"), Some(id)) => {
+                        running.remove(&id);
+                    }
+                    _ => {}
+                }
+                let within = running.len() <= max_operations;
+                if !within {
+                    over.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                future::ready(within)
+            });
+        let on_init = move |payload: serde_json::Value| async move {
+            let authorization =
+                payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
+            let session = auth::session_from_authorization(&app.accounts, authorization).await.map_err(|e| {
+                if let auth::AuthError::Internal(e) = &e {
+                    tracing::error!(error = %crate::error::chain(e), "authenticating a WebSocket connection");
+                }
+                async_graphql::Error::new(INVALID_TOKEN)
+            })?;
+            let viewer = session.map(|(v, _)| v);
+            let slot = match viewer {
+                Some(v) => {
+                    Some(app.sockets.acquire(v.user_id).ok_or_else(|| async_graphql::Error::new(TOO_MANY_SOCKETS))?)
+                }
+                None => None,
+            };
+            let rcx = RequestContext { viewer, request_id, client_ip: Some(addr.ip()), system: false };
+            let mut data = async_graphql::Data::default();
+            data.insert(rcx);
+            data.insert(crate::realtime::graphql::SessionExpiry(session.map(|(_, exp)| exp)));
+            if let Some(slot) = slot {
+                data.insert(std::sync::Arc::new(slot)); // held while the connection lives
+            }
+            Ok(data)
+        };
+        let transport_ws = protocol == WebSocketProtocols::GraphQLWS;
+        let out = async_graphql::http::WebSocket::new(s.schema.clone(), input, protocol)
+            .on_connection_init(on_init)
+            .map(move |msg| match msg {
+                async_graphql::http::WsMessage::Text(text) => Message::Text(text.into()),
+                async_graphql::http::WsMessage::Close(code, reason) => {
+                    let (code, reason) = match reason.as_str() {
+                        INVALID_TOKEN if transport_ws && code == 1002 => (4403, "Forbidden".to_owned()),
+                        TOO_MANY_SOCKETS if code == 1002 => (4429, reason),
+                        _ => (code, reason),
+                    };
+                    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                }
+            });
+        futures_util::pin_mut!(out);
+        let deadline = tokio::time::sleep(init_timeout);
+        tokio::pin!(deadline);
+        let mut acknowledged = false;
+        loop {
+            let next = if acknowledged {
+                out.next().await
+            } else {
+                tokio::select! {
+                    m = out.next() => m,
+                    () = &mut deadline => {
+                        let frame = CloseFrame { code: 4408, reason: "Connection initialisation timeout".into() };
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                        break;
+                    }
+                }
+            };
+            let Some(msg) = next else {
+                if over_limit.load(std::sync::atomic::Ordering::SeqCst) {
+                    let reason = format!("Too many operations on this socket (at most {max_operations})");
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: 4429, reason: reason.into() }))).await;
+                }
+                break;
+            };
+            if let Message::Text(t) = &msg
+                && t.as_str().contains("\"complete\"")
+                && let Ok(v) = serde_json::from_str::<serde_json::Value>(t.as_str())
+                && let Some(id) = v["id"].as_str()
+            {
+                running.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(id);
+            }
+            if let Message::Text(t) = &msg
+                && !acknowledged
+            {
+                acknowledged = t.as_str().contains("\"connection_ack\"");
+            }
+            let closing = matches!(msg, Message::Close(_));
+            if sink.send(msg).await.is_err() || closing {
+                break;
+            }
+        }
     })
 }
 

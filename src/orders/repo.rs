@@ -406,20 +406,34 @@ pub async fn transition_vendor_order(
 }
 
 /// Sets every vendor order of `order` in one of `from` to `to` (the order's payment,
-/// cancellation or expiry, in its transaction).
+/// cancellation or expiry, in its transaction, after the order's compare-and-set, which holds
+/// the order's row); returns the vendor orders moved, with their vendor and former status.
 pub async fn set_vendor_orders_status(
     db: &impl ConnectionTrait,
     order: OrderId,
     from: &[OrderStatus],
     to: OrderStatus,
-) -> Result<(), DbErr> {
+) -> Result<Vec<(VendorOrderId, VendorId, OrderStatus)>, DbErr> {
+    let moved = vendor_order::Entity::find()
+        .filter(vendor_order::Column::OrderId.eq(order.uuid()))
+        .filter(vendor_order::Column::Status.is_in(from.iter().map(OrderStatus::as_str)))
+        .order_by_asc(vendor_order::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let status =
+                OrderStatus::parse(&v.status).ok_or_else(|| DbErr::Custom(format!("bad status {}", v.status)))?;
+            Ok((VendorOrderId(v.id), VendorId(v.vendor_id), status))
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
     vendor_order::Entity::update_many()
         .col_expr(vendor_order::Column::Status, Expr::value(to.as_str()))
         .filter(vendor_order::Column::OrderId.eq(order.uuid()))
         .filter(vendor_order::Column::Status.is_in(from.iter().map(OrderStatus::as_str)))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(moved)
 }
 
 /// The vendor and order of a vendor order, to authorise a caller before reading it in the

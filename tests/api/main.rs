@@ -22,6 +22,7 @@ mod ops;
 mod outbox;
 mod playground;
 mod promotions;
+mod realtime;
 mod refunds;
 mod schema;
 mod search;

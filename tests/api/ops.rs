@@ -121,6 +121,10 @@ operations! {
     ORDER_FULFIL: "orders/OrderFulfil.graphql", "OrderFields";
     ORDER_FULFILLMENTS: "orders/OrderFulfillments.graphql", "FulfillmentFields";
     VENDOR_ORDERS: "vendor/VendorOrders.graphql", "VendorPanelOrderFields", "FulfillmentFields";
+    ORDER_STATUS_CHANGED: "realtime/OrderStatusChanged.graphql";
+    VENDOR_ORDER_EVENTS: "realtime/VendorOrderEvents.graphql";
+    STOCK_LEVEL_CHANGED: "realtime/StockLevelChanged.graphql";
+    LOW_STOCK_ALERTS: "realtime/LowStockAlerts.graphql";
     VENDOR_ORDER_NODE: "vendor/VendorOrderNode.graphql", "VendorPanelOrderFields", "FulfillmentFields";
     FULFILLMENT_CREATE: "vendor/FulfillmentCreate.graphql", "FulfillmentFields", "VendorPanelOrderFields";
     FULFILLMENT_UPDATE: "vendor/FulfillmentUpdate.graphql", "FulfillmentFields";

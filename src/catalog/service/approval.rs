@@ -110,6 +110,12 @@ impl CatalogService {
         p.approval_reason = reason.clone();
         p.updated_at = now;
         Self::record_history(conn, rcx, p, action, Some(from), reason, now).await?;
+        let event_type = if to == ApprovalStatus::Approved {
+            super::events::PRODUCT_APPROVED
+        } else {
+            super::events::PRODUCT_REVIEW_CHANGED
+        };
+        self.product_event_in(conn, p, event_type).await?;
         Ok(now)
     }
 

@@ -9,6 +9,7 @@
 
 mod approval;
 mod categories;
+pub mod events;
 mod products;
 mod variants;
 
@@ -104,6 +105,10 @@ pub struct CatalogService {
     db: DatabaseConnection,
     vendors: VendorService,
     currency: Currency,
+    /// Available quantity at or below which a variant is low on stock (`stock.low`).
+    low_stock_threshold: i32,
+    /// When outbox events happen (the rest of the catalog still reads `Utc::now()`).
+    clock: crate::shared::clock::SharedClock,
 }
 
 fn price(amount: Decimal, currency: Currency, field: FieldPath) -> Result<Money, CatalogError> {
@@ -210,7 +215,16 @@ fn check_options(options: &[OptionValue], prefix: &[String]) -> Result<(), Catal
 
 impl CatalogService {
     pub fn new(db: DatabaseConnection, vendors: VendorService, currency: Currency) -> Self {
-        Self { db, vendors, currency }
+        let clock = std::sync::Arc::new(crate::shared::clock::SystemClock);
+        Self { db, vendors, currency, low_stock_threshold: 5, clock }
+    }
+
+    /// With the available quantity at or below which a variant is low on stock
+    /// (`realtime.low_stock_threshold`) and the clock that dates its outbox events.
+    pub fn with_events(mut self, low_stock_threshold: i32, clock: crate::shared::clock::SharedClock) -> Self {
+        self.low_stock_threshold = low_stock_threshold.max(0);
+        self.clock = clock;
+        self
     }
 
     pub fn currency(&self) -> Currency {
@@ -556,7 +570,12 @@ impl CatalogService {
         id: VariantId,
         quantity: u32,
     ) -> Result<bool, DbErr> {
-        repo::reserve(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+        let q = i32::try_from(quantity).unwrap_or(i32::MAX);
+        if !repo::reserve(conn, id, q).await? {
+            return Ok(false);
+        }
+        self.stock_changed_in(conn, id, -i64::from(q)).await?;
+        Ok(true)
     }
 
     /// Gives held units back (order expired or cancelled).
@@ -566,7 +585,9 @@ impl CatalogService {
         id: VariantId,
         quantity: u32,
     ) -> Result<(), DbErr> {
-        repo::release(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+        let q = i32::try_from(quantity).unwrap_or(i32::MAX);
+        repo::release(conn, id, q).await?;
+        self.stock_changed_in(conn, id, i64::from(q)).await
     }
 
     /// Puts returned units back on the shelf (a refund with restock): stock on hand grows by
@@ -592,7 +613,8 @@ impl CatalogService {
             actor_id,
             created_at: now,
         };
-        repo::insert_stock_movement(conn, &movement).await
+        repo::insert_stock_movement(conn, &movement).await?;
+        self.stock_changed_in(conn, id, i64::from(delta)).await
     }
 
     /// Ships held units: they leave the shelf and the reservation.
@@ -602,6 +624,10 @@ impl CatalogService {
         id: VariantId,
         quantity: u32,
     ) -> Result<bool, DbErr> {
-        repo::ship(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await
+        if !repo::ship(conn, id, i32::try_from(quantity).unwrap_or(i32::MAX)).await? {
+            return Ok(false);
+        }
+        self.stock_changed_in(conn, id, 0).await?;
+        Ok(true)
     }
 }

@@ -135,6 +135,7 @@ impl CatalogService {
         }
         repo::refresh_min_price(conn, product.id, now).await?;
         Self::record_history(conn, rcx, &product, history_action, None, None, now).await?;
+        self.product_event_in(conn, &product, events::PRODUCT_CREATED).await?;
         Ok(product)
     }
 
@@ -242,6 +243,7 @@ impl CatalogService {
         check_tax_class(f.tax_class.as_ref())?;
         let images = f.images.as_deref().map(check_images).transpose()?;
         let before = (p.title.clone(), p.slug.clone(), p.description.clone());
+        let status_before = p.status;
         if let Some(t) = &f.title {
             p.title = text(t, MAX_TITLE, path(["title"]))?;
         }
@@ -295,6 +297,7 @@ impl CatalogService {
                 Self::record_history(&txn, rcx, &p, action, Some(from), None, p.updated_at).await?;
             }
         }
+        self.product_event_in(&txn, &p, Self::update_event(status_before, &p)).await?;
         txn.commit().await?;
         Ok(p)
     }

@@ -52,10 +52,14 @@ impl CatalogService {
                 message: "change stock with stockAdjust, which records a reason",
             });
         }
+        let before = v.price;
         self.apply_variant_fields(&mut v, f)?;
         let now = Utc::now();
         repo::update_variant(&txn, &v, now).await?;
         repo::refresh_min_price(&txn, v.product_id, now).await?;
+        if let Some(vendor) = repo::vendor_of_variant(&txn, id).await? {
+            self.price_changed_in(&txn, &v, before, vendor).await?;
+        }
         txn.commit().await?;
         Ok(v)
     }
@@ -154,6 +158,7 @@ impl CatalogService {
             created_at: Utc::now(),
         };
         repo::insert_stock_movement(&txn, &movement).await?;
+        self.stock_changed_in(&txn, id, i64::from(delta)).await?;
         txn.commit().await?;
         v.stock_on_hand = after;
         Ok((v, movement))

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use super::{ORDER_CANCELLED, OrderService, append_event};
+use super::{OrderService, events};
 use crate::{
     audit::{self, model::NewAuditEntry},
     context::RequestContext,
@@ -273,6 +273,7 @@ impl OrderService {
             lines: lines.iter().map(|l| FulfillmentLine { order_line_id: l.line, quantity: l.quantity }).collect(),
         };
         repo::insert_fulfillment(conn, &f).await?;
+        events::fulfillment_in(conn, &f, events::FULFILLMENT_CREATED, now).await?;
         let shipped: u32 = lines.iter().map(|l| l.quantity).sum();
         let mut note = format!("{} shipped", units_text(shipped));
         if let Some(c) = &f.carrier {
@@ -318,8 +319,13 @@ impl OrderService {
     ) -> Result<(), OrderError> {
         let lines: Vec<LineUnits> = units.values().copied().collect();
         let to = vendor_order_progress(from, &lines).ok_or(OrderError::Conflict)?;
-        if to != from && !repo::transition_vendor_order(conn, id, from, to).await? {
-            return Err(OrderError::Conflict);
+        if to != from {
+            if !repo::transition_vendor_order(conn, id, from, to).await? {
+                return Err(OrderError::Conflict);
+            }
+            let vendor = order.vendor_orders.iter().find(|v| v.id == id).map(|v| v.vendor_id);
+            let vendor = vendor.ok_or(OrderError::Conflict)?;
+            events::vendor_order_moved_in(conn, order.id, (id, vendor, from), to, self.clock.now()).await?;
         }
         let statuses: Vec<OrderStatus> =
             order.vendor_orders.iter().map(|v| if v.id == id { to } else { v.status }).collect();
@@ -328,9 +334,6 @@ impl OrderService {
             Some(event) => {
                 if self.transition_in(conn, rcx, order.id, order.status, event, Some(note)).await?.is_none() {
                     return Err(OrderError::Conflict);
-                }
-                if derived == OrderStatus::Cancelled {
-                    append_event(conn, order.id, ORDER_CANCELLED, self.clock.now()).await?;
                 }
             }
             None => self.note_in(conn, rcx, order.id, note).await?,
@@ -388,6 +391,7 @@ impl OrderService {
         }
         f.updated_at = now;
         repo::update_fulfillment(&txn, &f).await?;
+        events::fulfillment_in(&txn, &f, events::FULFILLMENT_UPDATED, now).await?;
         txn.commit().await?;
         Ok(f)
     }

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
+pub mod events;
 mod fulfilment;
 
+pub use events::{ORDER_CANCELLED, ORDER_EXPIRED};
 pub use fulfilment::{CancelledLines, LineRequest, NewFulfillment};
 
 use crate::{
@@ -26,34 +28,6 @@ use crate::{
     },
     vendors::VendorService,
 };
-
-/// Outbox event written in the transaction that expires an unpaid order (payload
-/// `{ "orderId" }`, version 1): payments cancels the order's live attempt at the provider.
-pub const ORDER_EXPIRED: &str = "order.expired";
-/// Outbox event written in the transaction that cancels an order (payload `{ "orderId" }`,
-/// version 1).
-pub const ORDER_CANCELLED: &str = "order.cancelled";
-
-/// Appends an order event (aggregate `order`) in the caller's transaction.
-async fn append_event(
-    conn: &impl ConnectionTrait,
-    id: OrderId,
-    event_type: &'static str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    crate::outbox::append_in(
-        conn,
-        crate::outbox::NewEvent {
-            aggregate_type: "order",
-            aggregate_id: id.to_string(),
-            event_type,
-            version: 1,
-            payload: serde_json::json!({ "orderId": id }),
-            occurred_at: now,
-        },
-    )
-    .await
-}
 
 /// The payment attempts of orders (`Order.payments`): kept by the payments slice, which
 /// implements this port, so orders never depend on payments. Its disputes come with it
@@ -110,6 +84,7 @@ impl OrderService {
         rcx: &RequestContext,
     ) -> Result<(), DbErr> {
         repo::insert(conn, order).await?;
+        events::placed_in(conn, order).await?;
         let (kind, id) = actor(rcx);
         let entry = HistoryEntry {
             from: None,
@@ -195,7 +170,9 @@ impl OrderService {
     }
 
     /// Moves an order with `event` inside `conn`: checks the transition, writes it with a
-    /// compare-and-set and a history entry. Returns the new status, or `None` when the order
+    /// compare-and-set, a history entry and its outbox event (`order.paid`, `order.fulfilled`,
+    /// `order.cancelled`, `order.expired`, and `vendor_order.status_changed` for each vendor
+    /// order it moves). Returns the new status, or `None` when the order
     /// was not in `expected` any more (someone else moved it first). Its vendor orders follow
     /// payment (PAID), cancellation (CANCELLED) and expiry (EXPIRED) in the same transaction;
     /// shipments move them first (see [`crate::orders::model::vendor_order_progress`]).
@@ -214,11 +191,15 @@ impl OrderService {
             return Ok(None);
         }
         use OrderStatus as S;
-        match event {
+        let moved = match event {
             OrderEvent::PaymentSucceeded => repo::set_vendor_orders_status(conn, id, &[S::PaymentPending], to).await?,
             OrderEvent::Expire => repo::set_vendor_orders_status(conn, id, &[S::PaymentPending], to).await?,
             OrderEvent::Cancel => repo::set_vendor_orders_status(conn, id, &[S::PaymentPending, S::Paid], to).await?,
-            OrderEvent::Fulfilled { .. } => {}
+            OrderEvent::Fulfilled { .. } => Vec::new(),
+        };
+        events::order_moved_in(conn, id, event, to, now).await?;
+        for vo in moved {
+            events::vendor_order_moved_in(conn, id, vo, to, now).await?;
         }
         let (kind, actor_id) = actor(rcx);
         repo::insert_history(
@@ -282,7 +263,6 @@ impl OrderService {
             return Err(OrderError::Conflict);
         }
         self.release_in(conn, order).await?;
-        append_event(conn, order.id, ORDER_CANCELLED, self.clock.now()).await?;
         Ok(())
     }
 
@@ -408,7 +388,6 @@ impl OrderService {
                     && let Some(order) = repo::find(&txn, id).await?
                 {
                     self.release_in(&txn, &order).await?;
-                    append_event(&txn, id, ORDER_EXPIRED, now).await?;
                     expired += 1;
                 }
                 txn.commit().await?;

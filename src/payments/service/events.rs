@@ -33,6 +33,10 @@ use crate::{
     shared::ids::OrderId,
 };
 
+/// A dispute was opened or moved (aggregate `dispute`, the provider's id): `{ disputeId,
+/// orderId, paymentId, status, reason, amount, currencyCode }`.
+pub const DISPUTE_UPDATED: &str = "dispute.updated";
+
 /// What became of a provider event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -200,6 +204,8 @@ impl PaymentService {
         Ok(Applied::Applied)
     }
 
+    /// The outbox event of a dispute opened or moved (aggregate `dispute`, its provider id),
+    /// written with the change.
     async fn dispute_reported(&self, event: &ProviderEvent, report: &DisputeReport) -> Result<Applied, PaymentError> {
         let found = match &report.payment_reference {
             Some(reference) => repo::events::payment_by_ref(&self.db, reference).await?,
@@ -238,6 +244,22 @@ impl PaymentService {
                 report.reason
             );
             self.orders.note_in(&txn, &RequestContext::system(), payment.order_id, note).await?;
+            crate::outbox::append_in(
+                &txn,
+                crate::outbox::NewEvent {
+                    aggregate_type: "dispute",
+                    aggregate_id: dispute.provider_ref.clone(),
+                    event_type: DISPUTE_UPDATED,
+                    version: 1,
+                    payload: serde_json::json!({
+                        "disputeId": dispute.provider_ref, "orderId": dispute.order_id, "paymentId": dispute.payment_id,
+                        "status": dispute.status.as_str(), "reason": dispute.reason,
+                        "amount": dispute.amount.amount().to_string(), "currencyCode": dispute.amount.currency().code(),
+                    }),
+                    occurred_at: now,
+                },
+            )
+            .await?;
         }
         txn.commit().await?;
         tracing::warn!(

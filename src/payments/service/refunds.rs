@@ -271,7 +271,10 @@ impl PaymentService {
                 aggregate_id: refund.id.to_string(),
                 event_type: REFUND_REQUESTED,
                 version: 1,
-                payload: serde_json::json!({ "refundId": refund.id }),
+                payload: serde_json::json!({
+                    "refundId": refund.id, "orderId": refund.order_id, "paymentId": refund.payment_id,
+                    "amount": refund.amount.amount().to_string(), "currencyCode": refund.amount.currency().code(),
+                }),
                 occurred_at: refund.created_at,
             },
         )

@@ -78,10 +78,22 @@ struct Entry {
 
 /// Vendor-scoped by shape but authorised by something else, with the reason and where that is
 /// tested.
-const NOT_SCOPED: &[(&str, &str)] = &[(
-    "Mutation.cartShippingMethodsUpdate",
-    "`vendorId` picks a vendor group of the caller's own cart; the check is cart ownership (tests/api/cart)",
-)];
+const NOT_SCOPED: &[(&str, &str)] = &[
+    (
+        "Mutation.cartShippingMethodsUpdate",
+        "`vendorId` picks a vendor group of the caller's own cart; the check is cart ownership (tests/api/cart)",
+    ),
+    (
+        "Subscription.vendorOrderEvents",
+        "WebSocket only (this matrix drives HTTP); VendorService::authorize with View, as vendorOrders: members \
+         allowed, another vendor's owner, customers and anonymous refused in tests/api/realtime/subscriptions.rs",
+    ),
+    (
+        "Subscription.lowStockAlerts",
+        "WebSocket only (this matrix drives HTTP); VendorService::authorize with Catalog: the editor allowed, the \
+         shipper and anonymous refused in tests/api/realtime/subscriptions.rs",
+    ),
+];
 
 /// Private fields whose hiding the matrix cannot show on the shared objects, with the reason
 /// and the test that shows it.

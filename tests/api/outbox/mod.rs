@@ -4,6 +4,7 @@
 //! runs its relay and reconciler by hand (`run_once(now)`) on a manual clock; the background
 //! loops are off.
 
+mod events;
 mod payments;
 mod relay;
 

@@ -51,6 +51,8 @@ async fn order_expiry_releases_stock_and_cancels_the_3ds_attempt_at_the_provider
     assert_eq!(r.get("orderPaymentCreate.payment.status"), "REQUIRES_ACTION");
     let attempt = attempts(&app, &id).await.remove(0);
     let reference = attempt.provider_ref.clone().unwrap();
+    // the events of setting up and placing the order, which no payment job acts on
+    app.jobs.relay.run_once(now(&app)).await.unwrap();
 
     // when: the reservation runs out
     expire(&app).await;
@@ -60,8 +62,8 @@ async fn order_expiry_releases_stock_and_cancels_the_3ds_attempt_at_the_provider
     assert_eq!(stock(&app, &s.staff, &s.variants[0]).await, (10, 10));
     assert!(matches!(app.payments.retrieve(&reference).await.unwrap().status, ProviderStatus::RequiresAction { .. }));
 
-    // when: the relay runs
-    assert_eq!(app.jobs.relay.run_once(now(&app)).await.unwrap(), 1);
+    // when: the relay runs (order.expired, with the vendor order's and the stock's events)
+    assert_eq!(app.jobs.relay.run_once(now(&app)).await.unwrap(), 3);
 
     // then: cancelled at the provider with the attempt's cancel key, and in the API
     assert_eq!(app.payments.retrieve(&reference).await.unwrap().status, ProviderStatus::Canceled);
@@ -112,11 +114,13 @@ async fn order_cancel_with_a_3ds_attempt_cancels_it_at_the_provider_and_retries_
     let (_, id) = placed_order(&app).await;
     pay(&app, &id, "pm_card_authenticationRequired").await.assert_no_errors();
     let reference = attempts(&app, &id).await.remove(0).provider_ref.unwrap();
+    app.jobs.relay.run_once(now(&app)).await.unwrap(); // the events of placing the order
     app.gql(ops::ORDER_CANCEL, json!({ "orderId": id, "email": "ann@example.com" })).await.assert_no_errors();
 
     // when: the provider is down for the relay's first try
     app.payments.fail_next(1, false);
-    assert_eq!(app.jobs.relay.run_once(now(&app)).await.unwrap(), 0);
+    // (the vendor order's and the stock's events go out; order.cancelled fails)
+    assert_eq!(app.jobs.relay.run_once(now(&app)).await.unwrap(), 2);
 
     // then: nothing changed yet; the job is retried after its backoff, with the same key
     assert!(matches!(app.payments.retrieve(&reference).await.unwrap().status, ProviderStatus::RequiresAction { .. }));

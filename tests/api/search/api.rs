@@ -266,26 +266,33 @@ async fn search_reindex_rebuilds_from_the_database_and_health_reports_it() {
 }
 
 #[tokio::test]
-async fn search_follows_product_events_through_the_app_relay() {
-    // given: a storefront product and an event about it in the outbox (as the catalog writes them)
+async fn search_follows_catalog_changes_through_the_app_relay() {
+    // given: a storefront product, created through the API (the catalog writes its event)
     let app = TestApp::spawn().await;
-    fixtures::shop(&app, "9.00", &[3]).await;
-    let product = uuid_of(&app.gql(ops::PRODUCTS, json!({ "first": 1 })).await.str("products.edges.0.node.id"));
-    let at = chrono::Utc::now();
-    let new = agora::outbox::NewEvent {
-        aggregate_type: "product",
-        aggregate_id: product,
-        event_type: "product.updated",
-        version: 1,
-        payload: json!({}),
-        occurred_at: at,
-    };
-    agora::outbox::append_in(&app.state.db, new).await.unwrap();
-    assert_eq!(hits(&app, "product").await, 0);
-    // when: the app's relay delivers it
-    assert_eq!(app.jobs.relay.run_once(at).await.unwrap(), 1);
+    let shop = fixtures::shop(&app, "9.00", &[3]).await;
+    assert_eq!(hits(&app, "product").await, 0, "nothing is indexed before the relay delivers");
+
+    // when: the app's relay delivers the creation
+    assert!(app.jobs.relay.run_once(chrono::Utc::now()).await.unwrap() >= 1);
+
     // then
     assert_eq!(hits(&app, "product").await, 1);
+
+    // when: staff rename it, and the relay delivers the update
+    let product = app.gql(ops::PRODUCTS, json!({ "first": 1 })).await.str("products.edges.0.node.id");
+    let renamed = app
+        .gql_as(
+            Some(&shop.staff),
+            ops::PRODUCT_UPDATE,
+            json!({ "id": product, "input": { "title": "Copper lantern" } }),
+        )
+        .await;
+    renamed.assert_no_errors();
+    assert_eq!(hits(&app, "lantern").await, 0, "the index follows events, not requests");
+    assert!(app.jobs.relay.run_once(chrono::Utc::now()).await.unwrap() >= 1);
+
+    // then
+    assert_eq!(hits(&app, "lantern").await, 1);
 }
 
 #[tokio::test]
