@@ -74,17 +74,20 @@ fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     ranked.first().map(|r| r.2)
 }
 
-fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+/// A request refused before GraphQL ran: one error with its code and the request id (the
+/// `x-request-id` header), as GraphQL errors carry them.
+fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType, request_id: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }] });
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media.as_str()))], body.to_string()).into_response()
 }
 
-fn not_acceptable() -> Response {
+fn not_acceptable(request_id: &str) -> Response {
     error_response(
         StatusCode::NOT_ACCEPTABLE,
         "NOT_ACCEPTABLE",
         "Accept application/graphql-response+json or application/json",
         MediaType::Json,
+        request_id,
     )
 }
 
@@ -119,17 +122,20 @@ async fn context(
     addr: SocketAddr,
     media: MediaType,
 ) -> Result<RequestContext, Response> {
+    let request_id = auth::request_id(headers);
     auth::request_context(&s.app.accounts, headers, Some(addr.ip())).await.map_err(|e| match e {
-        auth::AuthError::InvalidToken => invalid_token(media),
+        auth::AuthError::InvalidToken => invalid_token(media, &request_id),
         auth::AuthError::Internal(e) => {
             tracing::error!(error = %crate::error::chain(&e), "authenticating a request");
-            error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "Internal server error", media)
+            let msg = "Internal server error";
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", msg, media, &request_id)
         }
     })
 }
 
-fn invalid_token(media: MediaType) -> Response {
-    error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "The access token is invalid or expired", media)
+fn invalid_token(media: MediaType, request_id: &str) -> Response {
+    let msg = "The access token is invalid or expired";
+    error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", msg, media, request_id)
 }
 
 fn with_request_data(req: Request, rcx: &RequestContext, loaders: &Loaders) -> Request {
@@ -144,17 +150,18 @@ pub async fn post(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let request_id = auth::request_id(&headers);
+    let Some(media) = negotiate(&headers) else { return not_acceptable(&request_id) };
     let body = match body {
         Ok(body) => body,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             let max = s.app.settings.server.body_limit_bytes;
             let msg = format!("The request body is larger than the limit of {max} bytes");
-            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &msg, media);
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &msg, media, &request_id);
         }
         Err(_) => {
             let msg = "The request body could not be read";
-            return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg, media);
+            return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg, media, &request_id);
         }
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -165,6 +172,7 @@ pub async fn post(
             "UNSUPPORTED_MEDIA_TYPE",
             "POST requests must have Content-Type: application/json",
             media,
+            &request_id,
         );
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
@@ -175,6 +183,7 @@ pub async fn post(
                 "BAD_REQUEST",
                 "The body is not a valid GraphQL request (JSON)",
                 media,
+                &request_id,
             );
         }
     };
@@ -183,7 +192,7 @@ pub async fn post(
         && (list.is_empty() || list.len() > max)
     {
         let msg = format!("A batch must hold between 1 and {max} operations");
-        return error_response(StatusCode::BAD_REQUEST, "BATCH_LIMIT", &msg, media);
+        return error_response(StatusCode::BAD_REQUEST, "BATCH_LIMIT", &msg, media, &request_id);
     }
     if let BatchRequest::Batch(list) = &batch {
         let model = crate::graphql::schema::cost_model();
@@ -197,7 +206,7 @@ pub async fn post(
         let max_cost = s.app.settings.graphql.max_cost;
         if total > max_cost {
             let msg = format!("The batch costs {total} in sum, over the limit of {max_cost} per request");
-            return error_response(StatusCode::BAD_REQUEST, "COST_EXCEEDED", &msg, media);
+            return error_response(StatusCode::BAD_REQUEST, "COST_EXCEEDED", &msg, media, &request_id);
         }
     }
     let rcx = match context(&s, &headers, addr, media).await {
@@ -242,7 +251,8 @@ pub async fn get(
                 .into_response(),
         };
     }
-    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let request_id = auth::request_id(&headers);
+    let Some(media) = negotiate(&headers) else { return not_acceptable(&request_id) };
     let req = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
         Ok(r) => r,
         Err(_) => {
@@ -251,6 +261,7 @@ pub async fn get(
                 "BAD_REQUEST",
                 "Pass `query` (and optionally `variables`, `operationName`) in the query string",
                 media,
+                &request_id,
             );
         }
     };
@@ -260,6 +271,7 @@ pub async fn get(
             "METHOD_NOT_ALLOWED",
             "Mutations must be sent with POST",
             media,
+            &request_id,
         );
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;

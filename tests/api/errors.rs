@@ -54,3 +54,31 @@ async fn an_oversize_body_is_answered_413_as_graphql_json() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE", "{body}");
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("1024"), "{body}");
 }
+
+#[tokio::test]
+async fn requests_refused_before_graphql_runs_carry_their_code_and_request_id_too() {
+    // given
+    let app = TestApp::spawn().await;
+    let query = json!({ "query": "{ vendors { id } }" });
+    let url = app.url("/graphql");
+
+    // when: a wrong content type, an oversize batch, a bad token, and a mutation over GET
+    let responses = [
+        (app.client.post(&url).header("content-type", "text/plain").body(query.to_string()), "UNSUPPORTED_MEDIA_TYPE"),
+        (app.client.post(&url).json(&vec![query.clone(); 11]), "BATCH_LIMIT"),
+        (app.client.post(&url).bearer_auth("not-a-token").json(&query), "UNAUTHENTICATED"),
+        (app.client.get(format!("{url}?query=mutation%7BtokenRevoke%7D")), "METHOD_NOT_ALLOWED"),
+    ];
+    let mut seen = vec![];
+    for (request, code) in responses {
+        let r = request.send().await.unwrap();
+        let header_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        seen.push((code, header_id, r.json::<Value>().await.unwrap()));
+    }
+
+    // then
+    for (code, header_id, body) in seen {
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["requestId"], header_id.as_str(), "{code}: {body}");
+    }
+}
