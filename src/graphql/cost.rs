@@ -35,6 +35,8 @@ use async_graphql::{
 };
 use serde_json::json;
 
+use crate::graphql::errors::server_error;
+
 /// Page size a connection costs when it names no `first`/`last` (the connections' default).
 pub const DEFAULT_PAGE: u64 = 20;
 /// What a list of objects costs per item slot when its description documents no maximum.
@@ -330,12 +332,10 @@ pub fn cost(
 
 /// The error for an operation (or batch) over the limit.
 pub fn exceeded(cost: u64, max: u64) -> ServerError {
-    let mut e = ServerError::new(format!("The query costs {cost}, over the limit of {max} per request"), None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", "COST_EXCEEDED");
+    let mut e = server_error("COST_EXCEEDED", format!("The query costs {cost}, over the limit of {max} per request"));
+    let ext = e.extensions.get_or_insert_with(Default::default);
     ext.set("cost", cost);
     ext.set("maxCost", max);
-    e.extensions = Some(ext);
     e
 }
 

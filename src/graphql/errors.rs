@@ -25,6 +25,14 @@ impl<T, E: std::error::Error + 'static> OrInternal<T> for Result<T, E> {
     }
 }
 
+/// A top-level error raised before execution (by an extension: limits, parsing), with its
+/// `extensions.code` and no location.
+pub fn server_error(code: &str, message: impl Into<String>) -> async_graphql::ServerError {
+    let mut e = async_graphql::ServerError::new(message, None);
+    e.extensions.get_or_insert_with(Default::default).set("code", code);
+    e
+}
+
 pub fn request_error(kind: RequestError, message: impl Into<String>) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", kind.code()))
 }

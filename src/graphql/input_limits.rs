@@ -13,7 +13,7 @@ use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-use crate::graphql::errors::bad_user_input;
+use crate::graphql::errors::{bad_user_input, server_error};
 
 /// The longest string any input may be (a product description's maximum).
 pub const MAX_STRING_CHARS: usize = 20_000;
@@ -45,9 +45,7 @@ pub fn max_items<T>(items: &[T], max: usize, name: &str) -> async_graphql::Resul
 }
 
 fn refused(message: String) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    e.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
-    e
+    server_error("BAD_USER_INPUT", message)
 }
 
 /// Checks one value (a variable's or a literal's, constants only) under the general limits.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+use super::named;
 use crate::helpers::TestApp;
 
 /// Field names that are privileged wherever they appear.
@@ -75,13 +76,6 @@ const STAFF_ONLY: &[&str] = &[
     "userBlock",
     "userUnblock",
 ];
-
-fn named(mut ty: &Value) -> &str {
-    while ty["name"].is_null() && !ty["ofType"].is_null() {
-        ty = &ty["ofType"];
-    }
-    ty["name"].as_str().unwrap_or_default()
-}
 
 /// `(input type, field)` pairs that are privileged, over the input types reachable from
 /// `mutations` (by name) through their arguments and nested input fields.

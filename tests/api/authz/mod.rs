@@ -120,6 +120,14 @@ fn towards_b(p: Principal) -> Principal {
     }
 }
 
+/// The named type inside an introspected type reference (`Product` for `[Product!]!`).
+fn named(mut ty: &Value) -> &str {
+    while ty["name"].is_null() && !ty["ofType"].is_null() {
+        ty = &ty["ofType"];
+    }
+    ty["name"].as_str().unwrap_or_default()
+}
+
 /// Allowed, denied, or neither (see the module doc); for hiding reads, whether the value at
 /// `visible_at` is there.
 fn outcome_of(r: &Gql, visible_at: Option<&str>) -> Outcome {
@@ -176,12 +184,6 @@ async fn vendor_scoped_operations(app: &TestApp) -> BTreeSet<String> {
         .filter(|t| t["inputFields"].as_array().into_iter().flatten().any(|f| f["name"] == "vendorId"))
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    fn named(mut ty: &Value) -> &str {
-        while ty["name"].is_null() && !ty["ofType"].is_null() {
-            ty = &ty["ofType"];
-        }
-        ty["name"].as_str().unwrap_or_default()
-    }
     let mut found = BTreeSet::from(["Query.node".to_owned(), "Query.nodes".to_owned()]);
     for t in types.iter().filter(|t| t["kind"] == "OBJECT" && !t["name"].as_str().unwrap().starts_with("__")) {
         for f in t["fields"].as_array().into_iter().flatten() {

@@ -104,6 +104,22 @@ pub async fn shop(app: &TestApp, price: &str, stock: &[i32]) -> Shop {
     Shop { staff, vendors, variants, shipping_method }
 }
 
+/// The same address as the domain type, for tests driving services directly.
+pub fn domain_address() -> Address {
+    Address {
+        first_name: "Ann".into(),
+        last_name: "Lee".into(),
+        company: None,
+        line1: "1 Main St".into(),
+        line2: None,
+        city: "Springfield".into(),
+        postal_code: "62701".into(),
+        region: Some("IL".into()),
+        country: "US".into(),
+        phone: None,
+    }
+}
+
 pub fn address() -> Value {
     json!({
         "firstName": "Ann", "lastName": "Lee", "line1": "1 Main St", "city": "Springfield",
@@ -154,18 +170,7 @@ pub async fn service_carts(
     let variant = ids::decode::<VariantId>(variant).unwrap();
     let vendor = ids::decode::<VendorId>(&s.vendors[0]).unwrap();
     let method = ids::decode::<ShippingMethodId>(&s.shipping_method).unwrap();
-    let address = Address {
-        first_name: "Ann".into(),
-        last_name: "Lee".into(),
-        company: None,
-        line1: "1 Main St".into(),
-        line2: None,
-        city: "Springfield".into(),
-        postal_code: "62701".into(),
-        region: Some("IL".into()),
-        country: "US".into(),
-        phone: None,
-    };
+    let address = domain_address();
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
         let new =

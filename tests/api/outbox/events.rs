@@ -20,10 +20,7 @@ use agora::{
     context::RequestContext,
     graphql::ids,
     outbox::OutboxEvent,
-    shared::{
-        address::Address,
-        ids::{CartId, ShippingMethodId, VariantId, VendorId},
-    },
+    shared::ids::{CartId, ShippingMethodId, VariantId, VendorId},
 };
 use futures_util::{StreamExt, stream};
 use serde_json::json;
@@ -32,28 +29,13 @@ use super::{Probe, quiet, relay};
 use crate::{
     helpers::{
         TestApp,
-        fixtures::{complete, order_count, shop},
+        fixtures::{self, complete, order_count, shop},
     },
     ops,
 };
 
 fn checkouts() -> usize {
     std::env::var("AGORA_G1_CHECKOUTS").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
-}
-
-fn address() -> Address {
-    Address {
-        first_name: "Ann".into(),
-        last_name: "Lee".into(),
-        company: None,
-        line1: "1 Main St".into(),
-        line2: None,
-        city: "Springfield".into(),
-        postal_code: "62701".into(),
-        region: Some("IL".into()),
-        country: "US".into(),
-        phone: None,
-    }
 }
 
 /// Every event committed so far, delivered by a relay to a recording consumer, in delivery order.
@@ -85,7 +67,7 @@ async fn mutations_with_forced_rollbacks_leave_one_event_per_committed_change_an
             country: None,
         };
         let cart = app.state.carts.create(&rcx, new).await.expect("cart");
-        app.state.carts.update_addresses(&rcx, cart.id, Some(address()), None).await.expect("address");
+        app.state.carts.update_addresses(&rcx, cart.id, Some(fixtures::domain_address()), None).await.expect("address");
         app.state
             .carts
             .update_shipping_methods(&rcx, cart.id, vec![(vendors[0], method), (vendors[1], method)])
